@@ -1,0 +1,83 @@
+import type { ProtocolVersion, QoS } from '../codec/types.js';
+
+/** Where the suite's clients connect. Serialisable (it crosses to cucumber worker processes as JSON). */
+export interface Endpoint {
+  /** e.g. mqtt://127.0.0.1:40123 */
+  url: string;
+  protocol: 'mqtt' | 'mqtts' | 'ws' | 'wss';
+  host: string;
+  port: number;
+  /** WebSocket path, default '/mqtt'. */
+  path?: string;
+  /** PEM text, for mqtts/wss. */
+  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean; servername?: string };
+}
+
+/** Credentials a profile declares for authentication scenarios. */
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * What a broker can do. A scenario tagged `@needs:<capability>` is not applicable when the
+ * capability is absent. Comes from the target's profile, completed by probing.
+ */
+export interface Capabilities {
+  versions: ProtocolVersion[];
+  maxQoS: QoS;
+  retain: boolean;
+  wildcards: boolean;
+  sys: boolean;
+  tls: boolean;
+  websocket: boolean;
+  sharedSubscriptions: boolean;
+  /** Present when the broker is configured to require/check credentials. */
+  auth?: { valid: Credentials; invalidPassword?: Credentials; anonymousAllowed: boolean };
+  /** The broker's maximum packet size in bytes, when known. */
+  maxPacketSize?: number;
+  /** Seconds between $SYS updates, when known (scenarios waiting on $SYS use it as their bound). */
+  sysInterval?: number;
+}
+
+export interface TargetDescription {
+  /** e.g. 'reference', 'mosquitto', 'aedes', or the URL for an unknown broker. */
+  name: string;
+  /** e.g. '2.0.11', from the profile or `$SYS/broker/version`. */
+  version?: string;
+  url: string;
+  kind: 'reference' | 'url' | 'process' | 'container';
+}
+
+/** A target that has been started (or, for a URL, found reachable). Stop it exactly once. */
+export interface StartedTarget extends AsyncDisposable {
+  readonly endpoint: Endpoint;
+  readonly capabilities: Capabilities;
+  describe(): TargetDescription;
+  stop(): Promise<void>;
+}
+
+/** A configured target: nothing runs until `start()`. */
+export interface Target {
+  readonly kind: TargetDescription['kind'];
+  start(): Promise<StartedTarget>;
+}
+
+export type TargetErrorCode =
+  | 'TARGET_CONFIG'
+  | 'TARGET_UNREACHABLE'
+  | 'TARGET_START_FAILED'
+  | 'TARGET_NO_CONTAINER_RUNTIME'
+  | 'TARGET_DIED';
+
+/** The target could not be configured, reached or kept alive: an inconclusive run, never a broker verdict. */
+export class TargetError extends Error {
+  readonly code: TargetErrorCode;
+  readonly detail: string | undefined;
+  constructor(code: TargetErrorCode, message: string, detail?: string) {
+    super(message);
+    this.name = 'TargetError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
