@@ -27,8 +27,10 @@ export type CodecErrorCode =
   | 'DECODE_PROPERTY_VALUE'
   | 'DECODE_REASON_CODE'
   | 'DECODE_VARIABLE_BYTE_INTEGER'
+  | 'DECODE_CONNACK_FLAGS'
   | 'DECODE_FAILED'
-  | 'ENCODE_INVALID_PACKET';
+  | 'ENCODE_INVALID_PACKET'
+  | 'HEX_INVALID';
 
 export interface CodecErrorContext {
   /** The packet being decoded/encoded, when known. */
@@ -37,6 +39,13 @@ export interface CodecErrorContext {
   offset?: number;
   /** The normative statement this input breaks, e.g. 'MQTT-2.2.2-2'. */
   statement?: string;
+  /**
+   * CONNECT only: the protocol level byte as received, set on DECODE_PROTOCOL_VERSION /
+   * DECODE_PROTOCOL_NAME so a server can still answer CONNACK 0x01 (3.1.1) or 0x84 (5.0).
+   */
+  protocolLevel?: number;
+  /** CONNECT only: the protocol name as received (when it was a readable string). */
+  protocolName?: string;
 }
 
 export class CodecError extends Error {
@@ -44,6 +53,8 @@ export class CodecError extends Error {
   readonly packetType: PacketType | undefined;
   readonly offset: number | undefined;
   readonly statement: string | undefined;
+  readonly protocolLevel: number | undefined;
+  readonly protocolName: string | undefined;
 
   constructor(code: CodecErrorCode, message: string, context: CodecErrorContext = {}) {
     const where = [
@@ -59,6 +70,8 @@ export class CodecError extends Error {
     this.packetType = context.packetType;
     this.offset = context.offset;
     this.statement = context.statement;
+    this.protocolLevel = context.protocolLevel;
+    this.protocolName = context.protocolName;
   }
 }
 
