@@ -1,0 +1,229 @@
+import { DecodeError, encode, PacketDecoder, type Packet, type ProtocolVersion, type Will } from '../harness/codec/index.js';
+import type { Broker } from './broker.js';
+import { dispatch, dispatchDecodeError } from './dispatcher.js';
+import type { ClientStream } from './options.js';
+import type { SessionState } from './session/index.js';
+
+/** Why a connection ended. Every reason but 'disconnect' (and a broker shutdown) publishes the will. */
+export type CloseReason =
+  | 'disconnect'
+  | 'socket-closed'
+  | 'socket-error'
+  | 'keep-alive-timeout'
+  | 'connect-timeout'
+  | 'protocol-violation'
+  | 'malformed-packet'
+  | 'connect-refused'
+  | 'takeover'
+  | 'internal-error'
+  | 'broker-shutdown';
+
+export type ConnectionState = 'awaiting-connect' | 'active' | 'closed';
+
+/** Time a closed connection's socket gets to flush and see the peer close before it is destroyed. */
+const LINGER_MS = 2000;
+
+let nextConnectionNumber = 1;
+
+/**
+ * One client connection: decodes its bytes into packets for the dispatcher, batches its writes
+ * (cork now, uncork on the next tick), runs its CONNECT and keep-alive timers, and ends exactly once.
+ */
+export class Connection {
+  readonly id = nextConnectionNumber++;
+  state: ConnectionState = 'awaiting-connect';
+  /** Set by a successful CONNECT. */
+  clientId: string | undefined;
+  version: ProtocolVersion | undefined;
+  session: SessionState | undefined;
+  will: Will | undefined;
+  keepAliveSeconds = 0;
+  readonly remote: string;
+
+  private readonly decoder: PacketDecoder;
+  private lastPacketAt = Date.now();
+  private timer: NodeJS.Timeout | undefined;
+  private corked = false;
+  /** Connections whose congestion paused this one: resumed when the count drops to 0. */
+  private pausedBy = 0;
+  /** Publishers paused until this connection's socket drains. */
+  private blocked: Connection[] | undefined;
+
+  constructor(
+    readonly stream: ClientStream,
+    readonly broker: Broker,
+  ) {
+    this.decoder = new PacketDecoder({ maxPacketSize: broker.options.maxPacketSize });
+    const socket = stream as Partial<{ remoteAddress: string; remotePort: number }>;
+    this.remote = socket.remoteAddress !== undefined ? `${socket.remoteAddress}:${String(socket.remotePort)}` : 'stream';
+    stream.on('data', this.onData);
+    stream.on('error', this.onError);
+    stream.on('close', this.onClose);
+    this.timer = setTimeout(this.onConnectTimeout, broker.options.connectTimeoutMs);
+  }
+
+  /** For logs. */
+  get label(): string {
+    return this.clientId ?? `#${String(this.id)} ${this.remote}`;
+  }
+
+  isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  get bufferedBytes(): number {
+    return this.stream.writableLength;
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.state === 'closed') return; // lingering after a close: discard
+    this.broker.beginInput();
+    this.broker.counters.bytesReceived += chunk.length;
+    try {
+      this.decoder.feed(chunk, this.onPacket);
+    } catch (error) {
+      if (error instanceof DecodeError) {
+        if (!this.isClosed()) dispatchDecodeError(this, error);
+      } else {
+        this.broker.log.error('internal error while handling a packet', { clientId: this.label, error: String((error as Error).stack ?? error) });
+        this.close('internal-error');
+      }
+    }
+    this.broker.applyBackPressure(this);
+  };
+
+  private readonly onPacket = (packet: Packet): void => {
+    if (this.state === 'closed') return; // MQTT-3.1.4-5: nothing after a refusal or a violation is acted on
+    this.lastPacketAt = Date.now();
+    this.broker.counters.packetsReceived++;
+    dispatch(this, packet);
+  };
+
+  private readonly onError = (error: Error): void => {
+    this.broker.log.debug('socket error', { clientId: this.label, error: error.message });
+    this.close('socket-error');
+  };
+
+  private readonly onClose = (): void => {
+    this.close('socket-closed');
+    this.clearTimer();
+    this.releaseBlocked();
+    this.broker.forget(this);
+  };
+
+  private readonly onConnectTimeout = (): void => {
+    this.timer = undefined;
+    if (this.state !== 'awaiting-connect') return;
+    this.broker.counters.connectTimeouts++;
+    this.broker.log.info('no CONNECT in time: closing', { clientId: this.label, timeoutMs: this.broker.options.connectTimeoutMs });
+    this.close('connect-timeout');
+  };
+
+  private readonly onKeepAliveCheck = (): void => {
+    this.timer = undefined;
+    if (this.state !== 'active') return;
+    const limit = this.keepAliveSeconds * 1500;
+    const idle = Date.now() - this.lastPacketAt;
+    if (idle >= limit) {
+      this.broker.counters.keepAliveTimeouts++;
+      this.broker.log.info('keep-alive expired: closing', { clientId: this.label, keepAlive: this.keepAliveSeconds, idleMs: idle });
+      this.close('keep-alive-timeout');
+    } else {
+      this.timer = setTimeout(this.onKeepAliveCheck, limit - idle);
+    }
+  };
+
+  /** Called once CONNECT is accepted: stops the CONNECT timer, starts keep-alive (MQTT-3.1.2-24). */
+  activate(clientId: string, version: ProtocolVersion, session: SessionState, will: Will | undefined, keepAliveSeconds: number): void {
+    this.clearTimer();
+    this.state = 'active';
+    this.clientId = clientId;
+    this.version = version;
+    this.session = session;
+    // The decoder's buffers may be reused: keep our own copy of the will payload.
+    this.will = will ? { ...will, payload: Buffer.from(will.payload) } : undefined;
+    this.keepAliveSeconds = keepAliveSeconds;
+    this.lastPacketAt = Date.now();
+    if (keepAliveSeconds > 0) this.timer = setTimeout(this.onKeepAliveCheck, keepAliveSeconds * 1500);
+  }
+
+  /** Encodes and queues one packet for this connection (3.1 and 3.1.1 share encodings). */
+  send(packet: Packet, version: ProtocolVersion = this.version ?? 4): void {
+    this.write(encode(packet, version));
+  }
+
+  /** Queues encoded bytes; all writes of one tick go out together. */
+  write(bytes: Buffer): void {
+    const stream = this.stream;
+    if (stream.destroyed || stream.writableEnded) return;
+    if (!this.corked) {
+      this.corked = true;
+      stream.cork();
+      process.nextTick(this.uncork);
+    }
+    stream.write(bytes);
+    this.broker.counters.bytesSent += bytes.length;
+    this.broker.counters.packetsSent++;
+    if (stream.writableLength > this.broker.options.highWaterMark) {
+      this.broker.noteCongested(this);
+      if (this.blocked === undefined) {
+        this.blocked = [];
+        stream.once('drain', this.onDrain);
+      }
+    }
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.stream.uncork();
+  };
+
+  /** Pauses this connection's input until `congested` drains. */
+  pauseFor(congested: Connection): void {
+    if (congested.blocked === undefined || this.state === 'closed') return;
+    congested.blocked.push(this);
+    if (this.pausedBy++ === 0) this.stream.pause();
+  }
+
+  private readonly onDrain = (): void => {
+    this.releaseBlocked();
+  };
+
+  private releaseBlocked(): void {
+    const blocked = this.blocked;
+    this.blocked = undefined;
+    if (!blocked) return;
+    for (const c of blocked) if (--c.pausedBy === 0 && !c.stream.destroyed) c.stream.resume();
+  }
+
+  /**
+   * Ends the connection (idempotent). The broker publishes the will unless the reason is a
+   * DISCONNECT or a shutdown, and detaches the session. Bytes already queued (a CONNACK) are flushed.
+   */
+  close(reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    const wasActive = this.state === 'active';
+    this.state = 'closed';
+    this.clearTimer();
+    if (wasActive) this.broker.connectionEnded(this, reason);
+    const stream = this.stream;
+    if (stream.destroyed) return;
+    if (reason === 'socket-error' || reason === 'socket-closed' || reason === 'broker-shutdown' || reason === 'keep-alive-timeout' || reason === 'connect-timeout') {
+      stream.destroy();
+      return;
+    }
+    if (this.corked) {
+      this.corked = false;
+      stream.uncork();
+    }
+    stream.end();
+    this.timer = setTimeout(() => stream.destroy(), LINGER_MS);
+  }
+
+  clearTimer(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { PubrecPacket } from '../../harness/codec/index.js';
+import type { Connection } from '../connection.js';
+import type { HandlerResult } from '../violation.js';
+
+/** PUBREC for an outgoing QoS 2 message: it is now owned by the receiver; answer PUBREL (MQTT-4.3.3-1). */
+export function handlePubrec(conn: Connection, packet: PubrecPacket): HandlerResult {
+  const session = conn.session;
+  const entry = session?.inflight.get(packet.packetId);
+  if (!session || !entry || entry.qos !== 2) {
+    conn.broker.log.debug('PUBREC for no QoS 2 message in flight: ignored', { clientId: conn.label, packetId: packet.packetId });
+    return undefined;
+  }
+  if (entry.state === 'publish') {
+    entry.state = 'pubrel';
+    conn.broker.sessions.record(session, { kind: 'inflight-pubrel', packetId: packet.packetId });
+  }
+  conn.send({ type: 'pubrel', packetId: packet.packetId });
+  return undefined;
+}

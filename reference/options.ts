@@ -1,0 +1,84 @@
+import type { Duplex } from 'node:stream';
+import { createLogger, type LogLevel, type LogSink, type Logger } from './logger.js';
+import type { RetainedStore } from './retain/index.js';
+import type { SessionStore } from './session/index.js';
+
+export interface BrokerOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Close a connection that sends no CONNECT within this time (default 10000). */
+  connectTimeoutMs?: number;
+  /** Seconds between `$SYS` updates (default 10; 0 disables `$SYS`). */
+  sysIntervalSeconds?: number;
+  /** Outgoing QoS 1/2 messages in flight per client (default 1000). */
+  maxInflight?: number;
+  /** Messages queued per client beyond the in-flight window (default 100000); more are dropped and counted. */
+  maxQueued?: number;
+  /** Queue QoS 0 messages for offline persistent sessions too (default false). */
+  queueQos0?: boolean;
+  /** Largest packet accepted, checked from the remaining length (default 268435460, the protocol maximum). */
+  maxPacketSize?: number;
+  /** Bytes buffered for a socket above which QoS 0 deliveries to it are dropped (default 16 MiB). */
+  maxBufferedBytes?: number;
+  /** Buffered bytes at which a subscriber's socket counts as congested, pausing the publishers feeding it (default 1 MiB). */
+  highWaterMark?: number;
+  /** Default 'error' (quiet when embedded). */
+  logLevel?: LogLevel;
+  /** Where log records go (default JSON lines on stderr). */
+  logger?: LogSink;
+  sessionStore?: SessionStore;
+  retainedStore?: RetainedStore;
+}
+
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  connectTimeoutMs: number;
+  sysIntervalSeconds: number;
+  maxInflight: number;
+  maxQueued: number;
+  queueQos0: boolean;
+  maxPacketSize: number;
+  maxBufferedBytes: number;
+  highWaterMark: number;
+  log: Logger;
+}
+
+export class BrokerConfigError extends Error {
+  readonly code = 'BROKER_CONFIG';
+  readonly option: string;
+  constructor(option: string, message: string) {
+    super(`invalid broker option "${option}": ${message}`);
+    this.name = 'BrokerConfigError';
+    this.option = option;
+  }
+}
+
+function integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BrokerConfigError(name, `expected an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function resolveOptions(options: BrokerOptions): ResolvedOptions {
+  return {
+    port: integer('port', options.port, 0, 0, 65535),
+    host: options.host ?? '127.0.0.1',
+    connectTimeoutMs: integer('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1, 3_600_000),
+    sysIntervalSeconds: integer('sysIntervalSeconds', options.sysIntervalSeconds, 10, 0, 86_400),
+    maxInflight: integer('maxInflight', options.maxInflight, 1000, 1, 65535),
+    maxQueued: integer('maxQueued', options.maxQueued, 100_000, 0, 100_000_000),
+    queueQos0: options.queueQos0 ?? false,
+    maxPacketSize: integer('maxPacketSize', options.maxPacketSize, 268_435_460, 2, 268_435_460),
+    maxBufferedBytes: integer('maxBufferedBytes', options.maxBufferedBytes, 16 * 1024 * 1024, 1024, 2 ** 31),
+    highWaterMark: integer('highWaterMark', options.highWaterMark, 1024 * 1024, 1024, 2 ** 31),
+    log: createLogger(options.logLevel ?? 'error', options.logger),
+  };
+}
+
+/** Any bidirectional byte stream a client can reach the broker over (TCP socket, TLS, WebSocket stream, in-memory pair). */
+export type ClientStream = Duplex;

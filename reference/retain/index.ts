@@ -1,0 +1,2 @@
+export { MemoryRetainedStore } from './memory-store.js';
+export type { RetainedStore } from './types.js';

@@ -1,0 +1,4 @@
+import { MemoryRetainedStore } from './index.js';
+import { describeRetainedStoreContract } from './store-contract.js';
+
+describeRetainedStoreContract('memory', { open: () => new MemoryRetainedStore() });

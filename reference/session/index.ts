@@ -1,0 +1,12 @@
+export { MemorySessionStore } from './memory-store.js';
+export { allocatePacketId } from './packet-ids.js';
+export {
+  MessageQueue,
+  type InflightMessage,
+  type QueuedMessage,
+  type SessionChange,
+  type SessionState,
+  type SessionStore,
+  type StoredMessage,
+  type SubscriptionGrant,
+} from './types.js';

@@ -1,0 +1,121 @@
+import type { QoS } from '../../harness/codec/index.js';
+
+/** An application message as the broker stores and forwards it. Immutable once created. */
+export interface StoredMessage {
+  readonly topic: string;
+  readonly payload: Buffer;
+  /** QoS it was published with. */
+  readonly qos: QoS;
+  readonly retain: boolean;
+}
+
+/** What a subscription grants (room for the 5.0 subscription options). */
+export interface SubscriptionGrant {
+  qos: QoS;
+}
+
+/**
+ * An outgoing QoS 1/2 message that has been sent and not yet completed.
+ * 'publish': sent, awaiting PUBACK (QoS 1) or PUBREC (QoS 2).
+ * 'pubrel': PUBREC received and PUBREL sent, awaiting PUBCOMP.
+ */
+export interface InflightMessage {
+  readonly packetId: number;
+  readonly message: StoredMessage;
+  /** QoS of this delivery: min(publish QoS, granted QoS). */
+  readonly qos: 1 | 2;
+  state: 'publish' | 'pubrel';
+}
+
+/** A message waiting for a slot in the in-flight window (or for the client to come back). */
+export interface QueuedMessage {
+  readonly message: StoredMessage;
+  readonly qos: QoS;
+}
+
+/** A plain, serialisable-in-spirit session state; the broker mutates it and journals each change. */
+export interface SessionState {
+  readonly clientId: string;
+  /** False for a persistent session (CleanSession 0). */
+  clean: boolean;
+  /** Protocol level of the last connection (for encoding queued messages). */
+  protocolVersion: 3 | 4 | 5;
+  readonly subscriptions: Map<string, SubscriptionGrant>;
+  /** Insertion order is send order: resent in this order on reconnect (MQTT-4.4.0-1, 4.6.0-1..4). */
+  readonly inflight: Map<number, InflightMessage>;
+  readonly queue: MessageQueue;
+  /** Inbound QoS 2 packet ids received (PUBREC sent) and not yet released by PUBREL (MQTT-4.3.3-2). */
+  readonly inboundQos2: Set<number>;
+  /** Next packet identifier to try; never 0. */
+  nextPacketId: number;
+}
+
+/** Changes a durable store journals, in the order they happen. */
+export type SessionChange =
+  | { kind: 'subscribe'; filter: string; grant: SubscriptionGrant }
+  | { kind: 'unsubscribe'; filter: string }
+  | { kind: 'enqueue'; entry: QueuedMessage }
+  | { kind: 'dequeue' }
+  | { kind: 'inflight-add'; entry: InflightMessage }
+  | { kind: 'inflight-pubrel'; packetId: number }
+  | { kind: 'inflight-remove'; packetId: number }
+  | { kind: 'inbound-qos2-add'; packetId: number }
+  | { kind: 'inbound-qos2-remove'; packetId: number };
+
+/**
+ * Where sessions live. The broker holds one `SessionState` per client id (online or
+ * offline persistent). `record` tells durable stores (SQLite) what changed; the memory store
+ * needs nothing more than the live objects.
+ */
+export interface SessionStore {
+  get(clientId: string): SessionState | undefined;
+  /** Creates (replacing any) an empty session. */
+  create(clientId: string, clean: boolean, protocolVersion: 3 | 4 | 5): SessionState;
+  delete(clientId: string): void;
+  readonly size: number;
+  values(): IterableIterator<SessionState>;
+  /** Journals a change already applied to `session`. */
+  record(session: SessionState, change: SessionChange): void;
+  /** Persists the session's flags after a (re)connect. */
+  touch(session: SessionState): void;
+  close(): Promise<void>;
+}
+
+/** A FIFO with O(1) push and shift. */
+export class MessageQueue {
+  private items: (QueuedMessage | undefined)[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(entry: QueuedMessage): void {
+    this.items.push(entry);
+  }
+
+  peek(): QueuedMessage | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): QueuedMessage | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const entry = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return entry;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
+
+  *[Symbol.iterator](): IterableIterator<QueuedMessage> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as QueuedMessage;
+  }
+}
