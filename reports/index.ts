@@ -1,0 +1,21 @@
+export * from './types.js';
+export { ReportError } from './errors.js';
+export type { ReportErrorCode } from './errors.js';
+export { loadCatalogues, areaOf, areaTitle, compareSections, compareStatementIds, SPEC_VERSIONS } from './catalogue.js';
+export type { Catalogues } from './catalogue.js';
+export { parseMessages } from './messages.js';
+export {
+  buildComplianceModel,
+  runMetaFromMessages,
+  parseFailureMessage,
+  statementVerdict,
+  specVersionOf,
+  TRACE_MEDIA_TYPE,
+  VERDICT_MEDIA_TYPE,
+} from './model.js';
+export { renderReportJson, parseReportJson, readReportJson } from './report-json.js';
+export { renderJunit } from './junit.js';
+export { renderMarkdown } from './markdown.js';
+export { renderHtml } from './html/render.js';
+export { traceText, summarizePacket } from './trace-text.js';
+export { writeReports, REPORT_FILES } from './write.js';
