@@ -32,3 +32,11 @@ export {
   type ReasonCodePacket,
   type ConnackReturnCodeName,
 } from './tables.js';
+export {
+  raw,
+  rawVarint,
+  RawPacketBuilder,
+  RawProperties,
+  type RawBytes,
+  type RawConnectFields,
+} from './raw.js';
