@@ -1,0 +1,396 @@
+import type { Duplex } from 'node:stream';
+import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/index.js';
+import { PacketDecoder, decodeAll, encode, toHex } from '../codec/index.js';
+import { ClientUsageError, ExpectationError, TimeoutError } from './errors.js';
+import type { PacketPattern } from './match.js';
+import { describePattern, mismatch } from './match.js';
+import type { ClientEndpoint, Connector } from './transport.js';
+import { connectorFor } from './transport.js';
+import { TraceRecorder, describePacket, toTracePacket } from './trace.js';
+
+export interface TestClientOptions {
+  /** Logical name shown in the trace, e.g. "sub". */
+  name: string;
+  /** Protocol version used to encode packets (other than CONNECT) and decode the server's packets. */
+  version: ProtocolVersion;
+  /** Shared trace of the scenario; a private one is made when absent. */
+  trace?: TraceRecorder;
+  /** How to open the byte stream; by default chosen from the endpoint's protocol. */
+  connector?: Connector;
+  /** Bound on opening the connection (ms). Default 5000. */
+  connectTimeoutMs?: number;
+  /** Default bound of every expectation (ms). Default 2000. */
+  timeoutMs?: number;
+}
+
+export interface WaitOptions {
+  /** Bound of this wait (ms); the client's default when absent. */
+  timeoutMs?: number;
+}
+
+/** How absence is proven: a barrier packet that must arrive first, or (only where no barrier exists) a time window. */
+export type AbsenceProof = { until: PacketPattern; timeoutMs?: number } | { windowMs: number };
+
+type Waiter = { check: () => boolean };
+
+/** Who ended the connection. `server` includes a reset or a close after our half-close. */
+export type ClosedBy = 'server' | 'client';
+
+/**
+ * A scriptable raw MQTT client for conformance tests. It never answers anything on its own: every
+ * packet it sends is one a step asked for, so the broker's behaviour is observed exactly.
+ * Received packets queue up until an expectation consumes them.
+ */
+export class TestClient {
+  readonly name: string;
+  /** Every packet received on this connection, in order (consumed or not). */
+  readonly received: Packet[] = [];
+  /** Every packet sent on this connection that decodes (typed sends and decodable raw bytes). */
+  readonly sent: Packet[] = [];
+  readonly trace: TraceRecorder;
+  version: ProtocolVersion;
+
+  private readonly stream: Duplex;
+  private readonly decoder: PacketDecoder;
+  private readonly defaultTimeoutMs: number;
+  private readonly inbox: Packet[] = [];
+  private waiters: Waiter[] = [];
+  private closedState: { by: ClosedBy; t: number; error?: string } | undefined;
+  private destroyedByUs = false;
+  private decodeFailure: Error | undefined;
+  private packetIdCounter = 0;
+
+  private constructor(stream: Duplex, options: TestClientOptions, trace: TraceRecorder) {
+    this.stream = stream;
+    this.name = options.name;
+    this.version = options.version;
+    this.trace = trace;
+    this.defaultTimeoutMs = options.timeoutMs ?? 2000;
+    this.decoder = new PacketDecoder({ version: options.version });
+    stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      this.trace.record({ client: this.name, dir: 'event', event: 'error', error: err.code ?? err.message });
+    });
+    stream.on('close', () => this.onClose());
+    // A server FIN: with allowHalfOpen off the socket ends its side too and 'close' follows.
+    stream.on('end', () => {
+      if (!this.closedState) this.trace.record({ client: this.name, dir: 'event', event: 'close', note: 'server ended the stream' });
+    });
+  }
+
+  /** Opens a connection (no MQTT packet is sent). Throws ClientConnectError when the target cannot be reached. */
+  static async open(endpoint: ClientEndpoint, options: TestClientOptions): Promise<TestClient> {
+    const trace = options.trace ?? new TraceRecorder();
+    const connector = options.connector ?? connectorFor(endpoint);
+    const stream = await connector(endpoint, options.connectTimeoutMs ?? 5000);
+    trace.record({ client: options.name, dir: 'event', event: 'connect', note: endpoint.url });
+    return new TestClient(stream, options, trace);
+  }
+
+  /** True once the connection has ended (either side). */
+  get closed(): boolean {
+    return this.closedState !== undefined;
+  }
+
+  get closedBy(): ClosedBy | undefined {
+    return this.closedState?.by;
+  }
+
+  /** The error of the first bytes from the server that did not decode, if any. */
+  get decodeError(): Error | undefined {
+    return this.decodeFailure;
+  }
+
+  /** Received packets no expectation has consumed yet, oldest first. */
+  get pending(): readonly Packet[] {
+    return this.inbox;
+  }
+
+  /** A fresh non-zero packet identifier (1..65535, wrapping). */
+  nextPacketId(): number {
+    this.packetIdCounter = (this.packetIdCounter % 65535) + 1;
+    return this.packetIdCounter;
+  }
+
+  /** Encodes and sends a packet. CONNECT is encoded with its own protocol version. */
+  send(packet: Packet): void {
+    const version = packet.type === 'connect' ? packet.protocolVersion : this.version;
+    const bytes = encode(packet, version);
+    if (packet.type === 'connect' && this.received.length === 0) {
+      this.version = packet.protocolVersion;
+      this.decoder.version = packet.protocolVersion;
+    }
+    this.write(bytes, packet, describePacket(packet));
+    this.sent.push(packet);
+  }
+
+  /** Sends bytes as they are (malformed input on purpose). Recorded decoded when they decode. */
+  sendRaw(bytes: Uint8Array): void {
+    const buf = Buffer.from(bytes);
+    let packet: Packet | undefined;
+    let error: string | undefined;
+    let decoded: Packet[] = [];
+    try {
+      const packets = decodeAll(buf, this.version);
+      if (packets.length === 1) packet = packets[0];
+      else error = `${packets.length} packets: ${packets.map(describePacket).join('; ')}`;
+      decoded = packets;
+    } catch (e) {
+      error = `raw bytes (${e instanceof Error ? e.message : String(e)})`;
+    }
+    this.write(buf, packet, packet ? describePacket(packet) : 'raw bytes', error);
+    this.sent.push(...decoded);
+  }
+
+  private write(bytes: Buffer, packet: Packet | undefined, what: string, error?: string): void {
+    if (this.closedState) {
+      const by = this.closedState.by === 'server' ? 'the server' : 'the test';
+      throw new ExpectationError({
+        expected: `to send ${what} on an open connection`,
+        received: `the connection had been closed by ${by} at ${this.closedState.t.toFixed(1)} ms${this.closedState.error ? ` (${this.closedState.error})` : ''}`,
+        trace: this.trace.entries,
+      });
+    }
+    this.trace.record({
+      client: this.name,
+      dir: 'out',
+      hex: toHex(bytes),
+      ...(packet ? { packet: toTracePacket(packet) } : {}),
+      ...(error !== undefined ? { error } : {}),
+    });
+    this.stream.write(bytes);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.decodeFailure) {
+      this.trace.record({ client: this.name, dir: 'in', hex: toHex(chunk), error: 'after undecodable bytes' });
+      return;
+    }
+    try {
+      this.decoder.feed(chunk, (packet, raw) => {
+        this.received.push(packet);
+        this.inbox.push(packet);
+        this.trace.record({ client: this.name, dir: 'in', hex: toHex(raw), packet: toTracePacket(packet) });
+      });
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.decodeFailure = err;
+      this.trace.record({ client: this.name, dir: 'in', hex: toHex(chunk), error: `undecodable: ${err.message}` });
+    }
+    this.pump();
+  }
+
+  private onClose(): void {
+    if (this.closedState) return;
+    const t = this.trace.record({
+      client: this.name,
+      dir: 'event',
+      event: 'close',
+      note: this.destroyedByUs ? 'closed by the test' : 'closed by the server',
+    }).t;
+    this.closedState = { by: this.destroyedByUs ? 'client' : 'server', t };
+    this.pump();
+  }
+
+  private pump(): void {
+    this.waiters = this.waiters.filter((w) => !w.check());
+  }
+
+  /** Runs `check` on every event until it returns a result; rejects with `onTimeout()` after the bound. */
+  private wait<T>(timeoutMs: number, check: () => T | undefined, onTimeout: () => Error): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter: Waiter = {
+        check: () => {
+          let result: T | undefined;
+          try {
+            result = check();
+          } catch (e) {
+            clearTimeout(timer);
+            reject(e instanceof Error ? e : new Error(String(e)));
+            return true;
+          }
+          if (result === undefined) return false;
+          clearTimeout(timer);
+          resolve(result);
+          return true;
+        },
+      };
+      if (waiter.check()) return;
+      timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(onTimeout());
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private receivedText(pattern?: PacketPattern): string {
+    const parts: string[] = [];
+    const explain = (p: Packet): string => {
+      if (!pattern || pattern.type !== p.type) return describePacket(p);
+      const m = mismatch(pattern, p);
+      return m === undefined ? describePacket(p) : `${describePacket(p)} (${m})`;
+    };
+    if (this.inbox.length > 0) parts.push(this.inbox.map(explain).join('; '));
+    else parts.push('no packet');
+    if (this.decodeFailure) parts.push(`then undecodable bytes (${this.decodeFailure.message})`);
+    if (this.closedState) parts.push(this.closedState.by === 'server' ? 'then the server closed the connection' : 'the test closed the connection');
+    return parts.join(', ');
+  }
+
+  private failIfDead(expected: string, pattern?: PacketPattern): void {
+    if (this.decodeFailure || this.closedState) {
+      throw new ExpectationError({ expected, received: this.receivedText(pattern), trace: this.trace.entries });
+    }
+  }
+
+  /**
+   * Waits for a packet matching the pattern, consuming it (earlier non-matching packets stay queued).
+   * Fails as soon as the connection closes or undecodable bytes arrive, or after the bound.
+   */
+  expect<T extends PacketType>(pattern: PacketPattern<T>, options: WaitOptions = {}): Promise<PacketOf<T>> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const expected = describePattern(pattern);
+    return this.wait(
+      timeoutMs,
+      () => {
+        const i = this.inbox.findIndex((p) => mismatch(pattern, p) === undefined);
+        if (i >= 0) return this.inbox.splice(i, 1)[0] as PacketOf<T>;
+        this.failIfDead(expected, pattern);
+        return undefined;
+      },
+      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(pattern), trace: this.trace.entries }),
+    );
+  }
+
+  /** Waits for the next packet (whatever it is) and requires it to match: for order-sensitive checks. */
+  expectNext<T extends PacketType>(pattern: PacketPattern<T>, options: WaitOptions = {}): Promise<PacketOf<T>> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const expected = `next packet ${describePattern(pattern)}`;
+    return this.wait(
+      timeoutMs,
+      () => {
+        const first = this.inbox[0];
+        if (first !== undefined) {
+          const m = mismatch(pattern, first);
+          if (m !== undefined) {
+            throw new ExpectationError({ expected, received: `${describePacket(first)} (${m})`, trace: this.trace.entries });
+          }
+          return this.inbox.shift() as PacketOf<T>;
+        }
+        this.failIfDead(expected);
+        return undefined;
+      },
+      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(), trace: this.trace.entries }),
+    );
+  }
+
+  /**
+   * Proves that no packet matching `pattern` arrives: either a barrier packet (`until`) arrives
+   * first (and is consumed) with no matching packet before it, or, where no barrier exists, none
+   * arrives within `windowMs`. Matching packets that already arrived count as a failure.
+   * Returns the barrier packet (for the caller to acknowledge), or undefined for a window.
+   */
+  async expectNone(pattern: PacketPattern, proof: AbsenceProof): Promise<Packet | undefined> {
+    const forbidden = describePattern(pattern);
+    const fail = (p: Packet, how: string): ExpectationError =>
+      new ExpectationError({ expected: `no ${forbidden} ${how}`, received: describePacket(p), trace: this.trace.entries });
+    if ('until' in proof) {
+      const timeoutMs = proof.timeoutMs ?? this.defaultTimeoutMs;
+      const barrier = describePattern(proof.until);
+      return this.wait<Packet>(
+        timeoutMs,
+        () => {
+          const b = this.inbox.findIndex((p) => mismatch(proof.until, p) === undefined);
+          const limit = b >= 0 ? b : this.inbox.length;
+          for (let i = 0; i < limit; i++) {
+            const p = this.inbox[i];
+            if (p !== undefined && mismatch(pattern, p) === undefined) throw fail(p, `before the barrier ${barrier}`);
+          }
+          if (b >= 0) return this.inbox.splice(b, 1)[0];
+          this.failIfDead(`the barrier ${barrier} (proving no ${forbidden})`);
+          return undefined;
+        },
+        () =>
+          new TimeoutError(`barrier ${barrier}`, timeoutMs, {
+            expected: `the barrier ${barrier} within ${timeoutMs} ms (proving no ${forbidden})`,
+            received: this.receivedText(),
+            trace: this.trace.entries,
+          }),
+      );
+    }
+    const windowMs = proof.windowMs;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve();
+      }, windowMs);
+      const waiter: Waiter = {
+        check: () => {
+          const p = this.inbox.find((q) => mismatch(pattern, q) === undefined);
+          if (p === undefined) return false;
+          clearTimeout(timer);
+          reject(fail(p, `within ${windowMs} ms`));
+          return true;
+        },
+      };
+      if (!waiter.check()) this.waiters.push(waiter);
+    });
+    return undefined;
+  }
+
+  /** Waits until the server closes the connection (FIN or reset). */
+  expectClosed(options: WaitOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const expected = 'the server closes the network connection';
+    return this.wait(
+      timeoutMs,
+      () => {
+        if (!this.closedState) return undefined;
+        if (this.closedState.by === 'client') throw new ClientUsageError(`${this.name}: the test itself closed the connection; cannot expect the server to close it`);
+        return true;
+      },
+      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: `the connection still open after ${this.inbox.length ? this.receivedText() : 'no packet'}`, trace: this.trace.entries }),
+    ).then(() => undefined);
+  }
+
+  /** Waits until the connection has ended, whoever ended it (bounded); resolves false on timeout. */
+  waitClosed(timeoutMs: number): Promise<boolean> {
+    return this.wait(timeoutMs, () => (this.closedState ? true : undefined), () => new Error('open')).catch(() => false);
+  }
+
+  /** Removes and returns the queued packets matching the pattern. */
+  take<T extends PacketType>(pattern: PacketPattern<T>): PacketOf<T>[] {
+    const out: PacketOf<T>[] = [];
+    for (let i = 0; i < this.inbox.length; ) {
+      const p = this.inbox[i];
+      if (p !== undefined && mismatch(pattern, p) === undefined) {
+        out.push(p as PacketOf<T>);
+        this.inbox.splice(i, 1);
+      } else i++;
+    }
+    return out;
+  }
+
+  /** Half-closes: sends FIN (no DISCONNECT implied) and keeps reading until the server closes. */
+  end(): void {
+    if (this.closedState) return;
+    this.trace.record({ client: this.name, dir: 'event', event: 'end-sent', note: 'the test half-closed the connection (FIN)' });
+    this.stream.end();
+  }
+
+  /** Drops the connection at once (no DISCONNECT, no FIN handshake wait). */
+  destroy(): void {
+    if (this.closedState) return;
+    this.destroyedByUs = true;
+    this.stream.destroy();
+  }
+
+  /** Destroys the connection and waits for it to be closed. */
+  async close(): Promise<void> {
+    if (this.closedState) return;
+    this.destroy();
+    await this.waitClosed(1000);
+  }
+}

@@ -1,0 +1,106 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { WebSocket, createWebSocketStream } from 'ws';
+import { ClientConnectError } from './errors.js';
+
+/**
+ * Where to connect. Structurally the same as the targets' `Endpoint` (harness/targets/types.ts),
+ * declared here because the client imports only the codec.
+ */
+export interface ClientEndpoint {
+  url: string;
+  protocol: 'mqtt' | 'mqtts' | 'ws' | 'wss';
+  host: string;
+  port: number;
+  path?: string;
+  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean; servername?: string };
+}
+
+/** Opens a byte stream to the endpoint; resolves once it is open. The seam for other transports. */
+export type Connector = (endpoint: ClientEndpoint, timeoutMs: number) => Promise<Duplex>;
+
+function socketConnector(open: (done: () => void) => net.Socket): (endpoint: ClientEndpoint, timeoutMs: number) => Promise<Duplex> {
+  return (endpoint, timeoutMs) =>
+    new Promise<Duplex>((resolve, reject) => {
+      let settled = false;
+      const socket = open(() => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        socket.off('error', onError);
+        socket.setNoDelay(true);
+        resolve(socket);
+      });
+      const onError = (err: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(new ClientConnectError(endpoint.url, err.message, err));
+      };
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        socket.destroy();
+        reject(new ClientConnectError(endpoint.url, `no connection within ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once('error', onError);
+    });
+}
+
+function tcpConnector(endpoint: ClientEndpoint, timeoutMs: number): Promise<Duplex> {
+  return socketConnector((done) => net.connect({ host: endpoint.host, port: endpoint.port }, done))(endpoint, timeoutMs);
+}
+
+function tlsConnector(endpoint: ClientEndpoint, timeoutMs: number): Promise<Duplex> {
+  const t = endpoint.tls;
+  return socketConnector((done) =>
+    tls.connect(
+      {
+        host: endpoint.host,
+        port: endpoint.port,
+        servername: t?.servername ?? (net.isIP(endpoint.host) ? undefined : endpoint.host),
+        ca: t?.ca,
+        cert: t?.cert,
+        key: t?.key,
+        rejectUnauthorized: t?.rejectUnauthorized ?? true,
+      },
+      done,
+    ),
+  )(endpoint, timeoutMs);
+}
+
+function wsConnector(endpoint: ClientEndpoint, timeoutMs: number): Promise<Duplex> {
+  return new Promise<Duplex>((resolve, reject) => {
+    const scheme = endpoint.protocol === 'wss' ? 'wss' : 'ws';
+    const url = `${scheme}://${endpoint.host}:${endpoint.port}${endpoint.path ?? '/mqtt'}`;
+    const t = endpoint.tls;
+    const ws = new WebSocket(url, ['mqtt'], {
+      handshakeTimeout: timeoutMs,
+      ca: t?.ca,
+      cert: t?.cert,
+      key: t?.key,
+      rejectUnauthorized: t?.rejectUnauthorized ?? true,
+    });
+    ws.binaryType = 'nodebuffer';
+    const onError = (err: Error): void => reject(new ClientConnectError(endpoint.url, err.message, err));
+    ws.once('error', onError);
+    ws.once('open', () => {
+      ws.off('error', onError);
+      resolve(createWebSocketStream(ws));
+    });
+  });
+}
+
+/** The connector for an endpoint's protocol. */
+export function connectorFor(endpoint: ClientEndpoint): Connector {
+  switch (endpoint.protocol) {
+    case 'mqtt':
+      return tcpConnector;
+    case 'mqtts':
+      return tlsConnector;
+    case 'ws':
+    case 'wss':
+      return wsConnector;
+  }
+}

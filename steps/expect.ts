@@ -1,0 +1,187 @@
+import { Then } from '@cucumber/cucumber';
+import type { PacketType, QoS } from '../harness/codec/index.js';
+import { ClientUsageError, matcher, type PacketPattern } from '../harness/client/index.js';
+import type { MqttWorld } from './support/world.js';
+
+const hex2 = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+
+// ---- CONNACK -----------------------------------------------------------------------------
+
+/** The first packet on the connection must be this CONNACK [MQTT-3.2.0-1]. */
+Then('{client} receives CONNACK with return code {returnCode}', async function (this: MqttWorld, name: string, reasonCode: number) {
+  const client = this.client(name);
+  await this.check(['MQTT-3.2.0-1', 'MQTT-3.1.4-4', 'MQTT-3.1.2-2', 'MQTT-3.1.3-8', 'MQTT-3.1.3-9'], () => client.expectNext({ type: 'connack', reasonCode }));
+});
+
+Then(
+  '{client} receives CONNACK with return code {returnCode} and Session Present {flag}',
+  async function (this: MqttWorld, name: string, reasonCode: number, sessionPresent: boolean) {
+    const client = this.client(name);
+    await this.check(['MQTT-3.2.2-1', 'MQTT-3.2.2-2', 'MQTT-3.2.2-3', 'MQTT-3.2.2-4', 'MQTT-3.1.2-4', 'MQTT-3.1.2-6', 'MQTT-3.2.0-1'], () =>
+      client.expectNext({ type: 'connack', reasonCode, sessionPresent }),
+    );
+  },
+);
+
+Then('the server accepts the connection of {client}', async function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  await this.check(['MQTT-3.1.4-4', 'MQTT-3.2.0-1', 'MQTT-3.1.3-5', 'MQTT-3.1.3-6'], () => client.expectNext({ type: 'connack', reasonCode: 0 }));
+});
+
+Then('the server accepts the connection of {client} with Session Present {flag}', async function (this: MqttWorld, name: string, sessionPresent: boolean) {
+  const client = this.client(name);
+  await this.check(['MQTT-3.2.2-1', 'MQTT-3.2.2-2', 'MQTT-3.2.2-3', 'MQTT-3.1.2-4', 'MQTT-3.1.2-6', 'MQTT-3.1.4-4'], () =>
+    client.expectNext({ type: 'connack', reasonCode: 0, sessionPresent }),
+  );
+});
+
+/** A refusal: CONNACK with the code and Session Present 0 [MQTT-3.2.2-4], then the server closes [MQTT-3.2.2-5]. */
+Then('the server refuses the connection of {client} with return code {returnCode}', async function (this: MqttWorld, name: string, reasonCode: number) {
+  const client = this.client(name);
+  const connack = await this.check(['MQTT-3.1.2-2', 'MQTT-3.1.3-8', 'MQTT-3.1.3-9', 'MQTT-3.2.0-1'], () => client.expectNext({ type: 'connack', reasonCode }));
+  if (connack.sessionPresent) this.fail(['MQTT-3.2.2-4'], `CONNACK ${hex2(reasonCode)} with Session Present 0`, 'Session Present 1');
+  await this.check(['MQTT-3.2.2-5', 'MQTT-3.1.2-2', 'MQTT-3.1.3-8', 'MQTT-3.1.3-9'], () => client.expectClosed());
+});
+
+// ---- connection state ----------------------------------------------------------------------
+
+Then('the server closes the connection of {client}', async function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  await this.check(['MQTT-4.8.0-1'], () => client.expectClosed());
+});
+
+/** The close must come with no CONNACK at all [MQTT-3.1.4-1]. */
+Then('the server closes the connection of {client} without sending CONNACK', async function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  await this.check(['MQTT-3.1.4-1'], () => client.expectClosed());
+  const connack = client.received.find((p) => p.type === 'connack');
+  if (connack) this.fail(['MQTT-3.1.4-1'], 'the connection closed without a CONNACK', `a CONNACK (return code ${connack.type === 'connack' ? hex2(connack.reasonCode) : '?'}) before the close`);
+});
+
+Then('the server closes the connection of {client} within {float} seconds', async function (this: MqttWorld, name: string, seconds: number) {
+  const client = this.client(name);
+  await this.check(['MQTT-3.1.2-24', 'MQTT-4.8.0-1'], () => client.expectClosed({ timeoutMs: seconds * 1000 }));
+});
+
+/** Proven by a PINGREQ answered with PINGRESP [MQTT-3.12.4-1]: the connection is open and served. */
+Then('{client} remains connected', async function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  await this.check([], async () => {
+    client.send({ type: 'pingreq' });
+    await client.expect({ type: 'pingresp' });
+  });
+});
+
+// ---- any packet ------------------------------------------------------------------------------
+
+Then('{client} receives {packetType}', async function (this: MqttWorld, name: string, type: PacketType) {
+  const client = this.client(name);
+  const hints = type === 'pingresp' ? ['MQTT-3.12.4-1'] : [];
+  const packet = await this.check(hints, () => client.expect({ type } as PacketPattern));
+  this.lastReceived.set(name, packet);
+});
+
+Then('{client} receives {packetType} with packet identifier {int}', async function (this: MqttWorld, name: string, type: PacketType, packetId: number) {
+  const client = this.client(name);
+  const pattern = { type, packetId } as PacketPattern;
+  const packet = await this.check(['MQTT-2.3.1-6', 'MQTT-2.3.1-7', 'MQTT-3.3.4-1', 'MQTT-3.8.4-2', 'MQTT-3.10.4-4'], () => client.expect(pattern));
+  this.lastReceived.set(name, packet);
+});
+
+/** Codes: `0x00`..`0x02`, `0x80`, or `<=N` (any granted QoS up to N: the server may grant less). */
+Then('{client} receives SUBACK with return codes {string}', async function (this: MqttWorld, name: string, codes: string) {
+  const client = this.client(name);
+  const packetId = this.notes.get(`subscribe:${name}`);
+  if (typeof packetId !== 'number') throw new ClientUsageError(`"${name}" sent no SUBSCRIBE through "sends SUBSCRIBE"`);
+  const expected = codes.split(',').map((c) => c.trim());
+  const pattern = expected.map((c) => {
+    const m = /^<=\s*([0-2])$/.exec(c);
+    if (m) {
+      const max = Number(m[1]);
+      return matcher<number>(`a granted QoS <= ${max}`, (v) => v >= 0 && v <= max);
+    }
+    const n = c.startsWith('0x') ? parseInt(c.slice(2), 16) : Number(c);
+    if (!Number.isInteger(n)) throw new ClientUsageError(`bad SUBACK return code ${JSON.stringify(c)}`);
+    return matcher<number>(hex2(n), (v) => v === n);
+  });
+  await this.check(['MQTT-3.8.4-5', 'MQTT-3.9.3-1', 'MQTT-3.8.4-4', 'MQTT-3.9.3-2', 'MQTT-4.7.1-2', 'MQTT-4.7.1-3', 'MQTT-3.8.4-1', 'MQTT-3.8.4-2'], () =>
+    client.expect({ type: 'suback', packetId, reasonCodes: pattern }),
+  );
+});
+
+Then('{client} receives UNSUBACK', async function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  const packetId = this.notes.get(`unsubscribe:${name}`);
+  if (typeof packetId !== 'number') throw new ClientUsageError(`"${name}" sent no UNSUBSCRIBE through "sends UNSUBSCRIBE"`);
+  await this.check(['MQTT-3.10.4-4', 'MQTT-3.10.4-5', 'MQTT-2.3.1-7'], () => client.expect({ type: 'unsuback', packetId }));
+});
+
+// ---- PUBLISH ---------------------------------------------------------------------------------
+
+const ATTRS = /(?:with|and) (QoS|RETAIN|DUP) ([0-2])|(?:with|and) payload "([^"]*)"/g;
+
+/**
+ * `"sub" receives a PUBLISH on "t/a"` followed by any of `with QoS 1`, `and RETAIN 0`,
+ * `and DUP 0`, `and payload "x"` (joined by "with"/"and"), optionally ending in
+ * `without acknowledging it`. The PUBLISH is acknowledged (QoS 2 completed) unless told not to.
+ */
+Then(
+  /^"([^"]+)" receives a PUBLISH on "([^"]*)"((?: (?:with|and) (?:(?:QoS|RETAIN|DUP) [0-2]|payload "[^"]*"))*)( without acknowledging it)?$/,
+  async function (this: MqttWorld, name: string, logicalTopic: string, attrs: string, noAck: string | undefined) {
+    const pattern: { type: 'publish'; topic: string; qos?: QoS; retain?: boolean; dup?: boolean; payload?: string } = {
+      type: 'publish',
+      topic: this.topic(logicalTopic),
+    };
+    const hints: string[] = ['MQTT-3.3.2-3', 'MQTT-4.5.0-1'];
+    for (const m of attrs.matchAll(ATTRS)) {
+      if (m[3] !== undefined) pattern.payload = m[3];
+      else if (m[1] === 'QoS') {
+        pattern.qos = Number(m[2]) as QoS;
+        hints.unshift('MQTT-3.8.4-6', 'MQTT-3.3.5-1');
+      } else if (m[1] === 'RETAIN') {
+        if (m[2] === '2') throw new ClientUsageError('RETAIN is 0 or 1');
+        pattern.retain = m[2] === '1';
+        hints.unshift('MQTT-3.3.1-8', 'MQTT-3.3.1-9');
+      } else if (m[1] === 'DUP') {
+        if (m[2] === '2') throw new ClientUsageError('DUP is 0 or 1');
+        pattern.dup = m[2] === '1';
+        hints.unshift('MQTT-3.3.1-1', 'MQTT-3.3.1-2', 'MQTT-3.3.1-3');
+      }
+    }
+    await this.receive(name, pattern, { ack: noAck === undefined, hints });
+  },
+);
+
+Then('{client} receives {string} on {topic}', async function (this: MqttWorld, name: string, payload: string, topic: string) {
+  await this.receive(name, { type: 'publish', topic, payload }, { hints: ['MQTT-3.3.2-3', 'MQTT-4.5.0-1'] });
+});
+
+Then('{client} receives {string} on {topic} at QoS {qos}', async function (this: MqttWorld, name: string, payload: string, topic: string, qos: QoS) {
+  await this.receive(name, { type: 'publish', topic, payload, qos }, { hints: ['MQTT-3.8.4-6', 'MQTT-3.3.5-1', 'MQTT-4.5.0-1'] });
+});
+
+/** Order check: the PUBLISH packets on the topic, in arrival order, carry these payloads (comma separated). */
+Then('{client} receives the messages {string} on {topic} in that order', async function (this: MqttWorld, name: string, list: string, topic: string) {
+  const expected = list.split(',').map((s) => s.trim());
+  const got: string[] = [];
+  for (let i = 0; i < expected.length; i++) {
+    const p = await this.receive(name, { type: 'publish', topic }, { hints: ['MQTT-4.6.0-6', 'MQTT-4.5.0-1'] });
+    got.push(p.payload.toString('utf8'));
+  }
+  if (got.join(',') !== expected.join(',')) this.fail(['MQTT-4.6.0-6', 'MQTT-4.6.0-5'], `payloads in the order ${expected.join(', ')}`, `in the order ${got.join(', ')}`);
+});
+
+/** Absence, proven by a barrier (see MqttWorld.expectNoPublish). */
+Then('{client} receives no PUBLISH on {topic}', async function (this: MqttWorld, name: string, topic: string) {
+  await this.expectNoPublish(name, { type: 'publish', topic });
+});
+
+Then('{client} does not receive {string} on {topic}', async function (this: MqttWorld, name: string, payload: string, topic: string) {
+  await this.expectNoPublish(name, { type: 'publish', topic, payload });
+});
+
+/** Absence in a time window: only where no barrier exists (e.g. nothing may happen before a deadline). */
+Then('{client} receives no PUBLISH on {topic} within {int} ms', async function (this: MqttWorld, name: string, topic: string, windowMs: number) {
+  const client = this.client(name);
+  await this.check([], () => client.expectNone({ type: 'publish', topic }, { windowMs }));
+});

@@ -1,0 +1,71 @@
+import {
+  After,
+  AfterAll,
+  Before,
+  BeforeAll,
+  Status,
+  setDefaultTimeout,
+  setParallelCanAssign,
+  setWorldConstructor,
+} from '@cucumber/cucumber';
+import { TRACE_MEDIA_TYPE } from '../harness/client/index.js';
+import type { StartedTarget } from '../harness/targets/index.js';
+import { resolveTarget } from '../harness/targets/index.js';
+import { notApplicableReason, scenarioVersion } from './support/applicability.js';
+import { parseVersion, targetFromEnv, VERSION_ENV, type SuiteTarget } from './support/config.js';
+import { unaccountedPackets } from './support/accounting.js';
+import { MqttWorld } from './support/world.js';
+
+setWorldConstructor(MqttWorld);
+// Scenarios bound their own waits; this only stops a step that hangs in the harness itself.
+setDefaultTimeout(30_000);
+
+/** `@serial` scenarios run alone: never beside another scenario. */
+setParallelCanAssign((pickle, inProgress) => {
+  const serial = (p: { tags: readonly { name: string }[] }): boolean => p.tags.some((t) => t.name === '@serial');
+  if (serial(pickle)) return inProgress.length === 0;
+  return !inProgress.some(serial);
+});
+
+let suiteTarget: SuiteTarget | undefined;
+let ownTarget: StartedTarget | undefined;
+
+BeforeAll(async function () {
+  suiteTarget = targetFromEnv();
+  if (suiteTarget) return;
+  // cucumber-js started directly: run the embedded reference broker in this process.
+  ownTarget = await (await resolveTarget('reference')).start();
+  suiteTarget = { endpoint: ownTarget.endpoint, capabilities: ownTarget.capabilities, description: ownTarget.describe() };
+});
+
+AfterAll(async function () {
+  if (ownTarget) await ownTarget.stop();
+  ownTarget = undefined;
+});
+
+Before(async function (this: MqttWorld, { pickle }) {
+  if (!suiteTarget) throw new Error('no target: BeforeAll did not run');
+  const tags = pickle.tags.map((t) => t.name);
+  const preferredText = process.env[VERSION_ENV];
+  const version = scenarioVersion(tags, preferredText ? parseVersion(preferredText) : undefined);
+  const reason = notApplicableReason(tags, version, suiteTarget.capabilities);
+  if (reason !== undefined || version === undefined) {
+    await this.attachVerdict('not-applicable', reason ?? 'no version');
+    return 'skipped';
+  }
+  this.setup({ target: suiteTarget, name: pickle.name, tags, version });
+  return undefined;
+});
+
+After(async function (this: MqttWorld, { result }) {
+  let leftover: Error | undefined;
+  try {
+    if (result?.status === Status.PASSED) leftover = this.hasSetup ? unaccountedPackets(this) : undefined;
+  } finally {
+    await this.closeAll();
+  }
+  if ((result?.status === Status.FAILED || leftover) && this.trace.entries.length > 0) {
+    await this.attach(JSON.stringify(this.trace.entries), TRACE_MEDIA_TYPE);
+  }
+  if (leftover) throw leftover;
+});

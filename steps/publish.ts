@@ -1,0 +1,57 @@
+import { When } from '@cucumber/cucumber';
+import type { PacketType, PublishPacket, QoS } from '../harness/codec/index.js';
+import { ClientUsageError } from '../harness/client/index.js';
+import type { MqttWorld } from './support/world.js';
+
+When('{client} publishes {string} to {topic} at QoS {qos}', async function (this: MqttWorld, name: string, payload: string, topic: string, qos: QoS) {
+  await this.publish(name, topic, payload, qos, false);
+});
+
+When('{client} publishes {string} to {topic} at QoS {qos} with RETAIN set', async function (this: MqttWorld, name: string, payload: string, topic: string, qos: QoS) {
+  await this.publish(name, topic, payload, qos, true);
+});
+
+When('{client} publishes an empty message to {topic} at QoS {qos} with RETAIN set', async function (this: MqttWorld, name: string, topic: string, qos: QoS) {
+  await this.publish(name, topic, Buffer.alloc(0), qos, true);
+});
+
+When('{client} publishes {int} numbered messages to {topic} at QoS {qos}', async function (this: MqttWorld, name: string, count: number, topic: string, qos: QoS) {
+  for (let i = 1; i <= count; i++) await this.publish(name, topic, String(i), qos, false);
+});
+
+/** Sends a PUBLISH without completing its flow: the scenario checks the server's answers itself. */
+When(
+  '{client} sends a PUBLISH of {string} to {topic} at QoS {qos} with packet identifier {int}',
+  function (this: MqttWorld, name: string, payload: string, topic: string, qos: QoS, packetId: number) {
+    const packet: PublishPacket = { type: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false, packetId };
+    this.client(name).send(packet);
+    this.lastPublisher.set(topic, { client: name, qos });
+  },
+);
+
+When(
+  '{client} sends a PUBLISH of {string} to {topic} at QoS {qos} with packet identifier {int} and DUP set',
+  function (this: MqttWorld, name: string, payload: string, topic: string, qos: QoS, packetId: number) {
+    const packet: PublishPacket = { type: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: true, packetId };
+    this.client(name).send(packet);
+    this.lastPublisher.set(topic, { client: name, qos });
+  },
+);
+
+When('{client} sends a PUBLISH of {string} to {topic} at QoS 0', function (this: MqttWorld, name: string, payload: string, topic: string) {
+  this.client(name).send({ type: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false });
+  this.lastPublisher.set(topic, { client: name, qos: 0 });
+});
+
+When('{client} sends {packetType} with packet identifier {int}', function (this: MqttWorld, name: string, type: PacketType, packetId: number) {
+  if (type !== 'puback' && type !== 'pubrec' && type !== 'pubrel' && type !== 'pubcomp') {
+    throw new ClientUsageError(`"sends ${type.toUpperCase()} with packet identifier" is for PUBACK, PUBREC, PUBREL and PUBCOMP`);
+  }
+  this.client(name).send({ type, packetId });
+});
+
+When('{client} acknowledges the PUBLISH', async function (this: MqttWorld, name: string) {
+  const last = this.lastReceived.get(name);
+  if (!last || last.type !== 'publish') throw new ClientUsageError(`"${name}" has received no PUBLISH through a step`);
+  await this.acknowledge(name, last);
+});

@@ -1,0 +1,53 @@
+import { DataTable, Given, When } from '@cucumber/cucumber';
+import type { QoS } from '../harness/codec/index.js';
+import { subscriptionsFromTable } from './support/tables.js';
+import type { MqttWorld } from './support/world.js';
+
+Given('{client} is connected and subscribed to {topic} at QoS {qos}', async function (this: MqttWorld, name: string, topicFilter: string, qos: QoS) {
+  await this.connect(name);
+  await this.subscribe(name, [{ topicFilter, qos }]);
+});
+
+Given('{client} is connected with CleanSession {flag} and subscribed to {topic} at QoS {qos}', async function (this: MqttWorld, name: string, clean: boolean, topicFilter: string, qos: QoS) {
+  await this.connect(name, { clean });
+  await this.subscribe(name, [{ topicFilter, qos }]);
+});
+
+When('{client} subscribes to {topic} at QoS {qos}', async function (this: MqttWorld, name: string, topicFilter: string, qos: QoS) {
+  await this.subscribe(name, [{ topicFilter, qos }]);
+});
+
+Given('{client} is subscribed to {topic} at QoS {qos}', async function (this: MqttWorld, name: string, topicFilter: string, qos: QoS) {
+  await this.subscribe(name, [{ topicFilter, qos }]);
+});
+
+/** One SUBSCRIBE with several filters (table: filter | qos); waits for its SUBACK and requires every filter granted. */
+When('{client} subscribes to:', async function (this: MqttWorld, name: string, table: DataTable) {
+  await this.subscribe(name, subscriptionsFromTable(this, table));
+});
+
+/** Sends SUBSCRIBE without waiting: a Then step checks the SUBACK (or the close). */
+When('{client} sends SUBSCRIBE for:', function (this: MqttWorld, name: string, table: DataTable) {
+  const client = this.client(name);
+  const packetId = client.nextPacketId();
+  client.send({ type: 'subscribe', packetId, subscriptions: subscriptionsFromTable(this, table) });
+  this.notes.set(`subscribe:${name}`, packetId);
+});
+
+When('{client} sends SUBSCRIBE to {topic} at QoS {qos}', function (this: MqttWorld, name: string, topicFilter: string, qos: QoS) {
+  const client = this.client(name);
+  const packetId = client.nextPacketId();
+  client.send({ type: 'subscribe', packetId, subscriptions: [{ topicFilter, qos }] });
+  this.notes.set(`subscribe:${name}`, packetId);
+});
+
+When('{client} unsubscribes from {topic}', async function (this: MqttWorld, name: string, filter: string) {
+  await this.unsubscribe(name, [filter]);
+});
+
+When('{client} sends UNSUBSCRIBE for {topic}', function (this: MqttWorld, name: string, filter: string) {
+  const client = this.client(name);
+  const packetId = client.nextPacketId();
+  client.send({ type: 'unsubscribe', packetId, topicFilters: [filter] });
+  this.notes.set(`unsubscribe:${name}`, packetId);
+});

@@ -1,0 +1,91 @@
+import type { Packet } from '../../harness/codec/index.js';
+import { ExpectationError, describePacket, filterMatchesTopic, type TestClient } from '../../harness/client/index.js';
+import { ruleFor } from './catalogue.js';
+import type { MqttWorld } from './world.js';
+
+interface Finding {
+  client: string;
+  packet?: Packet;
+  why: string;
+  statement?: string;
+}
+
+function idsSent(client: TestClient, type: Packet['type']): Set<number> {
+  const ids = new Set<number>();
+  for (const p of client.sent) if (p.type === type && 'packetId' in p && p.packetId !== undefined) ids.add(p.packetId);
+  return ids;
+}
+
+/**
+ * Packets the server sent that no step consumed and that cannot be explained as allowed.
+ * Tolerated (the spec allows them, or they answer something the client sent): a PUBLISH on a
+ * topic one of the client identifier's subscriptions matches (extra copies are allowed,
+ * [MQTT-3.3.5-1]); an acknowledgement carrying an identifier the client used; the first CONNACK;
+ * a PINGRESP per PINGREQ; a PUBREL answering a PUBREC. Everything else is a finding.
+ */
+export function findUnaccounted(world: MqttWorld): Finding[] {
+  const findings: Finding[] = [];
+  for (const c of world.connections) {
+    if (c.decodeError) {
+      const statement = (c.decodeError as { statement?: unknown }).statement;
+      findings.push({
+        client: c.name,
+        why: `the server sent bytes that do not decode: ${c.decodeError.message}`,
+        ...(typeof statement === 'string' ? { statement } : {}),
+      });
+    }
+    const clientId = world.clientIdOfConnection(c);
+    const filters = clientId === '' || clientId === undefined ? c.sent.flatMap((p) => (p.type === 'subscribe' ? p.subscriptions.map((s) => s.topicFilter) : [])) : world.filtersOf(clientId);
+    const connacks = c.received.filter((p) => p.type === 'connack').length;
+    const pingreqs = c.sent.filter((p) => p.type === 'pingreq').length;
+    const pingresps = c.received.filter((p) => p.type === 'pingresp').length;
+    for (const p of c.pending) {
+      switch (p.type) {
+        case 'publish':
+          if (!filters.some((f) => filterMatchesTopic(f, p.topic))) {
+            findings.push({ client: c.name, packet: p, why: 'a PUBLISH on a topic that no subscription of this client matches', statement: 'MQTT-3.3.2-3' });
+          }
+          break;
+        case 'connack':
+          if (connacks > 1 || !c.sent.some((q) => q.type === 'connect')) findings.push({ client: c.name, packet: p, why: 'a CONNACK not answering the one CONNECT', statement: 'MQTT-3.2.0-1' });
+          break;
+        case 'pingresp':
+          if (pingresps > pingreqs) findings.push({ client: c.name, packet: p, why: 'a PINGRESP with no PINGREQ', statement: 'MQTT-3.12.4-1' });
+          break;
+        case 'puback':
+        case 'pubrec':
+          if (!idsSent(c, 'publish').has(p.packetId)) findings.push({ client: c.name, packet: p, why: 'an acknowledgement of a PUBLISH the client never sent', statement: 'MQTT-2.3.1-6' });
+          break;
+        case 'pubrel':
+          if (!idsSent(c, 'pubrec').has(p.packetId)) findings.push({ client: c.name, packet: p, why: 'a PUBREL for a packet identifier the client never sent PUBREC for', statement: 'MQTT-2.3.1-6' });
+          break;
+        case 'pubcomp':
+          if (!idsSent(c, 'pubrel').has(p.packetId)) findings.push({ client: c.name, packet: p, why: 'a PUBCOMP for a packet identifier the client never sent PUBREL for', statement: 'MQTT-2.3.1-6' });
+          break;
+        case 'suback':
+          if (!idsSent(c, 'subscribe').has(p.packetId)) findings.push({ client: c.name, packet: p, why: 'a SUBACK for a SUBSCRIBE the client never sent', statement: 'MQTT-2.3.1-7' });
+          break;
+        case 'unsuback':
+          if (!idsSent(c, 'unsubscribe').has(p.packetId)) findings.push({ client: c.name, packet: p, why: 'an UNSUBACK for an UNSUBSCRIBE the client never sent', statement: 'MQTT-2.3.1-7' });
+          break;
+        default:
+          findings.push({ client: c.name, packet: p, why: 'a packet only a client may send' });
+      }
+    }
+  }
+  return findings;
+}
+
+/** The After hook's check: an error listing every unaccounted packet, or undefined. */
+export function unaccountedPackets(world: MqttWorld): ExpectationError | undefined {
+  const findings = findUnaccounted(world);
+  if (findings.length === 0) return undefined;
+  const first = findings[0];
+  const rule = first?.statement !== undefined ? ruleFor(first.statement) : world.rule();
+  return new ExpectationError({
+    rule,
+    expected: 'every packet the server sent to be one the scenario accounts for',
+    received: findings.map((f) => `"${f.client}": ${f.packet ? describePacket(f.packet) : ''} (${f.why})`).join('; '),
+    trace: world.trace.entries,
+  });
+}

@@ -1,0 +1,56 @@
+import type { ProtocolVersion } from '../../harness/codec/index.js';
+import type { Capabilities } from '../../harness/targets/index.js';
+import { VERSION_NAMES, VERSION_TAGS } from './config.js';
+
+/** Capability names usable in `@needs:<name>` tags, and how each is read from the target's capabilities. */
+export const CAPABILITY_CHECKS: Record<string, (c: Capabilities) => boolean> = {
+  qos1: (c) => c.maxQoS >= 1,
+  qos2: (c) => c.maxQoS >= 2,
+  retain: (c) => c.retain,
+  wildcards: (c) => c.wildcards,
+  sys: (c) => c.sys,
+  tls: (c) => c.tls,
+  websocket: (c) => c.websocket,
+  'shared-subscriptions': (c) => c.sharedSubscriptions,
+  auth: (c) => c.auth !== undefined,
+  'connect-timeout': (c) => typeof connectTimeoutOf(c) === 'number',
+};
+
+/** Seconds within which the broker says it closes a connection that sends no CONNECT (profile field `connectTimeout`). */
+export function connectTimeoutOf(c: Capabilities): number | undefined {
+  const v = (c as Capabilities & { connectTimeout?: unknown }).connectTimeout;
+  return typeof v === 'number' && v > 0 ? v : undefined;
+}
+
+/** The protocol versions a scenario is tagged with, in tag order. */
+export function versionsOf(tags: readonly string[]): ProtocolVersion[] {
+  return tags.map((t) => VERSION_TAGS[t]).filter((v): v is ProtocolVersion => v !== undefined);
+}
+
+/**
+ * The version a scenario runs as: its only version tag; among several, the one asked for
+ * (`preferred`), else 3.1.1, else the first tagged.
+ */
+export function scenarioVersion(tags: readonly string[], preferred?: ProtocolVersion): ProtocolVersion | undefined {
+  const versions = versionsOf(tags);
+  if (versions.length === 0) return undefined;
+  if (preferred !== undefined && versions.includes(preferred)) return preferred;
+  if (versions.includes(4)) return 4;
+  return versions[0];
+}
+
+/** Why the scenario cannot be judged on this target, or undefined when it applies. */
+export function notApplicableReason(tags: readonly string[], version: ProtocolVersion | undefined, caps: Capabilities): string | undefined {
+  if (version === undefined) return 'the scenario has no version tag (@v3.1, @v3.1.1 or @v5)';
+  if (!caps.versions.includes(version)) {
+    return `the target does not support MQTT ${VERSION_NAMES[version]} (it supports ${caps.versions.map((v) => VERSION_NAMES[v]).join(', ')})`;
+  }
+  for (const tag of tags) {
+    if (!tag.startsWith('@needs:')) continue;
+    const name = tag.slice('@needs:'.length);
+    const check = CAPABILITY_CHECKS[name];
+    if (!check) return `unknown capability ${name} in ${tag}`;
+    if (!check(caps)) return `the target lacks the capability ${name}`;
+  }
+  return undefined;
+}
