@@ -27,6 +27,8 @@ export class RawClient {
   private closedFlag = false;
   private readonly closedPromise: Promise<void>;
   decodeError: Error | undefined;
+  /** Acknowledge incoming QoS 1/2 PUBLISH (PUBACK / PUBREC) and PUBREL (PUBCOMP) as a well-behaved client; PUBREL is then not queued. */
+  autoAck = false;
 
   private constructor(
     readonly socket: Socket,
@@ -37,6 +39,14 @@ export class RawClient {
       try {
         this.decoder.feed(chunk, (p) => {
           this.received.push(p);
+          if (this.autoAck) {
+            if (p.type === 'publish' && p.qos === 1) this.send({ type: 'puback', packetId: p.packetId as number });
+            if (p.type === 'publish' && p.qos === 2) this.send({ type: 'pubrec', packetId: p.packetId as number });
+            if (p.type === 'pubrel') {
+              this.send({ type: 'pubcomp', packetId: p.packetId });
+              return;
+            }
+          }
           this.pending.push(p);
         });
       } catch (e) {
@@ -152,6 +162,12 @@ export class RawClient {
       if (predicate(p)) return before;
       before.push(p);
     }
+  }
+
+  /** PINGREQ and the PINGRESP, which must be the next packet: a barrier proving the broker processed everything sent before. */
+  async ping(): Promise<void> {
+    this.send({ type: 'pingreq' });
+    await this.expect('pingresp');
   }
 
   destroy(): void {
