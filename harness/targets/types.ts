@@ -55,6 +55,12 @@ export interface StartedTarget extends AsyncDisposable {
   readonly capabilities: Capabilities;
   describe(): TargetDescription;
   stop(): Promise<void>;
+  /**
+   * Added by the targets module: for targets that run a process or container, the error
+   * (code `TARGET_DIED`, with the captured output as `detail`) when it ended on its own since
+   * `start()`; `undefined` while it runs or for targets that cannot tell (a URL).
+   */
+  failure?(): TargetError | undefined;
 }
 
 /** A configured target: nothing runs until `start()`. */

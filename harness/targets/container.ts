@@ -1,0 +1,146 @@
+import createDebug from 'debug';
+import type { StartedTestContainer } from 'testcontainers';
+import { OutputLog } from './output-log.js';
+import type { BrokerProfile, ContainerSpec } from './profile-schema.js';
+import { settleCapabilities } from './settle.js';
+import { createStartedTarget } from './started.js';
+import { TargetError, type Endpoint, type StartedTarget, type Target } from './types.js';
+
+const log = createDebug('mqtt-conformance:target');
+
+/** How long finding a container runtime may take before the run gives up (the issue asks < 5 s overall). */
+export const RUNTIME_DETECTION_TIMEOUT_MS = 4000;
+
+/** `container:IMAGE[:TAG]` split into image and tag; a registry port (host:5000/x) is not a tag. */
+export function parseImageReference(reference: string): { image: string; tag?: string } {
+  if (reference.trim() === '' || /\s/.test(reference)) {
+    throw new TargetError('TARGET_CONFIG', `not a container image: ${JSON.stringify(reference)} (expected container:IMAGE[:TAG])`, reference);
+  }
+  const at = reference.indexOf('@');
+  if (at >= 0) return { image: reference.slice(0, at), tag: reference.slice(at) };
+  const slash = reference.lastIndexOf('/');
+  const colon = reference.lastIndexOf(':');
+  if (colon > slash) return { image: reference.slice(0, colon), tag: reference.slice(colon + 1) };
+  return { image: reference };
+}
+
+/** The spec for an image no profile knows: the MQTT port 1883, ready when it listens. */
+export function genericContainerProfile(image: string, tag: string): BrokerProfile {
+  return { name: image.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() || 'container', container: { image, tag, port: 1883 } };
+}
+
+function imageName(spec: ContainerSpec, tag: string): string {
+  return tag.startsWith('@') ? `${spec.image}${tag}` : `${spec.image}:${tag}`;
+}
+
+async function within<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A broker image run through testcontainers. Without a reachable Docker (or Podman) engine,
+ * `start()` fails within `RUNTIME_DETECTION_TIMEOUT_MS` with `TARGET_NO_CONTAINER_RUNTIME`,
+ * before anything is pulled or started.
+ */
+export class ContainerTarget implements Target {
+  readonly kind = 'container';
+  private readonly spec: ContainerSpec;
+  private readonly tag: string;
+
+  constructor(
+    private readonly profile: BrokerProfile,
+    tag?: string,
+    private readonly runtimeTimeoutMs = RUNTIME_DETECTION_TIMEOUT_MS,
+  ) {
+    if (profile.container === undefined) {
+      throw new TargetError('TARGET_CONFIG', `broker profile "${profile.name}" has no "container" section, so it cannot run as a container`, profile.name);
+    }
+    this.spec = profile.container;
+    this.tag = tag ?? profile.container.tag;
+  }
+
+  /** The image reference this target runs, e.g. "emqx/emqx:5.8.6". */
+  get image(): string {
+    return imageName(this.spec, this.tag);
+  }
+
+  async start(): Promise<StartedTarget> {
+    const image = this.image;
+    const noRuntime = (reason: string): TargetError =>
+      new TargetError(
+        'TARGET_NO_CONTAINER_RUNTIME',
+        `cannot run container ${image}: no container runtime is reachable (${reason}). Start Docker or Podman (or set DOCKER_HOST), or run the broker yourself and use --broker mqtt://host:port.`,
+        reason,
+      );
+    const detection = (async () => {
+      const tc = await import('testcontainers');
+      await tc.getContainerRuntimeClient();
+      return tc;
+    })();
+    // If the bound wins, the detection still settles later: keep its rejection from surfacing as unhandled.
+    detection.catch(() => undefined);
+    let tc: typeof import('testcontainers');
+    try {
+      tc = await within(detection, this.runtimeTimeoutMs, () => noRuntime(`none answered within ${this.runtimeTimeoutMs} ms`));
+    } catch (error) {
+      if (error instanceof TargetError) throw error;
+      throw noRuntime((error as Error).message);
+    }
+
+    const spec = this.spec;
+    const output = new OutputLog();
+    let container = new tc.GenericContainer(image)
+      .withExposedPorts(spec.port)
+      .withStartupTimeout(spec.startTimeoutMs ?? 180_000)
+      .withLogConsumer((stream) => {
+        stream.on('data', (chunk: Buffer | string) => output.write(chunk));
+      });
+    if (spec.env !== undefined) container = container.withEnvironment(spec.env);
+    if (spec.command !== undefined) container = container.withCommand(spec.command);
+    if (spec.files !== undefined) {
+      container = container.withCopyContentToContainer(
+        Object.entries(spec.files).map(([target, body]) => ({ content: Array.isArray(body) ? `${body.join('\n')}\n` : body, target })),
+      );
+    }
+    container = container.withWaitStrategy(spec.ready !== undefined ? tc.Wait.forLogMessage(new RegExp(spec.ready)) : tc.Wait.forListeningPorts());
+    log('%s: starting container %s', this.profile.name, image);
+    let started: StartedTestContainer;
+    try {
+      started = await container.start();
+    } catch (error) {
+      throw new TargetError('TARGET_START_FAILED', `container ${image} did not start: ${(error as Error).message}\n--- container output ---\n${output.text()}`, output.text());
+    }
+    const host = started.getHost();
+    const port = started.getMappedPort(spec.port);
+    const protocol = spec.endpoint?.protocol ?? 'mqtt';
+    const endpoint: Endpoint = { url: '', protocol, host, port };
+    if (protocol === 'ws' || protocol === 'wss') endpoint.path = spec.endpoint?.path ?? '/mqtt';
+    if (protocol === 'mqtts' || protocol === 'wss') endpoint.tls = { rejectUnauthorized: false };
+    endpoint.url = `${protocol}://${host}:${port}${endpoint.path ?? ''}`;
+    try {
+      const { capabilities, version } = await settleCapabilities(endpoint, this.profile, this.tag.startsWith('@') ? undefined : this.tag);
+      const description = { name: this.profile.name, url: endpoint.url, kind: 'container' as const };
+      return createStartedTarget({
+        endpoint,
+        capabilities,
+        description: version === undefined ? description : { ...description, version },
+        release: async () => {
+          await started.stop();
+        },
+      });
+    } catch (error) {
+      await started.stop();
+      throw error;
+    }
+  }
+}

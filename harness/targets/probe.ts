@@ -1,0 +1,255 @@
+import { randomBytes } from 'node:crypto';
+import { connect, type IClientOptions, type MqttClient, type IPublishPacket } from 'mqtt';
+import type { ProtocolVersion, QoS } from '../codec/types.js';
+import type { Capabilities, Credentials, Endpoint } from './types.js';
+
+/**
+ * Probing uses MQTT.js, an implementation independent of our codec and client, on purpose: the
+ * capabilities that decide which scenarios apply must not depend on the code under test.
+ */
+
+export interface ProbeOptions {
+  /** Bound for each connection attempt and each awaited answer (default 2000 ms). */
+  timeoutMs?: number;
+  /** Used when the broker refuses anonymous clients. */
+  credentials?: Credentials;
+  /** Probe `$SYS` (default true); false when the profile already says whether it exists and the version is known. */
+  sys?: boolean;
+}
+
+export interface ProbeResult {
+  /** Only what was observed; fields that could not be established are absent. */
+  capabilities: Partial<Capabilities>;
+  /** From `$SYS/broker/version` (e.g. "2.0.11"), when published. */
+  version?: string;
+  /** The full `$SYS/broker/version` payload, e.g. "mosquitto version 2.0.11". */
+  versionText?: string;
+  /** One line per finding, for the log and report. */
+  notes: string[];
+}
+
+function urlOf(endpoint: Endpoint): string {
+  const path = endpoint.protocol === 'ws' || endpoint.protocol === 'wss' ? (endpoint.path ?? '/mqtt') : '';
+  const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
+  return `${endpoint.protocol}://${host}:${endpoint.port}${path}`;
+}
+
+/** MQTT.js options for reaching `endpoint` at protocol level `version`: no reconnects, bounded connect. */
+export function mqttJsOptions(endpoint: Endpoint, version: ProtocolVersion, timeoutMs: number, credentials?: Credentials): IClientOptions {
+  const options: IClientOptions = {
+    protocolVersion: version,
+    protocolId: version === 3 ? 'MQIsdp' : 'MQTT',
+    clientId: `mqttc-probe-${randomBytes(5).toString('hex')}`,
+    clean: true,
+    reconnectPeriod: 0,
+    connectTimeout: timeoutMs,
+    keepalive: 30,
+  };
+  if (credentials !== undefined) {
+    options.username = credentials.username;
+    options.password = credentials.password;
+  }
+  if (endpoint.tls !== undefined) {
+    options.rejectUnauthorized = endpoint.tls.rejectUnauthorized;
+    if (endpoint.tls.ca !== undefined) options.ca = endpoint.tls.ca;
+    if (endpoint.tls.cert !== undefined) options.cert = endpoint.tls.cert;
+    if (endpoint.tls.key !== undefined) options.key = endpoint.tls.key;
+    if (endpoint.tls.servername !== undefined) options.servername = endpoint.tls.servername;
+  }
+  return options;
+}
+
+/** Connects at `version`; resolves the client when the broker accepts, `undefined` when it refuses or is silent. */
+async function tryConnect(endpoint: Endpoint, version: ProtocolVersion, timeoutMs: number, credentials?: Credentials): Promise<{ client?: MqttClient; reason: string }> {
+  return new Promise((resolve) => {
+    const client = connect(urlOf(endpoint), mqttJsOptions(endpoint, version, timeoutMs, credentials));
+    let settled = false;
+    const finish = (ok: boolean, reason: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (ok) resolve({ client, reason });
+      else {
+        client.end(true);
+        resolve({ reason });
+      }
+    };
+    const timer = setTimeout(() => finish(false, `no CONNACK within ${timeoutMs} ms`), timeoutMs + 100);
+    client.once('connect', () => finish(true, 'accepted'));
+    client.once('error', (error: Error) => finish(false, error.message));
+    client.once('close', () => finish(false, 'connection closed'));
+  });
+}
+
+async function withBound<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function subscribeGranted(client: MqttClient, filter: string, qos: QoS, timeoutMs: number): Promise<number> {
+  const granted = await withBound(client.subscribeAsync(filter, { qos }), timeoutMs, `SUBSCRIBE ${filter}`);
+  const first = granted[0];
+  if (first === undefined) throw new Error(`SUBACK for ${filter} granted nothing`);
+  return first.qos;
+}
+
+/** Waits for the first message matching `accept`, or `undefined` after `timeoutMs`. */
+async function nextMessage(client: MqttClient, accept: (topic: string, packet: IPublishPacket) => boolean, timeoutMs: number): Promise<IPublishPacket | undefined> {
+  return new Promise((resolve) => {
+    const onMessage = (topic: string, _payload: Buffer, packet: IPublishPacket): void => {
+      if (!accept(topic, packet)) return;
+      done(packet);
+    };
+    const done = (packet: IPublishPacket | undefined): void => {
+      clearTimeout(timer);
+      client.off('message', onMessage);
+      resolve(packet);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    client.on('message', onMessage);
+  });
+}
+
+async function probeMaxQoS(client: MqttClient, base: string, timeoutMs: number, notes: string[]): Promise<QoS | undefined> {
+  for (const asked of [2, 1, 0] as const) {
+    const granted = await subscribeGranted(client, `${base}/qos${asked}`, asked, timeoutMs);
+    if (granted === 0 || granted === 1 || granted === 2) {
+      notes.push(`SUBSCRIBE at QoS ${asked} granted QoS ${granted}`);
+      return granted;
+    }
+    notes.push(`SUBSCRIBE at QoS ${asked} refused (0x${granted.toString(16)})`);
+  }
+  return undefined;
+}
+
+async function probeRetain(client: MqttClient, base: string, timeoutMs: number, notes: string[]): Promise<boolean> {
+  const topic = `${base}/retained`;
+  await withBound(client.publishAsync(topic, 'probe', { qos: 1, retain: true }), timeoutMs, 'PUBLISH retained');
+  const retained = nextMessage(client, (t, p) => t === topic && p.payload.length > 0, timeoutMs);
+  await subscribeGranted(client, topic, 1, timeoutMs);
+  // A marker published after the SUBSCRIBE: if it arrives first, no retained message was replayed.
+  const marker = nextMessage(client, (t, p) => t === topic && p.payload.toString() === 'marker', timeoutMs);
+  await withBound(client.publishAsync(topic, 'marker', { qos: 1 }), timeoutMs, 'PUBLISH marker');
+  const first = await Promise.race([retained.then((p) => ({ which: 'retained' as const, p })), marker.then((p) => ({ which: 'marker' as const, p }))]);
+  const available = first.which === 'retained' && first.p !== undefined && first.p.payload.toString() === 'probe' && first.p.retain;
+  notes.push(available ? 'a retained message was replayed on SUBSCRIBE' : 'no retained message was replayed on SUBSCRIBE');
+  await withBound(client.publishAsync(topic, '', { qos: 1, retain: true }), timeoutMs, 'PUBLISH clearing retained');
+  await withBound(client.unsubscribeAsync(topic), timeoutMs, 'UNSUBSCRIBE');
+  return available;
+}
+
+const SYS_VERSION_GRACE_MS = 300;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+async function probeSys(client: MqttClient, timeoutMs: number, notes: string[]): Promise<{ sys: boolean; versionText?: string }> {
+  const versionMessage = nextMessage(client, (t) => t === '$SYS/broker/version', timeoutMs);
+  const anySys = nextMessage(client, (t) => t.startsWith('$SYS/'), timeoutMs);
+  const granted = await subscribeGranted(client, '$SYS/#', 0, timeoutMs);
+  if (granted >= 0x80) {
+    notes.push('SUBSCRIBE $SYS/# refused');
+    return { sys: false };
+  }
+  // $SYS/broker/version may follow other $SYS topics; once any has come, give it a short grace only.
+  const some = await anySys;
+  const version = some === undefined ? undefined : await Promise.race([versionMessage, delay(SYS_VERSION_GRACE_MS).then(() => undefined)]);
+  await withBound(client.unsubscribeAsync('$SYS/#'), timeoutMs, 'UNSUBSCRIBE $SYS/#');
+  if (some === undefined) {
+    notes.push(`no $SYS message within ${timeoutMs} ms`);
+    return { sys: false };
+  }
+  if (version === undefined) {
+    notes.push('$SYS published, but not $SYS/broker/version');
+    return { sys: true };
+  }
+  const versionText = version.payload.toString('utf8');
+  notes.push(`$SYS/broker/version: ${versionText}`);
+  return { sys: true, versionText };
+}
+
+async function probeShared(endpoint: Endpoint, base: string, timeoutMs: number, notes: string[], credentials?: Credentials): Promise<boolean> {
+  const { client } = await tryConnect(endpoint, 5, timeoutMs, credentials);
+  if (client === undefined) return false;
+  try {
+    const granted = await subscribeGranted(client, `$share/probe/${base}/shared`, 0, timeoutMs);
+    notes.push(`MQTT 5 shared SUBSCRIBE answered 0x${granted.toString(16)}`);
+    return granted < 0x80;
+  } catch (error) {
+    notes.push(`MQTT 5 shared SUBSCRIBE failed: ${(error as Error).message}`);
+    return false;
+  } finally {
+    await client.endAsync(true).catch(() => undefined);
+  }
+}
+
+/** Extracts "2.0.11" from "mosquitto version 2.0.11" (or returns the text when no number appears). */
+export function versionFromSysText(text: string): string {
+  const match = /\d+\.\d+(?:\.\d+)?(?:[-+.][\w.]+)?/.exec(text);
+  return match?.[0] ?? text.trim();
+}
+
+/**
+ * Discovers what a broker does: the protocol levels it accepts (a CONNECT at 3, 4 and 5), the
+ * maximum QoS it grants (a SUBSCRIBE at QoS 2, then 1), whether wildcards are accepted and
+ * retained messages replayed, whether `$SYS` is published (and `$SYS/broker/version`), and
+ * whether MQTT 5 shared subscriptions are accepted. Leaves behind no retained message.
+ * Never throws for a broker's answer; a broker that accepts no CONNECT yields an empty result with notes.
+ */
+export async function probe(endpoint: Endpoint, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const notes: string[] = [];
+  const capabilities: Partial<Capabilities> = {};
+  const levels = [3, 4, 5] as const;
+  const attempts = await Promise.all(levels.map((level) => tryConnect(endpoint, level, timeoutMs, options.credentials)));
+  const versions: ProtocolVersion[] = [];
+  attempts.forEach((attempt, i) => {
+    const level = levels[i];
+    if (level === undefined) return;
+    notes.push(`CONNECT at protocol level ${level}: ${attempt.reason}`);
+    if (attempt.client !== undefined) versions.push(level);
+  });
+  const [c3, c4, c5] = attempts.map((a) => a.client);
+  const main = c4 ?? c3 ?? c5;
+  for (const other of [c3, c4, c5]) if (other !== undefined && other !== main) other.end(true);
+  if (main === undefined) {
+    notes.push('the broker accepted no CONNECT; nothing else probed');
+    return { capabilities, notes };
+  }
+  capabilities.versions = versions;
+  const base = `mqtt-conformance/probe/${randomBytes(6).toString('hex')}`;
+  const result: ProbeResult = { capabilities, notes };
+  try {
+    const maxQoS = await probeMaxQoS(main, base, timeoutMs, notes);
+    if (maxQoS !== undefined) capabilities.maxQoS = maxQoS;
+    const wildcardGrant = await subscribeGranted(main, `${base}/+/#`, 0, timeoutMs);
+    capabilities.wildcards = wildcardGrant < 0x80;
+    notes.push(`SUBSCRIBE with + and # answered 0x${wildcardGrant.toString(16)}`);
+    await withBound(main.unsubscribeAsync(`${base}/+/#`), timeoutMs, 'UNSUBSCRIBE');
+    const [retain, sys, shared] = await Promise.all([
+      probeRetain(main, base, timeoutMs, notes),
+      options.sys === false ? Promise.resolve(undefined) : probeSys(main, timeoutMs, notes),
+      versions.includes(5) ? probeShared(endpoint, base, timeoutMs, notes, options.credentials) : Promise.resolve(false),
+    ]);
+    capabilities.retain = retain;
+    capabilities.sharedSubscriptions = shared;
+    if (sys !== undefined) capabilities.sys = sys.sys;
+    if (sys?.versionText !== undefined) {
+      result.versionText = sys.versionText;
+      result.version = versionFromSysText(sys.versionText);
+    }
+  } catch (error) {
+    notes.push(`probe stopped: ${(error as Error).message}`);
+  } finally {
+    await main.endAsync(true).catch(() => undefined);
+  }
+  return result;
+}

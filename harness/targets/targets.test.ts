@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectAsync } from 'mqtt';
+import { resolveTarget } from './resolve.js';
+import { mqttJsOptions } from './probe.js';
+import { findFreePort, tryTcpConnect } from './net.js';
+import { roundTrip } from './test-support/round-trip.js';
+import { TargetError, type StartedTarget } from './types.js';
+
+/** Every target a test starts is stopped after it, even when the test fails. */
+const started: StartedTarget[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((t) => t.stop()));
+});
+async function start(spec: string): Promise<StartedTarget> {
+  const target = await resolveTarget(spec).start();
+  started.push(target);
+  return target;
+}
+async function startError(spec: string): Promise<TargetError> {
+  try {
+    started.push(await resolveTarget(spec).start());
+  } catch (error) {
+    if (error instanceof TargetError) return error;
+    throw error;
+  }
+  throw new Error(`${spec} started, but an error was expected`);
+}
+async function accepting(port: number): Promise<boolean> {
+  return (await tryTcpConnect('127.0.0.1', port, 500)).ok;
+}
+
+describe('process:mosquitto', () => {
+  it('starts Debian mosquitto on a free port, reaches it, reads its version, and stops it', async () => {
+    const target = await start('process:mosquitto');
+    expect(target.endpoint).toMatchObject({ protocol: 'mqtt', host: '127.0.0.1' });
+    expect(target.describe()).toMatchObject({ name: 'mosquitto', kind: 'process', version: expect.stringMatching(/^2\.\d+\.\d+/) });
+    expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
+    expect(target.failure?.()).toBeUndefined();
+    await target.stop();
+    expect(await accepting(target.endpoint.port)).toBe(false);
+    await target.stop(); // a second stop is harmless
+  });
+
+  it('accepts the profile credentials and refuses a wrong password', async () => {
+    const target = await start('process:mosquitto');
+    const auth = target.capabilities.auth;
+    if (auth?.invalidPassword === undefined) throw new Error('the mosquitto profile declares credentials');
+    const options = mqttJsOptions(target.endpoint, 4, 2000);
+    const ok = await connectAsync(target.endpoint.url, { ...options, username: auth.valid.username, password: auth.valid.password });
+    await ok.endAsync();
+    await expect(connectAsync(target.endpoint.url, { ...options, username: auth.invalidPassword.username, password: auth.invalidPassword.password })).rejects.toThrow(
+      /Not authorized|Bad username or password/i,
+    );
+  });
+});
+
+describe('mqtt:// and ws:// URL targets', () => {
+  it('reaches a running mosquitto through mqtt://host:port and probes it', async () => {
+    const broker = await start('process:mosquitto');
+    const target = await start(`mqtt://127.0.0.1:${broker.endpoint.port}`);
+    expect(target.describe()).toMatchObject({ kind: 'url', url: `mqtt://127.0.0.1:${broker.endpoint.port}`, version: broker.describe().version });
+    expect(target.capabilities).toMatchObject({ versions: [3, 4, 5], maxQoS: 2, retain: true, wildcards: true, sys: true, tls: false });
+    expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
+  });
+
+  it('reaches mosquitto over WebSocket (process:mosquitto-ws, then ws://…/mqtt)', async () => {
+    const broker = await start('process:mosquitto-ws');
+    expect(broker.endpoint).toMatchObject({ protocol: 'ws', path: '/mqtt' });
+    const target = await start(`ws://127.0.0.1:${broker.endpoint.port}/mqtt`);
+    expect(target.capabilities).toMatchObject({ websocket: true, retain: true });
+    expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
+  });
+
+  it('reports a closed port as TARGET_UNREACHABLE at once', async () => {
+    const port = await findFreePort();
+    const t0 = performance.now();
+    const error = await startError(`mqtt://127.0.0.1:${port}`);
+    expect(error.code).toBe('TARGET_UNREACHABLE');
+    expect(error.message).toContain(`127.0.0.1:${port}`);
+    expect(performance.now() - t0).toBeLessThan(3500);
+  });
+});
+
+describe('process:aedes', () => {
+  it('starts Aedes through its launcher and reaches it', async () => {
+    const target = await start('process:aedes');
+    expect(target.describe()).toMatchObject({ name: 'aedes', kind: 'process' });
+    expect(target.capabilities).toMatchObject({ versions: [3, 4], maxQoS: 2 });
+    expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
+    await target.stop();
+    expect(await accepting(target.endpoint.port)).toBe(false);
+  });
+});
+
+describe('generic process targets', () => {
+  const listenThenDie = `process:{node} -e "const s=require('net').createServer(c=>{c.destroy();s.close();setTimeout(()=>process.exit(7),50)});s.listen(+process.argv[1],'127.0.0.1',()=>console.log('up'))" {port}`;
+
+  it('shows the output of a broker that fails to start', async () => {
+    const error = await startError(`process:{node} -e "console.error('cannot load module frobnicate');process.exit(4)" {port}`);
+    expect(error.code).toBe('TARGET_START_FAILED');
+    expect(error.message).toContain('exited with code 4');
+    expect(error.detail).toContain('cannot load module frobnicate');
+  });
+
+  it('reports a binary that does not exist', async () => {
+    const error = await startError('process:/nonexistent/broker --port {port}');
+    expect(error.code).toBe('TARGET_START_FAILED');
+    expect(error.message).toContain('ENOENT');
+  });
+
+  it('reports TARGET_DIED when the broker process ends on its own', async () => {
+    const target = await start(listenThenDie);
+    await expect.poll(() => target.failure?.()?.code, { timeout: 5000 }).toBe('TARGET_DIED');
+    expect(target.failure?.()?.message).toContain('exited with code 7');
+  });
+});
+
+describe('container targets without a container runtime', () => {
+  it('fails within 5 s with TARGET_NO_CONTAINER_RUNTIME', async () => {
+    const t0 = performance.now();
+    const error = await startError('container:eclipse-mosquitto:2.0.18');
+    const elapsed = performance.now() - t0;
+    expect(error.code).toBe('TARGET_NO_CONTAINER_RUNTIME');
+    expect(error.message).toContain('eclipse-mosquitto:2.0.18');
+    expect(error.message).toMatch(/Docker|container runtime/);
+    expect(elapsed).toBeLessThan(5000);
+  });
+});

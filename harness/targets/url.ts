@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { settleCapabilities } from './settle.js';
+import { tryTcpConnect } from './net.js';
+import type { BrokerProfile } from './profile-schema.js';
+import { createStartedTarget } from './started.js';
+import { TargetError, type Endpoint, type StartedTarget, type Target } from './types.js';
+
+const DEFAULT_PORTS: Record<Endpoint['protocol'], number> = { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 };
+
+/** TLS material for mqtts:// and wss:// targets: file paths, read at resolve time. */
+export interface TlsFileOptions {
+  /** PEM file of the CA that signed the broker's certificate. */
+  ca?: string;
+  /** PEM file of the client certificate (with `key`). */
+  cert?: string;
+  /** PEM file of the client certificate's private key. */
+  key?: string;
+  /** Accept any server certificate (self-signed test brokers). */
+  insecure?: boolean;
+}
+
+function readPem(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new TargetError('TARGET_CONFIG', `cannot read the ${what} file ${path}: ${(error as Error).message}`, path);
+  }
+}
+
+/**
+ * Parses `mqtt://host:port`, `mqtts://…`, `ws://host:port/path`, `wss://…` into an Endpoint.
+ * Throws `TargetError('TARGET_CONFIG')` for anything else.
+ */
+export function parseEndpointUrl(spec: string, tls: TlsFileOptions = {}): Endpoint {
+  let url: URL;
+  try {
+    url = new URL(spec);
+  } catch {
+    throw new TargetError('TARGET_CONFIG', `not a broker URL: ${JSON.stringify(spec)} (expected mqtt://host:port, mqtts://, ws:// or wss://)`, spec);
+  }
+  const protocol = url.protocol.replace(/:$/, '');
+  if (protocol !== 'mqtt' && protocol !== 'mqtts' && protocol !== 'ws' && protocol !== 'wss') {
+    throw new TargetError('TARGET_CONFIG', `unsupported URL scheme "${protocol}:" in ${spec} (expected mqtt, mqtts, ws or wss)`, spec);
+  }
+  if (url.hostname === '') throw new TargetError('TARGET_CONFIG', `no host in ${spec}`, spec);
+  if (url.username !== '' || url.password !== '') {
+    throw new TargetError('TARGET_CONFIG', `credentials in the URL ${spec} are not used: declare them in a --profile file (capabilities.auth)`, spec);
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port === '' ? DEFAULT_PORTS[protocol] : Number(url.port);
+  const endpoint: Endpoint = { url: '', protocol, host, port };
+  const isWs = protocol === 'ws' || protocol === 'wss';
+  if (isWs) endpoint.path = url.pathname === '' || url.pathname === '/' ? '/mqtt' : url.pathname;
+  else if (url.pathname !== '' && url.pathname !== '/') {
+    throw new TargetError('TARGET_CONFIG', `a path (${url.pathname}) makes no sense in an ${protocol}:// URL: ${spec}`, spec);
+  }
+  const secure = protocol === 'mqtts' || protocol === 'wss';
+  const anyTls = tls.ca !== undefined || tls.cert !== undefined || tls.key !== undefined || tls.insecure === true;
+  if (!secure && anyTls) {
+    throw new TargetError('TARGET_CONFIG', `--ca, --cert, --key and --insecure apply to mqtts:// and wss:// only, not ${spec}`, spec);
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    throw new TargetError('TARGET_CONFIG', 'a client certificate needs both --cert and --key', tls.cert ?? tls.key);
+  }
+  if (secure) {
+    const material: NonNullable<Endpoint['tls']> = { rejectUnauthorized: tls.insecure !== true };
+    if (tls.ca !== undefined) material.ca = readPem(tls.ca, 'CA');
+    if (tls.cert !== undefined) material.cert = readPem(tls.cert, 'client certificate');
+    if (tls.key !== undefined) material.key = readPem(tls.key, 'client key');
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(host) && !host.includes(':')) material.servername = host;
+    endpoint.tls = material;
+  }
+  const printableHost = host.includes(':') ? `[${host}]` : host;
+  endpoint.url = `${protocol}://${printableHost}:${port}${isWs ? (endpoint.path ?? '') : ''}`;
+  return endpoint;
+}
+
+/** How long a URL target may take to accept a TCP connection before it is reported unreachable. */
+export const REACHABILITY_TIMEOUT_MS = 3000;
+
+/** A broker already running somewhere: nothing to start; `start()` checks it is reachable, then probes it. */
+export class UrlTarget implements Target {
+  readonly kind = 'url';
+  constructor(
+    readonly endpoint: Endpoint,
+    private readonly profile?: BrokerProfile,
+    private readonly reachabilityTimeoutMs = REACHABILITY_TIMEOUT_MS,
+  ) {}
+
+  async start(): Promise<StartedTarget> {
+    const { host, port, url } = this.endpoint;
+    const outcome = await tryTcpConnect(host, port, this.reachabilityTimeoutMs);
+    if (!outcome.ok) {
+      throw new TargetError('TARGET_UNREACHABLE', `broker ${url} is unreachable: ${outcome.error.message}`, outcome.error.message);
+    }
+    const { capabilities, version } = await settleCapabilities(this.endpoint, this.profile);
+    const description = { name: this.profile?.name ?? url, url, kind: 'url' as const };
+    return createStartedTarget({
+      endpoint: this.endpoint,
+      capabilities,
+      description: version === undefined ? description : { ...description, version },
+      release: async () => undefined,
+    });
+  }
+}
