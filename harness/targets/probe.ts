@@ -26,7 +26,16 @@ export interface ProbeResult {
   versionText?: string;
   /** One line per finding, for the log and report. */
   notes: string[];
+  /**
+   * Set when no CONNECT could even be sent because the transport failed (TLS handshake or
+   * certificate error, refused connection, WebSocket upgrade refused): the target is unreachable
+   * as configured, which is not a broker verdict.
+   */
+  transportFailure?: string;
 }
+
+/** Errors that mean the bytes never reached an MQTT broker, as opposed to a broker answering badly. */
+const TRANSPORT_ERROR = /certificate|self[- ]signed|SSL|TLS|handshake|alert|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|Unexpected server response/i;
 
 function urlOf(endpoint: Endpoint): string {
   const path = endpoint.protocol === 'ws' || endpoint.protocol === 'wss' ? (endpoint.path ?? '/mqtt') : '';
@@ -59,6 +68,12 @@ export function mqttJsOptions(endpoint: Endpoint, version: ProtocolVersion, time
   return options;
 }
 
+/** Ends a client for good: MQTT.js leaves the socket open after a protocol error unless it is destroyed. */
+function discard(client: MqttClient): void {
+  client.end(true);
+  client.stream?.destroy();
+}
+
 /** Connects at `version`; resolves the client when the broker accepts, `undefined` when it refuses or is silent. */
 async function tryConnect(endpoint: Endpoint, version: ProtocolVersion, timeoutMs: number, credentials?: Credentials): Promise<{ client?: MqttClient; reason: string }> {
   return new Promise((resolve) => {
@@ -70,7 +85,7 @@ async function tryConnect(endpoint: Endpoint, version: ProtocolVersion, timeoutM
       clearTimeout(timer);
       if (ok) resolve({ client, reason });
       else {
-        client.end(true);
+        discard(client);
         resolve({ reason });
       }
     };
@@ -188,6 +203,7 @@ async function probeShared(endpoint: Endpoint, base: string, timeoutMs: number, 
     return false;
   } finally {
     await client.endAsync(true).catch(() => undefined);
+    discard(client);
   }
 }
 
@@ -219,10 +235,11 @@ export async function probe(endpoint: Endpoint, options: ProbeOptions = {}): Pro
   });
   const [c3, c4, c5] = attempts.map((a) => a.client);
   const main = c4 ?? c3 ?? c5;
-  for (const other of [c3, c4, c5]) if (other !== undefined && other !== main) other.end(true);
+  for (const other of [c3, c4, c5]) if (other !== undefined && other !== main) discard(other);
   if (main === undefined) {
     notes.push('the broker accepted no CONNECT; nothing else probed');
-    return { capabilities, notes };
+    const transport = attempts.map((a) => a.reason).find((reason) => TRANSPORT_ERROR.test(reason));
+    return transport === undefined ? { capabilities, notes } : { capabilities, notes, transportFailure: transport };
   }
   capabilities.versions = versions;
   const base = `mqtt-conformance/probe/${randomBytes(6).toString('hex')}`;
@@ -250,6 +267,7 @@ export async function probe(endpoint: Endpoint, options: ProbeOptions = {}): Pro
     notes.push(`probe stopped: ${(error as Error).message}`);
   } finally {
     await main.endAsync(true).catch(() => undefined);
+    discard(main);
   }
   return result;
 }

@@ -1,7 +1,7 @@
 import { defaultCapabilities, mergeCapabilities, needsProbe } from './capabilities.js';
 import { probe, type ProbeOptions } from './probe.js';
 import type { BrokerProfile } from './profile-schema.js';
-import type { Capabilities, Endpoint } from './types.js';
+import { TargetError, type Capabilities, type Endpoint } from './types.js';
 
 /**
  * Capabilities from a profile completed by a probe of the running broker, and its version
@@ -22,6 +22,9 @@ export async function settleCapabilities(
     const options: ProbeOptions = { sys: !(declared.sys === false || (declared.sys === true && version !== undefined)) };
     if (credentials !== undefined) options.credentials = credentials;
     const result = await probe(endpoint, options);
+    if (result.transportFailure !== undefined) {
+      throw new TargetError('TARGET_UNREACHABLE', `broker ${endpoint.url} accepts TCP connections but cannot be reached over ${endpoint.protocol}: ${result.transportFailure}`, result.notes.join('\n'));
+    }
     probed = result.capabilities;
     version ??= result.version;
   }

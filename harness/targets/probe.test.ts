@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
+import { connectAsync } from 'mqtt';
+import { mqttJsOptions, probe, versionFromSysText } from './probe.js';
+import { resolveTarget } from './resolve.js';
+import type { Endpoint, StartedTarget } from './types.js';
+
+describe('probe against a real mosquitto', () => {
+  let broker: StartedTarget;
+  beforeAll(async () => {
+    broker = await resolveTarget('process:mosquitto').start();
+  });
+  afterAll(async () => {
+    await broker.stop();
+  });
+
+  it('discovers protocol levels, granted QoS, wildcards, retain, $SYS and the version', async () => {
+    const result = await probe(broker.endpoint);
+    expect(result.capabilities).toEqual({ versions: [3, 4, 5], maxQoS: 2, wildcards: true, retain: true, sys: true, sharedSubscriptions: true });
+    expect(result.versionText).toMatch(/^mosquitto version 2\./);
+    expect(result.version).toMatch(/^2\.\d+\.\d+$/);
+    expect(result.notes.join('\n')).toContain('SUBSCRIBE at QoS 2 granted QoS 2');
+  });
+
+  it('leaves no retained message behind', async () => {
+    await probe(broker.endpoint);
+    const client = await connectAsync(broker.endpoint.url, mqttJsOptions(broker.endpoint, 4, 2000));
+    try {
+      const retained: string[] = [];
+      client.on('message', (topic) => retained.push(topic));
+      await client.subscribeAsync('mqtt-conformance/probe/#', { qos: 1 });
+      // Barrier: a message published after the SUBSCRIBE arrives after any retained replay.
+      const marker = new Promise<void>((resolve) => client.on('message', (topic) => topic === 'mqtt-conformance/probe/marker' && resolve()));
+      await client.publishAsync('mqtt-conformance/probe/marker', 'm', { qos: 1 });
+      await marker;
+      expect(retained).toEqual(['mqtt-conformance/probe/marker']);
+    } finally {
+      await client.endAsync(true);
+    }
+  });
+});
+
+describe('probe against something that is not an MQTT broker', () => {
+  let server: Server;
+  let endpoint: Endpoint;
+  beforeAll(async () => {
+    server = createServer((socket) => {
+      socket.resume(); // read, so that the client's close is seen and the connection ends
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no address');
+    endpoint = { url: `mqtt://127.0.0.1:${address.port}`, protocol: 'mqtt', host: '127.0.0.1', port: address.port };
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('returns no capabilities and says why, without throwing', async () => {
+    const result = await probe(endpoint, { timeoutMs: 500 });
+    expect(result.capabilities).toEqual({});
+    expect(result.notes.at(-1)).toContain('accepted no CONNECT');
+  });
+});
+
+describe('versionFromSysText', () => {
+  it.each([
+    ['mosquitto version 2.0.11', '2.0.11'],
+    ['2.0.18', '2.0.18'],
+    ['VerneMQ 1.13.0-rc1', '1.13.0-rc1'],
+    ['unknown', 'unknown'],
+  ])('%s -> %s', (text, version) => {
+    expect(versionFromSysText(text)).toBe(version);
+  });
+});

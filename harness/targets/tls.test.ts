@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveTarget } from './resolve.js';
+import { roundTrip } from './test-support/round-trip.js';
+import { TargetError, type StartedTarget } from './types.js';
+
+/** A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
+function makeCertificates(dir: string): void {
+  const ssl = (...args: string[]): void => {
+    execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  };
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=conformance test CA');
+  for (const who of ['server', 'client']) {
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who === 'server' ? '127.0.0.1' : 'conformance-client'}`);
+    writeFileSync(join(dir, `${who}.ext`), who === 'server' ? 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' : 'extendedKeyUsage=clientAuth\n');
+    ssl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.pem`, '-days', '2', '-extfile', `${who}.ext`);
+  }
+}
+
+describe('mqtts:// targets (mosquitto with TLS, started from a --profile file)', () => {
+  let dir: string;
+  let broker: StartedTarget;
+  let url: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tls-target-'));
+    makeCertificates(dir);
+    const profile = {
+      name: 'mosquitto-tls',
+      process: {
+        command: ['/usr/sbin/mosquitto', '-c', '{config}'],
+        files: {
+          'mosquitto.conf': [
+            'listener {port} 127.0.0.1',
+            `cafile ${dir}/ca.pem`,
+            `certfile ${dir}/server.pem`,
+            `keyfile ${dir}/server.key`,
+            'require_certificate true',
+            'allow_anonymous true',
+            'persistence false',
+          ],
+        },
+        endpoint: { protocol: 'mqtts' },
+      },
+      capabilities: { versions: [4], sys: false },
+      probe: false,
+    };
+    writeFileSync(join(dir, 'profile.json'), JSON.stringify(profile));
+    // mosquitto, started as root, reads its key files after dropping to user "mosquitto".
+    execFileSync('chmod', ['-R', 'a+rX', dir]);
+    broker = await resolveTarget('process', { profile: join(dir, 'profile.json') }).start();
+    url = `mqtts://127.0.0.1:${broker.endpoint.port}`;
+  });
+  afterAll(async () => {
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('connects with the CA and a client certificate', async () => {
+    await using target = await resolveTarget(url, { ca: join(dir, 'ca.pem'), cert: join(dir, 'client.pem'), key: join(dir, 'client.key') }).start();
+    expect(target.capabilities).toMatchObject({ tls: true, versions: [3, 4, 5] });
+    expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
+  });
+
+  it('connects with --insecure and a client certificate but no CA', async () => {
+    await using target = await resolveTarget(url, { insecure: true, cert: join(dir, 'client.pem'), key: join(dir, 'client.key') }).start();
+    expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
+  });
+
+  it('reports an untrusted server certificate as TARGET_UNREACHABLE, naming the TLS problem', async () => {
+    const error = await resolveTarget(url, { cert: join(dir, 'client.pem'), key: join(dir, 'client.key') })
+      .start()
+      .then(
+        async (t) => {
+          await t.stop();
+          throw new Error('expected the certificate to be refused');
+        },
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(TargetError);
+    expect((error as TargetError).code).toBe('TARGET_UNREACHABLE');
+    expect((error as TargetError).message).toMatch(/certificate/i);
+  });
+});
