@@ -19,3 +19,6 @@ export { renderMarkdown } from './markdown.js';
 export { renderHtml } from './html/render.js';
 export { traceText, summarizePacket } from './trace-text.js';
 export { writeReports, REPORT_FILES } from './write.js';
+export { buildMatrix, writeMatrix } from './matrix.js';
+export type { Matrix, MatrixColumn, MatrixRow } from './matrix.js';
+export { renderMatrixHtml } from './html/matrix.js';

@@ -81,6 +81,7 @@ function parseTrace(text: string): { trace: TraceEntry[]; problem?: string } {
     }
     if (typeof r['error'] === 'string') entry.error = r['error'];
     if (typeof r['event'] === 'string') entry.event = r['event'];
+    if (typeof r['note'] === 'string') entry.note = r['note'];
     trace.push(entry);
   }
   return dropped === 0 ? { trace } : { trace, problem: `${dropped} malformed trace record(s) dropped` };

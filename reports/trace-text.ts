@@ -8,6 +8,17 @@ function bufferBytes(value: unknown): number[] | undefined {
   return undefined;
 }
 
+/** A Buffer as the harness traces it: `{hex: '68 69', utf8?: 'hi'}` (utf8 only when printable). */
+function traceBytes(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  const keys = Object.keys(v);
+  if (typeof v['hex'] !== 'string' || !keys.every((k) => k === 'hex' || k === 'utf8')) return undefined;
+  if (typeof v['utf8'] === 'string') return JSON.stringify(v['utf8']);
+  const hex = v['hex'];
+  return hex === '' ? '<empty>' : `<${hex.length > 192 ? `${hex.slice(0, 192)} … (${Math.round((hex.length + 1) / 3)} bytes)` : hex}>`;
+}
+
 function bytesText(bytes: readonly number[]): string {
   const text = Buffer.from(bytes).toString('utf8');
   // eslint-disable-next-line no-control-regex
@@ -21,6 +32,8 @@ function bytesText(bytes: readonly number[]): string {
 export function formatValue(value: unknown, depth = 0): string {
   const bytes = bufferBytes(value);
   if (bytes) return bytesText(bytes);
+  const traced = traceBytes(value);
+  if (traced !== undefined) return traced;
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value !== 'object' || value === null) return String(value);
   if (depth > 3) return '…';
@@ -38,16 +51,16 @@ export function packetFields(packet: Record<string, unknown>): [string, string][
 
 /** Fields that identify a packet at a glance, in order, per packet type. */
 const KEY_FIELDS: Record<string, readonly string[]> = {
-  connect: ['protocolName', 'protocolVersion', 'clientId', 'clean', 'cleanStart', 'keepalive', 'keepAlive', 'will', 'username'],
-  connack: ['sessionPresent', 'reasonCode', 'returnCode'],
+  connect: ['protocolName', 'protocolVersion', 'clientId', 'clean', 'keepalive', 'will', 'username'],
+  connack: ['sessionPresent', 'reasonCode'],
   publish: ['topic', 'qos', 'retain', 'dup', 'packetId', 'payload'],
   puback: ['packetId', 'reasonCode'],
   pubrec: ['packetId', 'reasonCode'],
   pubrel: ['packetId', 'reasonCode'],
   pubcomp: ['packetId', 'reasonCode'],
   subscribe: ['packetId', 'subscriptions'],
-  suback: ['packetId', 'granted', 'reasonCodes', 'returnCodes'],
-  unsubscribe: ['packetId', 'topics', 'unsubscriptions'],
+  suback: ['packetId', 'reasonCodes'],
+  unsubscribe: ['packetId', 'topicFilters'],
   unsuback: ['packetId', 'reasonCodes'],
   disconnect: ['reasonCode'],
   auth: ['reasonCode'],
@@ -66,7 +79,7 @@ export function summarizePacket(packet: Record<string, unknown>): string {
 
 /** What one trace record says, without time and client. */
 export function describeEntry(e: TraceEntry): string {
-  if (e.dir === 'event') return e.event ?? e.error ?? 'event';
+  if (e.dir === 'event') return [e.event ?? 'event', e.note, e.error].filter((x) => x !== undefined && x !== '').join(': ');
   if (e.packet) return summarizePacket(e.packet);
   if (e.error !== undefined) return `undecodable bytes: ${e.error}`;
   return 'bytes';

@@ -51,12 +51,14 @@ export interface TraceEntry {
   dir: 'out' | 'in' | 'event';
   /** Spaced hex of the packet bytes, e.g. `10 0d 00 04`. */
   hex?: string;
-  /** The decoded packet (JSON form of the codec's `Packet`). */
+  /** The decoded packet (the codec's `Packet` with each Buffer as `{hex, utf8?}`). */
   packet?: Record<string, unknown>;
   /** A decode error for bytes that did not parse. */
   error?: string;
-  /** For `dir: 'event'`: e.g. `connected`, `closed by server`, `timeout`. */
+  /** For `dir: 'event'`: e.g. `connect`, `close`, `error`, `end-sent`, `decode-error`. */
   event?: string;
+  /** Detail of an event. */
+  note?: string;
 }
 
 /** Why a scenario failed: parsed from the step's error message and its trace attachment. */

@@ -19,13 +19,13 @@
         else node.setAttribute(k, v === true ? '' : v);
       }
     }
-    for (var i = 2; i < arguments.length; i++) {
-      var c = arguments[i];
-      if (c === undefined || c === null || c === false) continue;
-      if (Array.isArray(c)) c.forEach(function (x) { if (x) node.appendChild(typeof x === 'string' ? document.createTextNode(x) : x); });
-      else node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
-    }
+    for (var i = 2; i < arguments.length; i++) add(node, arguments[i]);
     return node;
+  }
+  function add(node, c) {
+    if (c === undefined || c === null || c === false || c === '') return;
+    if (Array.isArray(c)) c.forEach(function (x) { add(node, x); });
+    else node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
   }
   var LABEL = {
     met: 'met', violated: 'violated', inconclusive: 'inconclusive', 'not-applicable': 'n/a', 'not-covered': 'not covered',
