@@ -124,3 +124,16 @@ describe('queueQos0', () => {
     }
   });
 });
+
+describe('3.1 persistent sessions', () => {
+  it('resume (queued messages delivered) with the CONNACK flags byte 0, as 3.1 has no Session Present', async () => {
+    const a = await f.connect('ps31', { clean: false, protocolVersion: 3 });
+    await a.subscribe([['ps31/t', 1]]);
+    await a.disconnect();
+    const pub = await f.connect('ps31-pub');
+    await pub.publish('ps31/t', 'queued', 1);
+    const { client: b, sessionPresent } = await f.connectWithSession('ps31', { clean: false, protocolVersion: 3 });
+    expect(sessionPresent).toBe(false);
+    expect((await b.expect('publish')).payload.toString()).toBe('queued');
+  });
+});

@@ -64,7 +64,8 @@ function accept(conn: Connection, packet: ConnectPacket): HandlerResult {
   const { session, present } = broker.openSession(clientId, packet.clean, packet.protocolVersion);
   conn.activate(clientId, packet.protocolVersion, session, packet.will, packet.keepalive);
   broker.connectionStarted(conn);
-  conn.send({ type: 'connack', sessionPresent: present, reasonCode: 0 }); // MQTT-3.2.0-1, MQTT-3.1.4-4
+  // MQTT-3.2.0-1, MQTT-3.1.4-4. 3.1's CONNACK has no Session Present flag (the byte is reserved).
+  conn.send({ type: 'connack', sessionPresent: present && packet.protocolVersion >= 4, reasonCode: 0 });
   broker.log.info('client connected', {
     clientId,
     remote: conn.remote,
