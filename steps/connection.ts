@@ -81,3 +81,15 @@ When('{client} drops the network connection', function (this: MqttWorld, name: s
 When('{client} opens a network connection', async function (this: MqttWorld, name: string) {
   await this.open(name);
 });
+
+/** Keeps the connection alive with PINGREQs every `interval` ms for `total` ms; each must be answered [MQTT-3.12.4-1]. */
+When('{client} sends PINGREQ every {int} ms for {int} ms', async function (this: MqttWorld, name: string, interval: number, total: number) {
+  const client = this.client(name);
+  for (let elapsed = 0; elapsed < total; elapsed += interval) {
+    await new Promise((r) => setTimeout(r, interval));
+    await this.check(['MQTT-3.12.4-1', 'MQTT-3.1.2-24'], async () => {
+      client.send({ type: 'pingreq' });
+      await client.expect({ type: 'pingresp' });
+    });
+  }
+});

@@ -1,6 +1,7 @@
 import { Then } from '@cucumber/cucumber';
-import type { PacketType, QoS } from '../harness/codec/index.js';
-import { ClientUsageError, matcher, type PacketPattern } from '../harness/client/index.js';
+import type { Packet, PacketType, PublishPacket, QoS } from '../harness/codec/index.js';
+import { ClientUsageError, ExpectationError, describePacket, matcher, oneOf, type PacketPattern } from '../harness/client/index.js';
+import { connectTimeoutOf } from './support/applicability.js';
 import type { MqttWorld } from './support/world.js';
 
 const hex2 = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
@@ -47,7 +48,7 @@ Then('the server refuses the connection of {client} with return code {returnCode
 
 Then('the server closes the connection of {client}', async function (this: MqttWorld, name: string) {
   const client = this.client(name);
-  await this.check(['MQTT-4.8.0-1'], () => client.expectClosed());
+  await this.check([], () => client.expectClosed());
 });
 
 /** The close must come with no CONNACK at all [MQTT-3.1.4-1]. */
@@ -184,4 +185,132 @@ Then('{client} does not receive {string} on {topic}', async function (this: Mqtt
 Then('{client} receives no PUBLISH on {topic} within {int} ms', async function (this: MqttWorld, name: string, topic: string, windowMs: number) {
   const client = this.client(name);
   await this.check([], () => client.expectNone({ type: 'publish', topic }, { windowMs }));
+});
+
+// ---- choice points: every outcome the spec allows is accepted ---------------------------------
+
+/**
+ * Not accepted: the server closes the connection and sends no CONNACK 0x00. A refusal CONNACK
+ * (non-zero code) before the close is allowed, as is closing at once [MQTT-3.1.2-1].
+ */
+Then('the server does not accept the connection of {client}', async function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  await this.check([], () => client.expectClosed());
+  const accepted = client.received.find((p) => p.type === 'connack' && p.reasonCode === 0);
+  if (accepted) this.fail([], 'the connection closed without being accepted (no CONNACK 0x00)', 'CONNACK 0x00 (accepted)');
+  client.take({ type: 'connack' });
+});
+
+/** A close with nothing sent before it: the packet must not be answered. */
+Then('the server closes the connection of {client} without sending any packet', async function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  await this.check(['MQTT-3.1.0-1', 'MQTT-4.8.0-1'], () => client.expectClosed());
+  if (client.received.length > 0) {
+    this.fail(['MQTT-3.1.0-1', 'MQTT-4.8.0-1'], 'the connection closed with no packet sent', client.received.map((p) => describePacket(p)).join('; '));
+  }
+});
+
+/**
+ * A server MAY accept a zero-length client identifier (assigning a unique one) [MQTT-3.1.3-6];
+ * otherwise it refuses with 0x02 and closes [MQTT-3.1.3-9]. If it accepts, the two clients are
+ * distinct: both stay connected, neither takes the other over.
+ */
+Then(
+  'the server either accepts {client} and {client} as distinct clients or refuses each with return code 0x02',
+  async function (this: MqttWorld, a: string, b: string) {
+    const hints = ['MQTT-3.1.3-6', 'MQTT-3.1.3-9'];
+    const outcomes: boolean[] = [];
+    for (const name of [a, b]) {
+      const client = this.client(name);
+      const connack = await this.check(hints, () => client.expectNext({ type: 'connack', reasonCode: oneOf(0x00, 0x02) }));
+      if (connack.sessionPresent) this.fail(['MQTT-3.2.2-1', 'MQTT-3.2.2-4'], `CONNACK ${hex2(connack.reasonCode)} with Session Present 0`, 'Session Present 1');
+      if (connack.reasonCode === 0x02) await this.check(['MQTT-3.1.3-9', 'MQTT-3.2.2-5'], () => client.expectClosed());
+      outcomes.push(connack.reasonCode === 0);
+    }
+    for (const [i, name] of [a, b].entries()) {
+      if (!outcomes[i]) continue;
+      const client = this.client(name);
+      await this.check(['MQTT-3.1.3-6'], async () => {
+        client.send({ type: 'pingreq' });
+        await client.expect({ type: 'pingresp' });
+      });
+    }
+  },
+);
+
+/** A server may refuse a client identifier it does not allow, but only with CONNACK 0x02 and a close [MQTT-3.1.3-9]. */
+Then('the server either accepts the connection of {client} or refuses it with return code 0x02', async function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  const connack = await this.check(['MQTT-3.1.3-9', 'MQTT-3.2.0-1'], () => client.expectNext({ type: 'connack', reasonCode: oneOf(0x00, 0x02) }));
+  if (connack.reasonCode === 0x02) {
+    if (connack.sessionPresent) this.fail(['MQTT-3.2.2-4'], 'CONNACK 0x02 with Session Present 0', 'Session Present 1');
+    await this.check(['MQTT-3.1.3-9', 'MQTT-3.2.2-5'], () => client.expectClosed());
+  }
+});
+
+/**
+ * An invalid subscription is a protocol violation the server closes on [MQTT-4.8.0-1]; many
+ * servers answer SUBACK 0x80 (Failure) for that filter instead, which 3.1.1 section 3.9.3 also
+ * provides for. Either outcome is accepted; granting the filter is not.
+ */
+Then('the server refuses the subscription of {client} or closes the connection', async function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  const packetId = this.notes.get(`subscribe:${name}`);
+  if (typeof packetId !== 'number') throw new ClientUsageError(`"${name}" sent no SUBSCRIBE through "sends SUBSCRIBE"`);
+  let suback: Packet | undefined;
+  try {
+    suback = await client.expect({ type: 'suback', packetId });
+  } catch (e) {
+    if (!(e instanceof ExpectationError)) throw e;
+  }
+  if (suback?.type === 'suback') {
+    if (suback.reasonCodes.some((c) => c !== 0x80)) this.fail([], 'SUBACK 0x80 (Failure) for the invalid filter, or a close', describePacket(suback));
+    return;
+  }
+  await this.check([], () => client.expectClosed({ timeoutMs: 1 }));
+});
+
+Then('{client} receives {string} on {topic} within {float} seconds', async function (this: MqttWorld, name: string, payload: string, topic: string, seconds: number) {
+  const client = this.client(name);
+  const packet = await this.check(['MQTT-3.1.2-8', 'MQTT-3.1.2-24'], () => client.expect({ type: 'publish', topic, payload }, { timeoutMs: seconds * 1000 }));
+  this.lastReceived.set(name, packet);
+  await this.acknowledge(name, packet);
+});
+
+/** Nothing at all may be published to the client (its subscriptions may be wildcards); barrier-proven. */
+Then('{client} receives no PUBLISH at all', async function (this: MqttWorld, name: string) {
+  await this.expectNoPublish(name, { type: 'publish' });
+});
+
+// ---- redelivery ----------------------------------------------------------------------------
+
+function lastPublish(world: MqttWorld, name: string): PublishPacket {
+  const last = world.lastReceived.get(name);
+  if (!last || last.type !== 'publish') throw new ClientUsageError(`"${name}" has received no PUBLISH through a step`);
+  return last;
+}
+
+/** The PUBLISH last received (and left unacknowledged) is sent again: same id, topic, payload, QoS, DUP 1 [MQTT-3.3.1-1]. */
+Then('{client} receives the unacknowledged PUBLISH again with DUP 1', async function (this: MqttWorld, name: string) {
+  const last = lastPublish(this, name);
+  await this.receive(
+    name,
+    { type: 'publish', topic: last.topic, payload: last.payload, qos: last.qos, ...(last.packetId !== undefined ? { packetId: last.packetId } : {}), dup: true },
+    { hints: ['MQTT-3.3.1-1', 'MQTT-4.4.0-1', 'MQTT-2.3.1-4', 'MQTT-3.1.2-5', 'MQTT-4.3.2-1'] },
+  );
+});
+
+Then('{client} receives {packetType} for the PUBLISH', async function (this: MqttWorld, name: string, type: PacketType) {
+  const last = lastPublish(this, name);
+  const client = this.client(name);
+  const pattern = { type, packetId: last.packetId } as PacketPattern;
+  await this.check(['MQTT-4.4.0-1', 'MQTT-2.3.1-6', 'MQTT-4.3.3-1'], () => client.expect(pattern));
+});
+
+/** Optional behaviour (3.1.4 "SHOULD"): the bound is the target's declared `connectTimeout` (seconds) plus 1 s. */
+Then('the server closes the connection of {client} within its CONNECT timeout', async function (this: MqttWorld, name: string) {
+  const seconds = connectTimeoutOf(this.target.capabilities);
+  if (seconds === undefined) throw new ClientUsageError('the target declares no connectTimeout; tag the scenario @needs:connect-timeout');
+  const client = this.client(name);
+  await this.check([], () => client.expectClosed({ timeoutMs: (seconds + 1) * 1000 }));
 });

@@ -1,5 +1,6 @@
 import { When } from '@cucumber/cucumber';
 import type { PacketType, PublishPacket, QoS } from '../harness/codec/index.js';
+import { encode } from '../harness/codec/index.js';
 import { ClientUsageError } from '../harness/client/index.js';
 import type { MqttWorld } from './support/world.js';
 
@@ -55,3 +56,28 @@ When('{client} acknowledges the PUBLISH', async function (this: MqttWorld, name:
   if (!last || last.type !== 'publish') throw new ClientUsageError(`"${name}" has received no PUBLISH through a step`);
   await this.acknowledge(name, last);
 });
+
+/** Answers the PUBLISH last received with this packet (PUBACK/PUBREC/PUBCOMP), by its identifier. */
+When('{client} sends {packetType} for the PUBLISH', function (this: MqttWorld, name: string, type: PacketType) {
+  const last = this.lastReceived.get(name);
+  if (!last || last.type !== 'publish' || last.packetId === undefined) throw new ClientUsageError(`"${name}" has received no QoS>0 PUBLISH through a step`);
+  if (type !== 'puback' && type !== 'pubrec' && type !== 'pubrel' && type !== 'pubcomp') throw new ClientUsageError('only PUBACK, PUBREC, PUBREL, PUBCOMP');
+  this.client(name).send({ type, packetId: last.packetId });
+});
+
+/**
+ * A CONNECT the server must refuse (an unsupported protocol level) with a retained PUBLISH
+ * pipelined right behind it in the same write: the server must not act on it [MQTT-3.1.4-5].
+ */
+When(
+  '{client} sends a CONNECT with protocol level {int} followed by a retained PUBLISH of {string} to {topic}',
+  function (this: MqttWorld, name: string, level: number, payload: string, topic: string) {
+    const client = this.client(name);
+    const connect = encode(this.connectPacket(name, { protocolVersion: 4 }), 4);
+    // Fixed header (2 bytes: the remaining length is < 128), name length (2), "MQTT" (4): the level byte.
+    if (connect.length >= 128 || connect[8] !== 4) throw new ClientUsageError('unexpected CONNECT layout');
+    connect[8] = level;
+    const publish = encode({ type: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: true, dup: false }, 4);
+    client.sendRaw(Buffer.concat([connect, publish]));
+  },
+);

@@ -51,3 +51,11 @@ When('{client} sends UNSUBSCRIBE for {topic}', function (this: MqttWorld, name: 
   client.send({ type: 'unsubscribe', packetId, topicFilters: [filter] });
   this.notes.set(`unsubscribe:${name}`, packetId);
 });
+
+/** A SUBSCRIBE whose one topic filter is the empty string [MQTT-4.7.3-1] (the strict encoder refuses it). */
+When('{client} sends SUBSCRIBE with an empty topic filter', function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  const packetId = client.nextPacketId();
+  client.sendRaw(Buffer.from([0x82, 0x05, packetId >> 8, packetId & 0xff, 0x00, 0x00, 0x00]));
+  this.notes.set(`subscribe:${name}`, packetId);
+});

@@ -1,0 +1,33 @@
+Feature: Keep alive
+  A client with a non-zero Keep Alive that stays silent for one and a half times that period is
+  disconnected by the server as if the network had failed; PINGREQ keeps the connection alive
+  and is always answered with PINGRESP (MQTT 3.1.1 sections 3.1.2.10, 3.12, 3.13).
+
+  @MQTT-3.12.4-1
+  Scenario Outline: PINGREQ is answered with PINGRESP (<version>)
+    Given "c" is connected
+    When "c" sends PINGREQ
+    Then "c" receives PINGRESP
+
+    @v3.1.1
+    Examples: MQTT 3.1.1
+      | version |
+      | 3.1.1   |
+
+    @v3.1
+    Examples: MQTT 3.1
+      | version |
+      | 3.1     |
+
+  # The bound is 1.5 x Keep Alive plus 2 s of slack (a server may keep time in whole seconds
+  # and check its timers once a second); a server that never closes, or waits far longer, fails.
+  @v3.1.1 @MQTT-3.1.2-24
+  Scenario: A silent client is disconnected after one and a half times its Keep Alive
+    Given "c" is connected with Keep Alive 1 second
+    Then the server closes the connection of "c" within 3.5 seconds
+
+  @v3.1.1 @MQTT-3.12.4-1
+  Scenario: A client that sends PINGREQ within its Keep Alive stays connected
+    Given "c" is connected with Keep Alive 1 second
+    When "c" sends PINGREQ every 500 ms for 2500 ms
+    Then "c" remains connected

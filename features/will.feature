@@ -1,0 +1,100 @@
+Feature: Will messages
+  A client may leave a will with its CONNECT. The server publishes it when the connection ends
+  without a DISCONNECT (network close, protocol violation, Keep Alive expiry) and discards it on
+  DISCONNECT; Will QoS and Will Retain are honoured (MQTT 3.1.1 section 3.1.2.5 to 3.1.2.7).
+
+  @MQTT-3.1.2-8
+  Scenario Outline: The will is published at QoS <qos> when the client closes the connection without DISCONNECT (<version>)
+    Given "sub" is connected and subscribed to "will/w" at QoS 2
+    And "w" is connected with the will "gone" on "will/w" at QoS <qos>
+    When "w" closes the network connection without sending DISCONNECT
+    Then "sub" receives a PUBLISH on "will/w" with QoS <qos> and payload "gone"
+
+    @v3.1.1
+    Examples: MQTT 3.1.1
+      | version | qos |
+      | 3.1.1   | 0   |
+      | 3.1.1   | 1   |
+
+    @v3.1.1 @needs:qos2
+    Examples: MQTT 3.1.1, QoS 2
+      | version | qos |
+      | 3.1.1   | 2   |
+
+    @v3.1
+    Examples: MQTT 3.1
+      | version | qos |
+      | 3.1     | 1   |
+
+  @v3.1.1 @MQTT-3.1.2-8 @MQTT-4.8.0-1
+  Scenario: The will is published when the server closes the connection for a protocol violation
+    Given "sub" is connected and subscribed to "will/w" at QoS 1
+    And "w" is connected with the will "violated" on "will/w" at QoS 1
+    When "w" sends the bytes
+      """
+      c1 00   # PINGREQ with reserved flags 0001
+      """
+    Then the server closes the connection of "w"
+    And "sub" receives a PUBLISH on "will/w" with QoS 1 and payload "violated"
+
+  @v3.1.1 @MQTT-3.1.2-8 @MQTT-3.1.2-24
+  Scenario: The will is published when the Keep Alive expires
+    Given "sub" is connected and subscribed to "will/w" at QoS 1
+    And "w" is connected with:
+      | Keep Alive   | 1       |
+      | will topic   | will/w  |
+      | will message | expired |
+      | will QoS     | 1       |
+    Then "sub" receives "expired" on "will/w" within 4 seconds
+
+  @MQTT-3.1.2-10 @MQTT-3.14.4-3
+  Scenario Outline: No will is published after DISCONNECT (<version>)
+    Given "sub" is connected and subscribed to "will/w" at QoS 1
+    And "w" is connected with the will "must not appear" on "will/w" at QoS 1
+    When "w" disconnects
+    Then "sub" receives no PUBLISH on "will/w"
+
+    @v3.1.1
+    Examples: MQTT 3.1.1
+      | version |
+      | 3.1.1   |
+
+    @v3.1
+    Examples: MQTT 3.1
+      | version |
+      | 3.1     |
+
+  @v3.1.1 @MQTT-3.1.2-12
+  Scenario: A client without a will has nothing published on its behalf when its connection ends
+    Given "sub" is connected and subscribed to "#" at QoS 1
+    And "c" is connected
+    When "c" closes the network connection without sending DISCONNECT
+    Then "sub" receives no PUBLISH at all
+
+  @v3.1.1 @MQTT-3.1.2-10 @MQTT-3.1.2-8
+  Scenario: A will is published once: a fresh connection with the same client identifier brings no second copy
+    Given "sub" is connected and subscribed to "will/w" at QoS 1
+    And "w" is connected with the will "once" on "will/w" at QoS 1
+    When "w" closes the network connection without sending DISCONNECT
+    Then "sub" receives a PUBLISH on "will/w" with QoS 1 and payload "once"
+    When "w" is connected
+    And "w" disconnects
+    Then "sub" does not receive "once" on "will/w"
+
+  @v3.1.1 @MQTT-3.1.2-16 @needs:retain
+  Scenario: A will with Will Retain 0 is not retained
+    Given "sub" is connected and subscribed to "will/w" at QoS 1
+    And "w" is connected with the will "not kept" on "will/w" at QoS 1
+    When "w" closes the network connection without sending DISCONNECT
+    Then "sub" receives a PUBLISH on "will/w" with payload "not kept"
+    When "late" is connected and subscribed to "will/w" at QoS 1
+    Then "late" receives no PUBLISH on "will/w"
+
+  @v3.1.1 @MQTT-3.1.2-17 @MQTT-3.3.1-9 @needs:retain
+  Scenario: A will with Will Retain 1 is retained, and delivered live with RETAIN 0
+    Given "sub" is connected and subscribed to "will/w" at QoS 1
+    And "w" is connected with the retained will "kept" on "will/w" at QoS 1
+    When "w" closes the network connection without sending DISCONNECT
+    Then "sub" receives a PUBLISH on "will/w" with RETAIN 0 and payload "kept"
+    When "late" is connected and subscribed to "will/w" at QoS 1
+    Then "late" receives a PUBLISH on "will/w" with RETAIN 1 and payload "kept"
