@@ -1,0 +1,258 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PassThrough } from 'node:stream';
+import type { Envelope } from '@cucumber/messages';
+import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  buildComplianceModel,
+  loadCatalogues,
+  parseFailureMessage,
+  parseMessages,
+  ReportError,
+  runMetaFromMessages,
+  statementVerdict,
+} from './index.js';
+import type { ComplianceModel, RunMeta, ScenarioResult, ScenarioVerdict } from './index.js';
+import { SYNTHETIC_META, syntheticEnvelopes } from './test-support/synthetic.js';
+
+const FIXTURE_DIR = fileURLToPath(new URL('./fixtures/suite/', import.meta.url));
+const fixtureText = readFileSync(`${FIXTURE_DIR}messages.ndjson`, 'utf8');
+
+const META: RunMeta = {
+  tool: { name: 'mqtt-conformance', version: '0.1.0' },
+  target: { name: 'mosquitto', version: '2.0.11', url: 'mqtt://127.0.0.1:1883', kind: 'process' },
+  startedAt: '2026-11-25T14:00:00.000Z',
+  durationMs: 1234,
+  tags: 'not @wip',
+  argv: ['run', '--broker', 'mqtt://127.0.0.1:1883'],
+};
+
+function byName(model: ComplianceModel, name: string): ScenarioResult {
+  const s = model.scenarios.find((x) => x.name === name);
+  if (!s) throw new Error(`no scenario "${name}" in the model`);
+  return s;
+}
+
+function statement(model: ComplianceModel, specVersion: string, id: string) {
+  const s = model.statements.find((x) => x.specVersion === specVersion && x.id === id);
+  if (!s) throw new Error(`no statement ${specVersion} ${id}`);
+  return s;
+}
+
+describe('buildComplianceModel from a captured cucumber run', () => {
+  const model = buildComplianceModel(parseMessages(fixtureText), META);
+
+  it('gives each scenario its verdict per the contract', () => {
+    const verdicts = Object.fromEntries(model.scenarios.map((s) => [s.name, s.verdict]));
+    expect(verdicts).toEqual({
+      'The server answers CONNECT with CONNACK': 'passed',
+      'A wrong protocol name closes the connection': 'failed',
+      'TLS listener accepts a connection': 'not-applicable',
+      'Keep-alive expiry closes the connection': 'inconclusive',
+      'A statement that is not in the catalogue': 'passed',
+      'A message delivered on an established subscription has RETAIN clear': 'failed',
+      '$SYS clients count moves at QoS 0': 'passed',
+      '$SYS clients count moves at QoS 1': 'failed',
+      'An undefined step is inconclusive': 'inconclusive',
+      'A scenario that passes when retried': 'passed',
+    });
+    expect(model.summary).toEqual({ scenarios: 10, passed: 4, failed: 3, notApplicable: 1, inconclusive: 2, durationMs: 1234 });
+  });
+
+  it('takes the reason of a verdict attachment', () => {
+    expect(byName(model, 'TLS listener accepts a connection').reason).toBe('the target does not declare capability "tls"');
+    expect(byName(model, 'Keep-alive expiry closes the connection').reason).toMatch(/^TARGET_DIED/);
+    expect(byName(model, 'An undefined step is inconclusive').reason).toBe('a step has no definition: Given a step nobody wrote');
+  });
+
+  it('parses the rule, expected, received, the failed step and the trace of a failure', () => {
+    const s = byName(model, 'A wrong protocol name closes the connection');
+    expect(s.failure).toMatchObject({
+      statement: 'MQTT-3.1.2-1',
+      summary: 'A protocol name other than "MQTT" must make the server close the connection',
+      expected: 'the server closes the connection of "c" within 1000 ms',
+      received: 'CONNACK return code 1 (unacceptable protocol version), connection left open',
+      step: 'Then the server closes the connection of "c"',
+    });
+    expect(s.failure?.message).not.toMatch(/\bat World\b/);
+    expect(s.failure?.trace?.map((e) => e.dir)).toEqual(['event', 'out', 'in', 'event']);
+    expect(s.failure?.trace?.[2]).toMatchObject({ client: 'c', hex: '20 02 00 01', packet: { type: 'connack', reasonCode: 1 } });
+    const multi = byName(model, 'A message delivered on an established subscription has RETAIN clear').failure?.trace ?? [];
+    expect(new Set(multi.map((e) => e.client))).toEqual(new Set(['sub', 'pub']));
+    expect(multi.find((e) => e.error !== undefined)?.error).toMatch(/^DECODE_RESERVED_TYPE/);
+  });
+
+  it('reads tags: versions, statements, optional, serial, needs', () => {
+    const s = byName(model, 'The server answers CONNECT with CONNACK');
+    expect(s.versions).toEqual(['3.1', '3.1.1']);
+    expect(s.statements).toEqual(['MQTT-3.1.0-1', 'MQTT-3.2.0-1']);
+    expect(s.id).toBe('features/connect.feature:5');
+    expect(s.feature).toBe('CONNECT');
+    const sys = byName(model, '$SYS clients count moves at QoS 1');
+    expect(sys).toMatchObject({ optional: true, serial: true, id: 'features/publish.feature:18' });
+    expect(byName(model, 'TLS listener accepts a connection').needs).toEqual(['tls']);
+  });
+
+  it('uses the last attempt of a retried scenario', () => {
+    const s = byName(model, 'A scenario that passes when retried');
+    expect(s.verdict).toBe('passed');
+    expect(s.failure).toBeUndefined();
+  });
+
+  it('derives statement verdicts, per catalogue, from the scenarios tagged with them', () => {
+    expect(statement(model, '3.1.1', 'MQTT-3.1.0-1').verdict).toBe('met');
+    expect(statement(model, '3.1.1', 'MQTT-3.1.2-1').verdict).toBe('violated');
+    expect(statement(model, '3.1.1', 'MQTT-3.1.2-24').verdict).toBe('inconclusive');
+    // An optional failure does not violate what a required scenario met... but here a required one failed too.
+    expect(statement(model, '3.1.1', 'MQTT-3.3.1-9')).toMatchObject({ verdict: 'violated', informational: false });
+    // @v5 scenarios are judged against the 5.0 catalogue (same ID, different rule).
+    expect(statement(model, '5.0', 'MQTT-3.3.1-9').scenarios).toEqual(['features/publish.feature:5']);
+    expect(statement(model, '3.1.1', 'MQTT-3.1.3-1').verdict).toBe('not-covered');
+    // Statements neither wire-testable nor tagged are not listed.
+    const clientOnly = loadCatalogues()['3.1.1'].find((s) => !s.wire_testable);
+    expect(model.statements.some((s) => s.specVersion === '3.1.1' && s.id === clientOnly?.id)).toBe(false);
+  });
+
+  it('reports tags that name no catalogue statement', () => {
+    expect(model.unknownStatementTags.map((u) => `${u.specVersion} ${u.tag}`).sort()).toEqual(['3.1.1 @MQTT-4.2.0-1', '3.1.1 @MQTT-9.9.9-9']);
+  });
+
+  it('counts coverage against the catalogues', () => {
+    const wire = (v: '3.1.1' | '5.0') => loadCatalogues()[v].filter((s) => s.wire_testable).length;
+    expect(model.coverage).toEqual([
+      { specVersion: '3.1.1', wireTestable: wire('3.1.1'), covered: 7, met: 2, total: 141 },
+      { specVersion: '5.0', wireTestable: wire('5.0'), covered: 1, met: 0, total: 251 },
+    ]);
+    expect(wire('3.1.1')).toBe(124);
+  });
+
+  it('gives a verdict per protocol version', () => {
+    const v = Object.fromEntries(model.versions.map((x) => [x.version, x]));
+    expect(v['3.1.1']?.verdict).toBe('not-compliant');
+    expect(v['3.1.1']?.scenarios.failed).toBe(2);
+    expect(v['3.1.1']?.optional).toMatchObject({ scenarios: 2, failed: 1 });
+    expect(v['5']?.verdict).toBe('not-compliant');
+    expect(v['3.1']).toMatchObject({ verdict: 'compliant', scenarios: { scenarios: 1, passed: 1 } });
+    expect(v['3.1']?.statements).toBeUndefined();
+  });
+
+  it('carries the run metadata and cucumber environment', () => {
+    expect(model.tool).toEqual(META.tool);
+    expect(model.target).toEqual(META.target);
+    expect(model.run).toMatchObject({ startedAt: META.startedAt, durationMs: 1234, tags: 'not @wip', argv: META.argv });
+    expect(model.run.cucumber).toMatch(/^cucumber-js \d+/);
+  });
+
+  it('rejects incomplete run metadata with REPORT_BAD_META', () => {
+    const bad = { ...META, target: { ...META.target, kind: 'docker' } } as unknown as RunMeta;
+    expect(() => buildComplianceModel([], bad)).toThrow(expect.objectContaining({ code: 'REPORT_BAD_META' }));
+    expect(() => buildComplianceModel([], { ...META, startedAt: 'yesterday' })).toThrow(ReportError);
+  });
+
+  it('recovers start and duration from the stream when only messages are saved', () => {
+    const meta = runMetaFromMessages(parseMessages(fixtureText), { tool: META.tool });
+    expect(Date.parse(meta.startedAt)).toBeGreaterThan(Date.parse('2020-01-01'));
+    expect(meta.durationMs).toBeGreaterThanOrEqual(0);
+    expect(meta.target.name).toBe('unknown target');
+  });
+});
+
+describe('a live cucumber run of the fixture suite', () => {
+  it('yields the same verdicts as the committed capture (guards against cucumber message drift)', async () => {
+    const envelopes: Envelope[] = [];
+    const stdout = new PassThrough();
+    stdout.resume();
+    const environment = { cwd: FIXTURE_DIR, stdout, stderr: stdout, env: {} };
+    // file: false, so that cucumber.json's message formatter does not overwrite the committed capture.
+    const { runConfiguration } = await loadConfiguration(
+      { file: false, provided: { paths: ['features/'], import: ['steps/*.mjs'], retry: 1, retryTagFilter: '@flaky', format: [] } },
+      environment,
+    );
+    await runCucumber(runConfiguration, environment, (e) => envelopes.push(e));
+    const live = buildComplianceModel(envelopes, META);
+    const captured = buildComplianceModel(parseMessages(fixtureText), META);
+    const shape = (m: ComplianceModel) => m.scenarios.map((s) => [s.id, s.verdict, s.failure?.statement, s.failure?.trace?.length, s.reason]);
+    expect(shape(live)).toEqual(shape(captured));
+    expect(live.statements.map((s) => s.verdict)).toEqual(captured.statements.map((s) => s.verdict));
+  });
+});
+
+describe('parseMessages', () => {
+  it('names the line that is not JSON', () => {
+    expect(() => parseMessages('{"meta":{}}\n{oops\n', 'run/messages.ndjson')).toThrow(/run\/messages.ndjson: line 2 is not JSON/);
+    expect(() => parseMessages('[1,2]')).toThrow(expect.objectContaining({ code: 'REPORT_BAD_MESSAGES' }));
+  });
+  it('ignores blank lines', () => {
+    expect(parseMessages('\n{"meta":{}}\n\n')).toHaveLength(1);
+  });
+});
+
+describe('parseFailureMessage', () => {
+  it('splits rule, summary, expected and received, each possibly over several lines', () => {
+    const f = parseFailureMessage('[MQTT-4.7.1-2] wildcard must match\nExpected: PUBLISH on "a/b"\n  or on "a/c"\nReceived: nothing within 500 ms\n\nTrace follows');
+    expect(f).toEqual({
+      statement: 'MQTT-4.7.1-2',
+      summary: 'wildcard must match',
+      expected: 'PUBLISH on "a/b"\n  or on "a/c"',
+      received: 'nothing within 500 ms',
+      message: '[MQTT-4.7.1-2] wildcard must match\nExpected: PUBLISH on "a/b"\n  or on "a/c"\nReceived: nothing within 500 ms\n\nTrace follows',
+    });
+  });
+  it('keeps a message that names no rule as its summary', () => {
+    expect(parseFailureMessage('TypeError: x is undefined')).toEqual({ summary: 'TypeError: x is undefined', message: 'TypeError: x is undefined' });
+  });
+});
+
+describe('statementVerdict (properties)', () => {
+  const verdict = fc.constantFrom<ScenarioVerdict>('passed', 'failed', 'not-applicable', 'inconclusive');
+  const scenario = fc.record({ verdict, optional: fc.boolean() }).map(
+    (r, ): ScenarioResult => ({
+      id: 'x', name: 'x', feature: 'f', uri: 'u', line: 1, tags: [], versions: ['3.1.1'], statements: [], needs: [],
+      serial: false, durationMs: 0, verdict: r.verdict, optional: r.optional,
+    }),
+  );
+  it('is violated exactly when a counted scenario failed, and informational exactly when all are optional', () => {
+    fc.assert(
+      fc.property(fc.array(scenario, { maxLength: 8 }), (list) => {
+        const { verdict: v, informational } = statementVerdict(list);
+        if (list.length === 0) return v === 'not-covered' && !informational;
+        const required = list.filter((s) => !s.optional);
+        const counted = required.length > 0 ? required : list;
+        expect(informational).toBe(required.length === 0);
+        expect(v === 'violated').toBe(counted.some((s) => s.verdict === 'failed'));
+        if (v === 'met') expect(counted.every((s) => s.verdict === 'passed' || s.verdict === 'not-applicable')).toBe(true);
+        return true;
+      }),
+    );
+  });
+  it('never lets an optional failure violate a statement that a required scenario checks', () => {
+    fc.assert(
+      fc.property(fc.array(scenario, { minLength: 1, maxLength: 8 }), (list) => {
+        const required = list.filter((s) => !s.optional);
+        fc.pre(required.length > 0 && required.every((s) => s.verdict === 'passed'));
+        return statementVerdict(list).verdict === 'met';
+      }),
+    );
+  });
+});
+
+describe('a full-size synthetic run', () => {
+  it('keeps the summary consistent with the scenarios and every statement consistent with its scenarios', () => {
+    const model = buildComplianceModel(syntheticEnvelopes({ scenarios: 300 }), SYNTHETIC_META);
+    expect(model.summary.scenarios).toBe(300);
+    const s = model.summary;
+    expect(s.passed + s.failed + s.notApplicable + s.inconclusive).toBe(300);
+    const index = new Map(model.scenarios.map((x) => [x.id, x]));
+    for (const st of model.statements) {
+      const list = st.scenarios.map((id) => index.get(id)).filter((x): x is ScenarioResult => x !== undefined);
+      expect(list).toHaveLength(st.scenarios.length);
+      expect(statementVerdict(list).verdict).toBe(st.verdict);
+    }
+    const v311 = model.versions.find((v) => v.version === '3.1.1');
+    expect(v311?.verdict).toBe('not-compliant');
+    expect(v311?.statements?.wireTestable).toBe(124);
+    expect(model.coverage[0]?.covered).toBe(124);
+  });
+});
