@@ -1,0 +1,28 @@
+import { BenchError } from '../errors.js';
+import { aedesLauncher } from './aedes.js';
+import { mosquittoLauncher } from './mosquitto.js';
+import { referenceLauncher } from './reference.js';
+import { urlLauncher } from './url.js';
+import type { BrokerLauncher } from './types.js';
+
+export type { BenchBroker, BrokerLauncher } from './types.js';
+export { mosquittoConfig, MOSQUITTO_PATH } from './mosquitto.js';
+export { portOf } from './port-of.js';
+export { aedesLauncher, mosquittoLauncher, referenceLauncher, urlLauncher };
+
+export const DEFAULT_BROKERS = ['reference', 'mosquitto', 'aedes'] as const;
+
+/** `reference`, `mosquitto`, `aedes` or `mqtt://host:port` to a launcher. */
+export function brokerLauncher(target: string, host = '127.0.0.1'): BrokerLauncher {
+  switch (target) {
+    case 'reference':
+      return referenceLauncher(host);
+    case 'mosquitto':
+      return mosquittoLauncher(host);
+    case 'aedes':
+      return aedesLauncher(host);
+    default:
+      if (target.includes('://')) return urlLauncher(target);
+      throw new BenchError('BENCH_USAGE', `--broker ${target}: unknown broker (expected reference, mosquitto, aedes or mqtt://host:port)`);
+  }
+}

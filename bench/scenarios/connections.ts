@@ -1,0 +1,63 @@
+import type { ClientSpec } from '../load/protocol.js';
+import type { Measurement } from '../results.js';
+import { openFilesLimit } from '../proc.js';
+import { cpuFields, idles, measurePhase } from './measure.js';
+import type { Scenario, ScenarioContext } from './types.js';
+
+/** How long RSS is given to settle after the last CONNACK before it is read, ms. */
+const SETTLE_MS = 500;
+
+/**
+ * C idle connections (keep-alive 0) opened from all workers with a bounded number pending. The
+ * figures: time until the last CONNACK, and the broker's RSS growth divided by the connections
+ * made (a fresh broker every round, so a heap grown by an earlier round does not hide the cost).
+ */
+export function connections(): Scenario {
+  return {
+    name: 'connections',
+    selectors: ['connections'],
+    metrics: [
+      { key: 'connect all s', better: 'lower' },
+      { key: 'bytes/conn', better: 'lower' },
+    ],
+    freshBrokerPerRound: true,
+    warmup: false,
+    async run(ctx: ScenarioContext): Promise<Measurement> {
+      const { options: o, pool, broker } = ctx;
+      const per = Math.ceil(o.connections / pool.size);
+      const groups: ClientSpec[][] = Array.from({ length: pool.size }, (_, w) => [
+        {
+          role: 'idle',
+          clientIdPrefix: `${ctx.runId}-idle-r${ctx.round}-w${w}`,
+          count: Math.max(0, Math.min(per, o.connections - w * per)),
+          concurrency: Math.max(1, Math.ceil(o.connectConcurrency / pool.size)),
+        },
+      ]);
+      await pool.prepare(groups.map((clients) => ({ host: broker.host, port: broker.port, clients })));
+      const rss0 = broker.rssBytes();
+      const phase = await measurePhase(pool, broker, 120_000);
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const rss1 = broker.rssBytes();
+      broker.assertAlive();
+      const results = idles(phase);
+      const connected = results.reduce((a, r) => a + r.connected, 0);
+      const failed = results.reduce((a, r) => a + r.failed, 0);
+      const doneAt = Math.max(...results.map((r) => r.doneAt ?? -Infinity));
+      const errors: Record<string, number> = {};
+      for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+      const notes: string[] = [];
+      if (failed > 0 || Object.keys(errors).length > 0) {
+        const limit = openFilesLimit();
+        notes.push(
+          `${connected} of ${o.connections} connected; failures: ${Object.entries(errors)
+            .map(([k, v]) => `${k} x${v}`)
+            .join(', ')}` + (limit ? ` (open-files limit here: ${limit.soft})` : ''),
+        );
+      }
+      if (phase.cutShort) notes.push('not every connection was settled within 120 s');
+      const values: Record<string, number> = { 'connect all s': (doneAt - phase.goAt) / 1000 };
+      if (rss0 !== undefined && rss1 !== undefined && connected > 0) values['bytes/conn'] = (rss1 - rss0) / connected;
+      return { values, lost: failed, ...cpuFields(phase), notes };
+    },
+  };
+}

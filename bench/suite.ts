@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchError } from './errors.js';
+import { tsxLoaderUrl } from './brokers/node-launcher.js';
+import { monoMs, readProcCpu } from './proc.js';
+import { formatNumber } from './table.js';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(REPO_ROOT, 'harness', 'cli.ts');
+
+export interface SuiteScenarioTime {
+  name: string;
+  feature: string;
+  verdict: string;
+  durationMs: number;
+}
+
+export interface SuiteTiming {
+  command: string;
+  exitCode: number | null;
+  wallMs: number;
+  /** CPU of the run and every process it started and waited for (cutime + cstime), seconds. */
+  cpuSeconds: number;
+  summary: Record<string, unknown> | undefined;
+  scenarios: number;
+  /** Sum of the scenarios' own durations (over all parallel workers), ms. */
+  scenarioMs: number;
+  /** 1 - CPU / scenario time: the share of scenario time in which no process of the run was computing. */
+  waitingShare: number | undefined;
+  slowest: SuiteScenarioTime[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The scenarios of a report.json (`scenarios [{name, feature, verdict, durationMs}]`), tolerant of extra fields. */
+export function scenarioTimes(report: unknown): SuiteScenarioTime[] {
+  if (!isRecord(report) || !Array.isArray(report['scenarios'])) return [];
+  return report['scenarios'].filter(isRecord).map((s) => ({
+    name: String(s['name'] ?? '?'),
+    feature: String(s['feature'] ?? ''),
+    verdict: String(s['verdict'] ?? ''),
+    durationMs: typeof s['durationMs'] === 'number' ? s['durationMs'] : 0,
+  }));
+}
+
+/**
+ * Times `mqtt-conformance run` (the whole suite against the embedded reference broker) as a child
+ * process: wall time, the CPU of the run and all its children, the slowest scenarios, and the share
+ * of scenario time spent waiting rather than computing.
+ */
+export async function timeSuite(extraArgs: readonly string[], log: (line: string) => void): Promise<SuiteTiming> {
+  if (!existsSync(CLI)) throw new BenchError('BENCH_SUITE', 'harness/cli.ts does not exist yet: the suite cannot be timed');
+  const dir = await mkdtemp(join(tmpdir(), 'bench-suite-'));
+  const args = ['--import', tsxLoaderUrl(), CLI, 'run', '--report-dir', dir, ...extraArgs];
+  const command = `node --import tsx harness/cli.ts run --report-dir ${dir} ${extraArgs.join(' ')}`.trim();
+  log(`timing: ${command}`);
+  try {
+    const cpu0 = readProcCpu('self').children;
+    const t0 = monoMs();
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+        stderr = (stderr + d).slice(-2000);
+      });
+      child.once('error', (e) => reject(new BenchError('BENCH_SUITE', `could not start the suite: ${e.message}`)));
+      child.once('exit', (code) => {
+        if (code !== 0 && code !== 1 && stderr.trim()) log(`suite stderr: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+        resolve(code);
+      });
+    });
+    const wallMs = monoMs() - t0;
+    const cpuSeconds = readProcCpu('self').children - cpu0;
+    let report: unknown;
+    try {
+      report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    } catch (e) {
+      throw new BenchError('BENCH_SUITE', `the suite (exit code ${exitCode}) wrote no readable report.json: ${(e as Error).message}`);
+    }
+    const times = scenarioTimes(report);
+    const scenarioMs = times.reduce((a, s) => a + s.durationMs, 0);
+    return {
+      command,
+      exitCode,
+      wallMs,
+      cpuSeconds,
+      summary: isRecord(report) && isRecord(report['summary']) ? report['summary'] : undefined,
+      scenarios: times.length,
+      scenarioMs,
+      waitingShare: scenarioMs > 0 ? Math.min(1, Math.max(0, 1 - (cpuSeconds * 1000) / scenarioMs)) : undefined,
+      slowest: [...times].sort((a, b) => b.durationMs - a.durationMs).slice(0, 10),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatSuiteTiming(t: SuiteTiming): string {
+  const lines = [
+    `suite: ${t.scenarios} scenarios, exit code ${t.exitCode}`,
+    `  wall ${formatNumber(t.wallMs / 1000)} s, CPU ${formatNumber(t.cpuSeconds)} s (run + broker + workers), ` +
+      `scenario time ${formatNumber(t.scenarioMs / 1000)} s`,
+    `  waiting: ${t.waitingShare === undefined ? '-' : `${Math.round(t.waitingShare * 100)}%`} of scenario time had no process of the run computing (1 - CPU / scenario time)`,
+  ];
+  if (t.summary) lines.push(`  summary: ${JSON.stringify(t.summary)}`);
+  lines.push('  slowest scenarios:');
+  for (const s of t.slowest) lines.push(`    ${formatNumber(s.durationMs).padStart(7)} ms  ${s.verdict.padEnd(14)} ${s.feature ? `${s.feature}: ` : ''}${s.name}`);
+  return lines.join('\n');
+}
