@@ -86,18 +86,25 @@ export function varintSize(n: number): number {
   return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4;
 }
 
-const BAD_STRING = /[\u0000\uD800-\uDFFF]/;
-
 /** Byte length of a UTF-8 Encoded String field's data; refuses U+0000, lone surrogates, > 65535 bytes. */
 function stringSize(type: PacketType, s: unknown, what: string): number {
   if (typeof s !== 'string') invalid(type, `${what} must be a string`);
-  if (BAD_STRING.test(s)) {
-    if (s.includes('\u0000')) invalid(type, `${what} contains U+0000`);
-    if (hasLoneSurrogate(s)) invalid(type, `${what} contains a lone surrogate`);
+  const n = s.length;
+  // Fast path: one pass over short ASCII strings (topics, client ids) checks and measures.
+  if (n < 128) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 0) invalid(type, `${what} contains U+0000`);
+      if (c > 0x7f) break;
+    }
+    if (i === n) return n;
   }
-  const n = s.length < 64 && isAscii(s) ? s.length : Buffer.byteLength(s, 'utf8');
-  if (n > 65535) invalid(type, `${what} is ${n} bytes (at most 65535)`);
-  return n;
+  if (s.includes('\u0000')) invalid(type, `${what} contains U+0000`);
+  if (hasLoneSurrogate(s)) invalid(type, `${what} contains a lone surrogate`);
+  const bytes = Buffer.byteLength(s, 'utf8');
+  if (bytes > 65535) invalid(type, `${what} is ${bytes} bytes (at most 65535)`);
+  return bytes;
 }
 
 function hasLoneSurrogate(s: string): boolean {
@@ -112,11 +119,6 @@ function hasLoneSurrogate(s: string): boolean {
     }
   }
   return false;
-}
-
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
 }
 
 function binarySize(type: PacketType, b: unknown, what: string): number {
