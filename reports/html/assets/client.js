@@ -289,7 +289,7 @@
   }
   document.addEventListener('keydown', function (ev) {
     var t = ev.target;
-    var typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
+    var typing = t && ((t.tagName === 'INPUT' && t.type !== 'checkbox') || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
     if (ev.key === 'Escape' && t === ui.q) { ui.q.value = ''; apply(); ui.q.blur(); return; }
     if (typing || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (ev.key === '/') { ev.preventDefault(); ui.q.focus(); }

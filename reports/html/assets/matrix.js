@@ -29,7 +29,7 @@
   document.addEventListener('keydown', function (ev) {
     var t = ev.target;
     if (ev.key === 'Escape' && t === ui.q) { ui.q.value = ''; apply(); ui.q.blur(); return; }
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT') || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if ((t && ((t.tagName === 'INPUT' && t.type !== 'checkbox') || t.tagName === 'SELECT')) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (ev.key === '/') { ev.preventDefault(); ui.q.focus(); }
     else if (ev.key === 'd') { ui.diff.checked = !ui.diff.checked; apply(); }
   });
