@@ -1,7 +1,7 @@
 export * from './types.js';
 export { resolveTarget, targetSlug, splitCommandLine, commandLineProfile, TARGET_FORMS, type ResolveTargetOptions } from './resolve.js';
 export { ReferenceTarget, packageVersion } from './reference.js';
-export { UrlTarget, parseEndpointUrl, REACHABILITY_TIMEOUT_MS, type TlsFileOptions } from './url.js';
+export { UrlTarget, parseEndpointUrl, REACHABILITY_TIMEOUT_MS, WAIT_ENV, type TlsFileOptions } from './url.js';
 export { ProcessTarget, generateLaunch, type GeneratedLaunch } from './process.js';
 export { ContainerTarget, parseImageReference, RUNTIME_DETECTION_TIMEOUT_MS } from './container.js';
 export { probe, versionFromSysText, type ProbeOptions, type ProbeResult } from './probe.js';

@@ -215,6 +215,7 @@ export class ProcessTarget implements Target {
     log('%s: accepting on %s (pid %d)', name, endpoint.url, child.pid);
     try {
       const { capabilities, version } = await settleCapabilities(endpoint, this.profile, undefined, startVersion);
+      if (exit !== undefined) return failStart(`${exit} while being probed`);
       const description = { name, url: endpoint.url, kind: 'process' as const };
       return createStartedTarget({
         endpoint,
@@ -227,6 +228,10 @@ export class ProcessTarget implements Target {
             : undefined,
       });
     } catch (error) {
+      // A broker that died while being probed failed to start; show why, with its output. (Its
+      // listener may close a moment before the process ends, so give the exit a short bound.)
+      await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 500).unref())]);
+      if (exit !== undefined) return failStart(`${exit} while being probed`);
       await kill();
       throw error;
     }

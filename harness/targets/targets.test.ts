@@ -1,4 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aedes } from 'aedes';
 import { connectAsync } from 'mqtt';
 import { resolveTarget } from './resolve.js';
 import { mqttJsOptions } from './probe.js';
@@ -108,8 +113,17 @@ describe('generic process targets', () => {
     expect(error.message).toContain('ENOENT');
   });
 
-  it('reports TARGET_DIED when the broker process ends on its own', async () => {
-    const target = await start(listenThenDie);
+  it('reports TARGET_DIED when the broker process ends on its own after start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'died-test-'));
+    const profile = join(dir, 'dies.json');
+    writeFileSync(profile, JSON.stringify({ name: 'dies', probe: false, capabilities: { versions: [4] } }));
+    let target: StartedTarget;
+    try {
+      target = await resolveTarget(listenThenDie, { profile }).start();
+      started.push(target);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     await expect.poll(() => target.failure?.()?.code, { timeout: 5000 }).toBe('TARGET_DIED');
     expect(target.failure?.()?.message).toContain('exited with code 7');
   });
@@ -124,5 +138,31 @@ describe('container targets without a container runtime', () => {
     expect(error.message).toContain('eclipse-mosquitto:2.0.18');
     expect(error.message).toMatch(/Docker|container runtime/);
     expect(elapsed).toBeLessThan(5000);
+  });
+});
+
+describe('waiting for a URL target that is still starting', () => {
+  it('with MQTT_CONFORMANCE_WAIT_MS, retries until the broker listens', async () => {
+    const port = await findFreePort();
+    const previous = process.env['MQTT_CONFORMANCE_WAIT_MS'];
+    process.env['MQTT_CONFORMANCE_WAIT_MS'] = '10000';
+    try {
+      const pending = resolveTarget(`mqtt://127.0.0.1:${port}`).start();
+      // Start a broker on that port only after the target has begun waiting for it.
+      const aedes = await Aedes.createBroker();
+      const server = createServer(aedes.handle);
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      try {
+        const target = await pending;
+        started.push(target);
+        expect(target.endpoint.port).toBe(port);
+        expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
+      } finally {
+        await new Promise<void>((resolve) => aedes.close(() => server.close(() => resolve())));
+      }
+    } finally {
+      if (previous === undefined) delete process.env['MQTT_CONFORMANCE_WAIT_MS'];
+      else process.env['MQTT_CONFORMANCE_WAIT_MS'] = previous;
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { settleCapabilities } from './settle.js';
-import { tryTcpConnect } from './net.js';
+import { tryTcpConnect, waitForPort } from './net.js';
 import type { BrokerProfile } from './profile-schema.js';
 import { createStartedTarget } from './started.js';
 import { TargetError, type Endpoint, type StartedTarget, type Target } from './types.js';
@@ -78,6 +78,20 @@ export function parseEndpointUrl(spec: string, tls: TlsFileOptions = {}): Endpoi
 /** How long a URL target may take to accept a TCP connection before it is reported unreachable. */
 export const REACHABILITY_TIMEOUT_MS = 3000;
 
+/**
+ * Env var: keep retrying a URL target's TCP connect for up to this many ms (for brokers that are
+ * still starting, as in docker compose). Unset: one attempt bounded by REACHABILITY_TIMEOUT_MS.
+ */
+export const WAIT_ENV = 'MQTT_CONFORMANCE_WAIT_MS';
+
+function waitFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env[WAIT_ENV];
+  if (text === undefined || text === '') return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 0) throw new TargetError('TARGET_CONFIG', `${WAIT_ENV} must be a whole number of milliseconds, got ${JSON.stringify(text)}`, WAIT_ENV);
+  return ms;
+}
+
 /** A broker already running somewhere: nothing to start; `start()` checks it is reachable, then probes it. */
 export class UrlTarget implements Target {
   readonly kind = 'url';
@@ -89,9 +103,15 @@ export class UrlTarget implements Target {
 
   async start(): Promise<StartedTarget> {
     const { host, port, url } = this.endpoint;
-    const outcome = await tryTcpConnect(host, port, this.reachabilityTimeoutMs);
-    if (!outcome.ok) {
-      throw new TargetError('TARGET_UNREACHABLE', `broker ${url} is unreachable: ${outcome.error.message}`, outcome.error.message);
+    const waitMs = waitFromEnv(process.env);
+    if (waitMs !== undefined && waitMs > 0) {
+      const problem = await waitForPort(host, port, { timeoutMs: waitMs });
+      if (problem !== undefined) throw new TargetError('TARGET_UNREACHABLE', `broker ${url} is unreachable: ${problem}`, problem);
+    } else {
+      const outcome = await tryTcpConnect(host, port, this.reachabilityTimeoutMs);
+      if (!outcome.ok) {
+        throw new TargetError('TARGET_UNREACHABLE', `broker ${url} is unreachable: ${outcome.error.message}`, outcome.error.message);
+      }
     }
     const { capabilities, version } = await settleCapabilities(this.endpoint, this.profile);
     const description = { name: this.profile?.name ?? url, url, kind: 'url' as const };
