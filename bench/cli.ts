@@ -33,6 +33,7 @@ Load-tests brokers side by side with a raw-socket load generator spread over wor
   --json FILE            also write the results as JSON
   --markdown             print the table as Markdown
   --suite                time a full conformance run against the reference broker instead
+  --suite-version V      with --suite: only the scenarios of version V (3.1.1, 3.1 or 5)
   -h, --help
 Exit code: 0 done; 1 a round failed or a QoS 1/2 message was lost; 2 usage error; 3 no broker could run.`;
 
@@ -61,6 +62,8 @@ export interface ParsedArgs {
   json: string | undefined;
   markdown: boolean;
   suite: boolean;
+  /** Passed to `run --version` by --suite (e.g. 3.1.1). */
+  suiteVersion: string | undefined;
   help: boolean;
 }
 
@@ -77,6 +80,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
         json: { type: 'string' },
         markdown: { type: 'boolean' },
         suite: { type: 'boolean' },
+        'suite-version': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         host: { type: 'string' },
         ...numberOptions,
@@ -109,6 +113,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
     json: typeof v['json'] === 'string' ? v['json'] : undefined,
     markdown: v['markdown'] === true,
     suite: v['suite'] === true,
+    suiteVersion: typeof v['suite-version'] === 'string' ? v['suite-version'] : undefined,
     help: v['help'] === true,
   };
 }
@@ -161,7 +166,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (args.suite) {
     let timing: SuiteTiming;
     try {
-      timing = await timeSuite([], log);
+      timing = await timeSuite(args.suiteVersion ? ['--version', args.suiteVersion] : [], log);
     } catch (e) {
       log(`suite timing failed: ${(e as Error).message}`);
       return e instanceof BenchError && e.code === 'BENCH_SUITE' ? 3 : 1;

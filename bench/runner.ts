@@ -63,7 +63,7 @@ export async function runBenchmarks(
   const records: ScenarioRecord[] = [];
   if (launchers.length === 0) return { brokers, records };
 
-  const pool = await WorkerPool.start(options.workers);
+  let pool = await WorkerPool.start(options.workers);
   try {
     for (const scenario of scenarios) {
       const recs = new Map<string, ScenarioRecord>();
@@ -109,6 +109,11 @@ export async function runBenchmarks(
               rec.rounds.push({ error: msg });
               log(`[${scenario.name}] round ${round}/${options.rounds} ${l.name}: FAILED ${msg}`);
             } finally {
+              if (!pool.alive) {
+                log('a load worker died: starting a new pool');
+                await pool.stop();
+                pool = await WorkerPool.start(options.workers);
+              }
               await pool.close();
               if (scenario.freshBrokerPerRound && broker) {
                 running.delete(l.name);

@@ -28,6 +28,9 @@ class WorkerHandle {
       this.pending.clear();
     });
   }
+  get alive(): boolean {
+    return this.exitReason === undefined;
+  }
   request(cmd: Command): Promise<Reply> {
     if (this.exitReason) return Promise.reject(new BenchError('BENCH_WORKER', this.exitReason));
     return new Promise((resolve, reject) => {
@@ -58,6 +61,11 @@ export class WorkerPool {
 
   get size(): number {
     return this.workers.length;
+  }
+
+  /** False once any worker process has exited (the pool must then be replaced). */
+  get alive(): boolean {
+    return this.workers.every((w) => w.alive);
   }
 
   static async start(count: number): Promise<WorkerPool> {
