@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compareStatementIds } from './catalogue.js';
+import { areaTitle, compareStatementIds } from './catalogue.js';
 import { ReportError } from './errors.js';
 import { renderMatrixHtml } from './html/matrix.js';
 import type {
@@ -99,7 +99,7 @@ export function buildMatrix(reports: readonly ReportJson[]): Matrix {
           key,
           id: s.id,
           label: s.summary,
-          group: `MQTT ${s.specVersion} · ${s.area}`,
+          group: `MQTT ${s.specVersion} · ${areaTitle(s.specVersion, s.area)}`,
           specVersion: s.specVersion,
           optional: s.informational,
           cells: reports.map(() => null),

@@ -409,7 +409,7 @@ function versionResult(version: ProtocolTag, scenarios: readonly ScenarioResult[
   } else {
     result.reason =
       version === '3.1'
-        ? `All ${plural(counts.passed, 'scenario')} run as MQTT 3.1 passed (3.1 has no statement catalogue of its own)`
+        ? `${counts.passed === 1 ? 'The only scenario' : `All ${counts.passed} scenarios`} run as MQTT 3.1 passed (3.1 has no statement catalogue of its own)`
         : `Every wire-testable statement is covered and met (${counts.passed} scenarios passed)`;
   }
   return result;
