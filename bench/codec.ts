@@ -4,8 +4,9 @@
  *
  *   npx tsx bench/codec.ts [--ms 500]
  *
- * Each measurement runs one operation in a loop for a fixed time after a warm-up and reports
- * packets/s and MB/s (packet bytes, fixed header included). Decode feeds one packet per chunk
+ * Each case warms both implementations up, then runs them alternately in 5 slices and reports
+ * the median packets/s and MB/s (packet bytes, fixed header included), so load from other
+ * processes hits both sides alike. Decode feeds one packet per chunk
  * (the per-packet overhead a broker pays on small reads) into a long-lived decoder/parser;
  * encode produces one Buffer per packet (`encode` vs `mqtt-packet.generate`).
  */
@@ -30,7 +31,7 @@ export interface Row {
 export type CodecBenchResult = Row[] & { table: string };
 
 export interface CodecBenchOptions {
-  /** Measured time per operation and implementation (default 400 ms; warm-up is a third of it). */
+  /** Measured time per operation and implementation (default 500 ms, plus a quarter of it as warm-up). */
   ms?: number;
 }
 
@@ -106,24 +107,43 @@ function cases(): Case[] {
   ];
 }
 
-/** Runs `op` repeatedly for `ms` after a warm-up; returns operations per second. */
-function measure(op: () => number, ms: number): number {
-  let sink = 0;
-  const run = (budgetMs: number): number => {
-    const end = performance.now() + budgetMs;
-    let n = 0;
-    while (performance.now() < end) {
-      for (let i = 0; i < 64; i++) sink += op();
-      n += 64;
-    }
-    return n;
-  };
-  run(ms / 3);
+/** Runs `op` in batches of 64 for `budgetMs`; returns operations per second. */
+function timed(op: () => number, budgetMs: number, sink: { n: number }): number {
   const t0 = performance.now();
-  const n = run(ms);
-  const elapsed = performance.now() - t0;
-  if (sink === -1) console.log('unreachable');
-  return (n * 1000) / elapsed;
+  const end = t0 + budgetMs;
+  let n = 0;
+  let now = t0;
+  while (now < end) {
+    for (let i = 0; i < 64; i++) sink.n += op();
+    n += 64;
+    now = performance.now();
+  }
+  return (n * 1000) / (now - t0);
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+};
+
+/**
+ * Measures two operations fairly on a shared, noisy machine: after a warm-up of both, they run
+ * alternately in ROUNDS slices of ms / ROUNDS each; each rate is the median of its slices.
+ */
+const ROUNDS = 5;
+async function measurePair(ours: () => number, theirs: () => number, ms: number): Promise<[number, number]> {
+  const sink = { n: 0 };
+  timed(ours, ms / 4, sink);
+  timed(theirs, ms / 4, sink);
+  const o: number[] = [];
+  const t: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    o.push(timed(ours, ms / ROUNDS, sink));
+    t.push(timed(theirs, ms / ROUNDS, sink));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (sink.n === -1) console.log('unreachable');
+  return [median(o), median(t)];
 }
 
 function oursDecode(bytes: Buffer, version: ProtocolVersion): () => number {
@@ -155,7 +175,7 @@ function theirsDecode(bytes: Buffer, version: ProtocolVersion): () => number {
 
 /** Runs the codec benchmark and returns one row per case and operation. */
 export async function runCodecBench(options: CodecBenchOptions = {}): Promise<CodecBenchResult> {
-  const ms = options.ms ?? 400;
+  const ms = options.ms ?? 500;
   const rows: Row[] = [];
   for (const c of cases()) {
     const bytes = encode(c.packet, c.version);
@@ -168,10 +188,7 @@ export async function runCodecBench(options: CodecBenchOptions = {}): Promise<Co
       ['decode', oursDecode(bytes, c.version), theirsDecode(bytes, c.version)],
     ];
     for (const [op, ours, theirs] of pairs) {
-      const o = measure(ours, ms);
-      await new Promise((r) => setImmediate(r));
-      const t = measure(theirs, ms);
-      await new Promise((r) => setImmediate(r));
+      const [o, t] = await measurePair(ours, theirs, ms);
       rows.push({
         case: c.name,
         version: c.version,

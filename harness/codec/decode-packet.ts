@@ -6,11 +6,11 @@ import { DecodeError } from './errors.js';
 import type { Reader } from './reader.js';
 import { statementFor, type StatementRule } from './statements.js';
 import {
-  PROPERTY_ALLOWED,
-  PROPERTY_BY_ID,
+  PROPERTY_ALLOWED as PROPERTY_ALLOWED_,
+  PROPERTY_BY_ID as PROPERTY_BY_ID_,
   type PropertyDef,
   type PropertyPlace,
-  REASON_CODES_BY_PACKET,
+  REASON_CODES_BY_PACKET as REASON_CODES_BY_PACKET_,
 } from './tables.js';
 import type {
   AuthPacket,
@@ -33,6 +33,11 @@ import type {
   UserProperty,
   Will,
 } from './types.js';
+
+// Local bindings: module-namespace accesses cost a getter call per use under some loaders.
+const PROPERTY_ALLOWED = PROPERTY_ALLOWED_;
+const PROPERTY_BY_ID = PROPERTY_BY_ID_;
+const REASON_CODES_BY_PACKET = REASON_CODES_BY_PACKET_;
 
 /** Property definitions indexed by id (dense array for the hot path). */
 const PROPERTY_DEFS_BY_ID: readonly (PropertyDef | undefined)[] = (() => {

@@ -14,8 +14,13 @@ import { DecodeError } from './errors.js';
 import { parseBody } from './decode-packet.js';
 import { Reader } from './reader.js';
 import { statementFor } from './statements.js';
-import { MAX_VARIABLE_BYTE_INTEGER, PACKET_TYPE_BY_ID, PACKET_TYPES } from './tables.js';
+import { MAX_VARIABLE_BYTE_INTEGER as MAX_VARIABLE_BYTE_INTEGER_, PACKET_TYPE_BY_ID as PACKET_TYPE_BY_ID_, PACKET_TYPES as PACKET_TYPES_ } from './tables.js';
 import type { Packet, PacketType, ProtocolVersion } from './types.js';
+
+// Local bindings: module-namespace accesses cost a getter call per use under some loaders.
+const MAX_VARIABLE_BYTE_INTEGER = MAX_VARIABLE_BYTE_INTEGER_;
+const PACKET_TYPE_BY_ID = PACKET_TYPE_BY_ID_;
+const PACKET_TYPES = PACKET_TYPES_;
 
 export interface PacketDecoderOptions {
   /**

@@ -6,11 +6,11 @@
 import { EncodeError } from './errors.js';
 import type { FastBuffer } from './reader.js';
 import {
-  MAX_VARIABLE_BYTE_INTEGER,
-  PROPERTY_ALLOWED,
-  PROPERTY_BY_KEY,
-  PROTOCOL_NAMES,
-  REASON_CODES_BY_PACKET,
+  MAX_VARIABLE_BYTE_INTEGER as MAX_VARIABLE_BYTE_INTEGER_,
+  PROPERTY_ALLOWED as PROPERTY_ALLOWED_,
+  PROPERTY_BY_KEY as PROPERTY_BY_KEY_,
+  PROTOCOL_NAMES as PROTOCOL_NAMES_,
+  REASON_CODES_BY_PACKET as REASON_CODES_BY_PACKET_,
   type PropertyPlace,
 } from './tables.js';
 import type {
@@ -29,6 +29,13 @@ import type {
   UnsubackPacket,
   UnsubscribePacket,
 } from './types.js';
+
+// Local bindings: module-namespace accesses cost a getter call per use under some loaders.
+const MAX_VARIABLE_BYTE_INTEGER = MAX_VARIABLE_BYTE_INTEGER_;
+const PROPERTY_ALLOWED = PROPERTY_ALLOWED_;
+const PROPERTY_BY_KEY = PROPERTY_BY_KEY_;
+const PROTOCOL_NAMES = PROTOCOL_NAMES_;
+const REASON_CODES_BY_PACKET = REASON_CODES_BY_PACKET_;
 
 /** Encodes `packet` for protocol `version`. Throws EncodeError when the packet is not valid for it. */
 export function encode(packet: Packet, version: ProtocolVersion): Buffer {
