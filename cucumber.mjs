@@ -1,9 +1,13 @@
-// cucumber-js configuration. TypeScript steps load through tsx's ESM loader, so
-// `npx cucumber-js` works as is (against the embedded reference broker); the suite's own
-// runner is `mqtt-conformance run` (harness/cli/run.ts), which uses this file too.
-export default {
+// cucumber-js configuration. The first import registers tsx, so `npx cucumber-js` runs the
+// TypeScript steps as is (against the embedded reference broker, with the progress formatter).
+// `mqtt-conformance run` (harness/cli/run.ts) uses the `runner` profile: same sources and steps,
+// its own progress display, and the message formatter added on the command line.
+const common = {
   paths: ['features/**/*.feature'],
   import: ['steps/register-tsx.mjs', 'steps/*.ts'],
-  format: ['progress'],
   strict: true,
 };
+
+export default { ...common, format: ['progress'] };
+
+export const runner = { ...common };
