@@ -118,7 +118,7 @@ export class ContainerTarget implements Target {
     try {
       started = await container.start();
     } catch (error) {
-      throw new TargetError('TARGET_START_FAILED', `container ${image} did not start: ${(error as Error).message}\n--- container output ---\n${output.text()}`, output.text());
+      throw new TargetError('TARGET_START_FAILED', `container ${image} did not start: ${(error as Error).message} (its output follows)`, `--- container output ---\n${output.text()}`);
     }
     const host = started.getHost();
     const port = started.getMappedPort(spec.port);

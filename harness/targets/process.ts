@@ -171,7 +171,7 @@ export class ProcessTarget implements Target {
       await kill();
       const text = output.text();
       if (!printed && /address already in use|EADDRINUSE/i.test(text)) throw new PortConflict(`${name} could not bind port ${port}: ${reason}\n${text}`);
-      throw new TargetError('TARGET_START_FAILED', `broker process "${name}" did not start: ${reason}\n--- ${file} output ---\n${text}`, text);
+      throw new TargetError('TARGET_START_FAILED', `broker process "${name}" did not start: ${reason} (the output of ${file} follows)`, `--- ${file} output ---\n${text}`);
     };
 
     const timeoutMs = spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
@@ -224,7 +224,7 @@ export class ProcessTarget implements Target {
         release: kill,
         failure: () =>
           exit !== undefined && !stopping
-            ? new TargetError('TARGET_DIED', `broker process "${name}" ${exit}\n--- output ---\n${output.text()}`, output.text())
+            ? new TargetError('TARGET_DIED', `broker process "${name}" ${exit} (its output follows)`, `--- ${file} output ---\n${output.text()}`)
             : undefined,
       });
     } catch (error) {

@@ -76,7 +76,11 @@ export type TargetErrorCode =
   | 'TARGET_NO_CONTAINER_RUNTIME'
   | 'TARGET_DIED';
 
-/** The target could not be configured, reached or kept alive: an inconclusive run, never a broker verdict. */
+/**
+ * The target could not be configured, reached or kept alive: an inconclusive run, never a broker verdict.
+ * `detail`: for TARGET_CONFIG the field or value at fault; for TARGET_START_FAILED and TARGET_DIED
+ * the broker's captured output, to print after the message.
+ */
 export class TargetError extends Error {
   readonly code: TargetErrorCode;
   readonly detail: string | undefined;

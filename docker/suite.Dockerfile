@@ -1,0 +1,15 @@
+# The conformance suite: `docker run IMAGE run --broker mqtt://host:1883`.
+#   docker build -f docker/suite.Dockerfile -t mqtt-conformance .
+#   docker run --rm -v "$PWD/out:/reports" mqtt-conformance run --broker mqtt://broker:1883 --report-dir /reports
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && npm ci --no-audit --no-fund \
+ && apt-get purge -y python3 make g++ && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* /root/.npm
+COPY . .
+RUN mkdir -p /reports && chown node:node /reports
+USER node
+ENTRYPOINT ["node", "/app/bin/mqtt-conformance.js"]
+CMD ["--help"]
