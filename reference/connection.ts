@@ -96,7 +96,9 @@ export class Connection {
     if (this.state === 'closed') return; // MQTT-3.1.4-5: nothing after a refusal or a violation is acted on
     this.lastPacketAt = Date.now();
     this.broker.counters.packetsReceived++;
-    dispatch(this, packet);
+    const store = this.broker.sessions;
+    if (store.batch) store.batch(() => dispatch(this, packet));
+    else dispatch(this, packet);
   };
 
   private readonly onError = (error: Error): void => {

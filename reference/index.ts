@@ -3,6 +3,7 @@ import { Broker } from './broker.js';
 import { resolveOptions, type BrokerOptions, type ClientStream } from './options.js';
 import type { StatsSnapshot } from './stats.js';
 import { publishSys, startSys } from './sys.js';
+import { openDataDir } from './persistence/index.js';
 
 export { BrokerConfigError, resolveOptions, type BrokerOptions, type ClientStream } from './options.js';
 export { createLogger, isLogLevel, LOG_LEVELS, stderrSink, type LogLevel, type LogRecord, type LogSink, type Logger } from './logger.js';
@@ -12,6 +13,7 @@ export type { ProtocolViolation, ViolationCode } from './violation.js';
 export * from './topic/index.js';
 export * from './session/index.js';
 export * from './retain/index.js';
+export * from './persistence/index.js';
 
 /** A started broker. `close()` ends every connection and timer and resolves when the listener is closed. */
 export interface RunningBroker {
@@ -29,7 +31,13 @@ export interface RunningBroker {
 /** Starts the reference broker on a TCP listener; resolves once it is listening. */
 export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
   const resolved = resolveOptions(options);
-  const broker = new Broker({ ...resolved, sessionStore: options.sessionStore, retainedStore: options.retainedStore });
+  // --data-dir: SQLite stores (reference/persistence), unless a store is given explicitly.
+  const durable = options.dataDir !== undefined && (!options.sessionStore || !options.retainedStore) ? openDataDir(options.dataDir, options.dataDirSync) : undefined;
+  const sessionStore = options.sessionStore ?? durable?.sessionStore;
+  const retainedStore = options.retainedStore ?? durable?.retainedStore;
+  if (durable && options.sessionStore) await durable.sessionStore.close();
+  if (durable && options.retainedStore) await durable.retainedStore.close();
+  const broker = new Broker({ ...resolved, sessionStore, retainedStore });
   const server: Server = createServer({ noDelay: true }, (socket) => broker.accept(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

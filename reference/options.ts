@@ -30,6 +30,10 @@ export interface BrokerOptions {
   logger?: LogSink;
   sessionStore?: SessionStore;
   retainedStore?: RetainedStore;
+  /** Keep sessions, in-flight/queued messages and retained messages in SQLite in this directory (see reference/persistence). Ignored for a store given explicitly. */
+  dataDir?: string;
+  /** Commit durability with `dataDir`: 'normal' survives a broker crash (default), 'full' also an OS crash (fsync per commit). */
+  dataDirSync?: 'normal' | 'full';
 }
 
 export interface ResolvedOptions {

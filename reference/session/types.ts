@@ -78,6 +78,12 @@ export interface SessionStore {
   record(session: SessionState, change: SessionChange): void;
   /** Persists the session's flags after a (re)connect. */
   touch(session: SessionState): void;
+  /**
+   * Optional (durable stores): runs `fn` so that every change it records commits together, before
+   * `fn`'s writes leave the corked socket. The broker wraps the handling of each inbound packet in
+   * it, so an acknowledgement is never sent for a change that is not yet stored.
+   */
+  batch?<T>(fn: () => T): T;
   close(): Promise<void>;
 }
 

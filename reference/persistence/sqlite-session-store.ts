@@ -1,0 +1,195 @@
+import type { QoS } from '../../harness/codec/index.js';
+import {
+  MessageQueue,
+  type InflightMessage,
+  type SessionChange,
+  type SessionState,
+  type SessionStore,
+  type StoredMessage,
+} from '../session/index.js';
+import type { Journal } from './journal.js';
+
+interface MessageRow {
+  client_id: string;
+  topic: string;
+  payload: Buffer;
+  message_qos: number;
+  retain: number;
+  qos: number;
+}
+
+const asQos = (n: number): QoS => (n === 2 ? 2 : n === 1 ? 1 : 0);
+const toMessage = (row: MessageRow): StoredMessage => ({ topic: row.topic, payload: row.payload, qos: asQos(row.message_qos), retain: row.retain === 1 });
+
+function emptySession(clientId: string, clean: boolean, protocolVersion: 3 | 4 | 5): SessionState {
+  return {
+    clientId,
+    clean,
+    protocolVersion,
+    subscriptions: new Map(),
+    inflight: new Map(),
+    queue: new MessageQueue(),
+    inboundQos2: new Set(),
+    nextPacketId: 1,
+  };
+}
+
+/**
+ * Sessions in memory, persistent ones (CleanSession 0) mirrored to SQLite change by change.
+ * A clean session lives only as long as its connection (MQTT-3.1.2-6), so it is never written:
+ * after a restart it would be discarded anyway. The live objects stay the state the broker reads;
+ * the database is read once, when the store opens.
+ */
+export class SqliteSessionStore implements SessionStore {
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly stmt;
+
+  constructor(private readonly journal: Journal) {
+    const db = journal.db;
+    this.stmt = {
+      insertSession: db.prepare('INSERT OR REPLACE INTO sessions (client_id, protocol_version) VALUES (?, ?)'),
+      deleteSession: db.prepare('DELETE FROM sessions WHERE client_id = ?'),
+      deleteSubscriptions: db.prepare('DELETE FROM subscriptions WHERE client_id = ?'),
+      deleteQueue: db.prepare('DELETE FROM queue WHERE client_id = ?'),
+      deleteInflight: db.prepare('DELETE FROM inflight WHERE client_id = ?'),
+      deleteInbound: db.prepare('DELETE FROM inbound_qos2 WHERE client_id = ?'),
+      subscribe: db.prepare('INSERT OR REPLACE INTO subscriptions (client_id, filter, qos) VALUES (?, ?, ?)'),
+      unsubscribe: db.prepare('DELETE FROM subscriptions WHERE client_id = ? AND filter = ?'),
+      enqueue: db.prepare('INSERT INTO queue (client_id, topic, payload, message_qos, retain, qos) VALUES (?, ?, ?, ?, ?, ?)'),
+      dequeue: db.prepare('DELETE FROM queue WHERE seq = (SELECT seq FROM queue WHERE client_id = ? ORDER BY seq LIMIT 1)'),
+      inflightAdd: db.prepare(
+        'INSERT OR REPLACE INTO inflight (client_id, packet_id, topic, payload, message_qos, retain, qos, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      inflightPubrel: db.prepare("UPDATE inflight SET state = 'pubrel' WHERE client_id = ? AND packet_id = ?"),
+      inflightRemove: db.prepare('DELETE FROM inflight WHERE client_id = ? AND packet_id = ?'),
+      inboundAdd: db.prepare('INSERT OR IGNORE INTO inbound_qos2 (client_id, packet_id) VALUES (?, ?)'),
+      inboundRemove: db.prepare('DELETE FROM inbound_qos2 WHERE client_id = ? AND packet_id = ?'),
+      touch: db.prepare('UPDATE sessions SET protocol_version = ? WHERE client_id = ?'),
+    };
+    this.load();
+  }
+
+  private load(): void {
+    const db = this.journal.db;
+    for (const row of db.prepare('SELECT client_id, protocol_version FROM sessions').all() as { client_id: string; protocol_version: number }[]) {
+      const v = row.protocol_version === 3 || row.protocol_version === 5 ? row.protocol_version : 4;
+      this.sessions.set(row.client_id, emptySession(row.client_id, false, v));
+    }
+    for (const row of db.prepare('SELECT client_id, filter, qos FROM subscriptions ORDER BY rowid').all() as { client_id: string; filter: string; qos: number }[]) {
+      this.sessions.get(row.client_id)?.subscriptions.set(row.filter, { qos: asQos(row.qos) });
+    }
+    for (const row of db.prepare('SELECT * FROM queue ORDER BY seq').all() as MessageRow[]) {
+      this.sessions.get(row.client_id)?.queue.push({ message: toMessage(row), qos: asQos(row.qos) });
+    }
+    for (const row of db.prepare('SELECT * FROM inflight ORDER BY seq').all() as (MessageRow & { packet_id: number; state: string })[]) {
+      const session = this.sessions.get(row.client_id);
+      if (!session) continue;
+      const entry: InflightMessage = { packetId: row.packet_id, message: toMessage(row), qos: row.qos === 2 ? 2 : 1, state: row.state === 'pubrel' ? 'pubrel' : 'publish' };
+      session.inflight.set(row.packet_id, entry);
+      if (row.packet_id >= session.nextPacketId) session.nextPacketId = row.packet_id === 65535 ? 1 : row.packet_id + 1;
+    }
+    for (const row of db.prepare('SELECT client_id, packet_id FROM inbound_qos2').all() as { client_id: string; packet_id: number }[]) {
+      this.sessions.get(row.client_id)?.inboundQos2.add(row.packet_id);
+    }
+  }
+
+  get(clientId: string): SessionState | undefined {
+    return this.sessions.get(clientId);
+  }
+
+  create(clientId: string, clean: boolean, protocolVersion: 3 | 4 | 5): SessionState {
+    const previous = this.sessions.get(clientId);
+    const session = emptySession(clientId, clean, protocolVersion);
+    this.sessions.set(clientId, session);
+    if (!clean || (previous && !previous.clean)) {
+      this.journal.write(() => {
+        this.deleteRows(clientId);
+        if (!clean) this.stmt.insertSession.run(clientId, protocolVersion);
+      });
+    }
+    return session;
+  }
+
+  delete(clientId: string): void {
+    const session = this.sessions.get(clientId);
+    if (!session) return;
+    this.sessions.delete(clientId);
+    if (!session.clean) this.journal.write(() => this.deleteRows(clientId));
+  }
+
+  private deleteRows(clientId: string): void {
+    this.stmt.deleteSession.run(clientId);
+    this.stmt.deleteSubscriptions.run(clientId);
+    this.stmt.deleteQueue.run(clientId);
+    this.stmt.deleteInflight.run(clientId);
+    this.stmt.deleteInbound.run(clientId);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  values(): IterableIterator<SessionState> {
+    return this.sessions.values();
+  }
+
+  record(session: SessionState, change: SessionChange): void {
+    if (session.clean || this.sessions.get(session.clientId) !== session) return;
+    const id = session.clientId;
+    const s = this.stmt;
+    this.journal.write(() => {
+      switch (change.kind) {
+        case 'subscribe':
+          s.subscribe.run(id, change.filter, change.grant.qos);
+          return;
+        case 'unsubscribe':
+          s.unsubscribe.run(id, change.filter);
+          return;
+        case 'enqueue': {
+          const m = change.entry.message;
+          s.enqueue.run(id, m.topic, m.payload, m.qos, m.retain ? 1 : 0, change.entry.qos);
+          return;
+        }
+        case 'dequeue':
+          s.dequeue.run(id);
+          return;
+        case 'inflight-add': {
+          const e = change.entry;
+          s.inflightAdd.run(id, e.packetId, e.message.topic, e.message.payload, e.message.qos, e.message.retain ? 1 : 0, e.qos, e.state);
+          return;
+        }
+        case 'inflight-pubrel':
+          s.inflightPubrel.run(id, change.packetId);
+          return;
+        case 'inflight-remove':
+          s.inflightRemove.run(id, change.packetId);
+          return;
+        case 'inbound-qos2-add':
+          s.inboundAdd.run(id, change.packetId);
+          return;
+        case 'inbound-qos2-remove':
+          s.inboundRemove.run(id, change.packetId);
+          return;
+        default: {
+          const never: never = change;
+          throw new Error(`unknown session change ${JSON.stringify(never)}`);
+        }
+      }
+    });
+  }
+
+  touch(session: SessionState): void {
+    if (session.clean || this.sessions.get(session.clientId) !== session) return;
+    this.journal.write(() => this.stmt.touch.run(session.protocolVersion, session.clientId));
+  }
+
+  /** Groups the changes `fn` makes into one transaction (the broker calls this per inbound packet). */
+  batch<T>(fn: () => T): T {
+    return this.journal.batch(fn);
+  }
+
+  async close(): Promise<void> {
+    this.sessions.clear();
+    this.journal.release();
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * A persistent-session MQTT 3.1.1 client whose session state (outgoing QoS 1/2 messages and their
+ * stage, inbound QoS 2 ids awaiting PUBREL) lives in the test process, so it survives the broker
+ * being killed: on every reconnect it resends what is unacknowledged, in order (MQTT-4.4.0-1).
+ * Inbound QoS 2 follows the spec's "method A": deliver on the first PUBLISH of a packet id, and
+ * treat the same id as a duplicate until its PUBREL.
+ */
+import { connect, type Socket } from 'node:net';
+import { encode, PacketDecoder, type Packet, type PublishPacket, type QoS } from '../../harness/codec/index.js';
+
+export interface Outgoing {
+  readonly packet: PublishPacket;
+  /** 'publish': awaiting PUBACK/PUBREC; 'pubrel': PUBREC received, awaiting PUBCOMP. */
+  state: 'publish' | 'pubrel';
+}
+
+export interface SessionClientEvents {
+  /** An application message delivered to this client (duplicates of QoS 2 are filtered, QoS 1 are not). */
+  message?(packet: PublishPacket): void;
+  /** The broker took ownership of an outgoing message: PUBACK (QoS 1) or PUBREC (QoS 2). */
+  acknowledged?(packet: PublishPacket): void;
+  /** Any packet received (used to pick kill points). */
+  packet?(packet: Packet): void;
+}
+
+export class SessionClient {
+  readonly outgoing = new Map<number, Outgoing>();
+  readonly inboundQos2 = new Set<number>();
+  private nextId = 1;
+  private socket: Socket | undefined;
+  private connected = false;
+  private completeWaiters: (() => void)[] = [];
+  private subackWaiter: ((codes: number[]) => void) | undefined;
+  sessionPresentHistory: boolean[] = [];
+
+  constructor(
+    readonly clientId: string,
+    private readonly events: SessionClientEvents = {},
+  ) {}
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Connects with CleanSession 0; resolves with Session Present, or undefined when the connection failed or closed first. */
+  async connect(port: number): Promise<boolean | undefined> {
+    const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+    this.socket = socket;
+    const decoder = new PacketDecoder({ version: 4 });
+    return await new Promise<boolean | undefined>((resolve) => {
+      let settled = false;
+      const settle = (value: boolean | undefined): void => {
+        if (settled) return;
+        settled = true;
+        resolve(value);
+      };
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        if (this.socket === socket) this.connected = false;
+        settle(undefined);
+      });
+      socket.on('connect', () => socket.write(encode({ type: 'connect', protocolName: 'MQTT', protocolVersion: 4, clean: false, keepalive: 0, clientId: this.clientId }, 4)));
+      socket.on('data', (chunk: Buffer) => {
+        try {
+          decoder.feed(chunk, (p) => {
+            if (p.type === 'connack') {
+              if (p.reasonCode !== 0) {
+                socket.destroy();
+                return;
+              }
+              this.connected = true;
+              this.sessionPresentHistory.push(p.sessionPresent);
+              this.resend();
+              settle(p.sessionPresent);
+            } else {
+              this.onPacket(p);
+            }
+            this.events.packet?.(p);
+          });
+        } catch {
+          socket.destroy();
+        }
+      });
+    });
+  }
+
+  private send(packet: Packet): void {
+    if (this.connected && this.socket && !this.socket.destroyed) this.socket.write(encode(packet, 4));
+  }
+
+  /** MQTT-4.4.0-1: unacknowledged PUBLISH with DUP 1, and PUBREL, in the original order. */
+  private resend(): void {
+    for (const [packetId, o] of this.outgoing) {
+      if (o.state === 'publish') this.send({ ...o.packet, dup: true });
+      else this.send({ type: 'pubrel', packetId });
+    }
+  }
+
+  private onPacket(p: Packet): void {
+    switch (p.type) {
+      case 'publish': {
+        const id = p.packetId ?? 0;
+        if (p.qos === 0) this.events.message?.(p);
+        else if (p.qos === 1) {
+          this.events.message?.(p);
+          this.send({ type: 'puback', packetId: id });
+        } else {
+          if (!this.inboundQos2.has(id)) {
+            this.inboundQos2.add(id);
+            this.events.message?.(p);
+          }
+          this.send({ type: 'pubrec', packetId: id });
+        }
+        return;
+      }
+      case 'pubrel':
+        this.inboundQos2.delete(p.packetId);
+        this.send({ type: 'pubcomp', packetId: p.packetId });
+        return;
+      case 'puback': {
+        const o = this.outgoing.get(p.packetId);
+        if (o && o.packet.qos === 1) {
+          this.outgoing.delete(p.packetId);
+          this.events.acknowledged?.(o.packet);
+          this.notifyComplete();
+        }
+        return;
+      }
+      case 'pubrec': {
+        const o = this.outgoing.get(p.packetId);
+        if (o && o.packet.qos === 2) {
+          if (o.state === 'publish') this.events.acknowledged?.(o.packet);
+          o.state = 'pubrel';
+        }
+        this.send({ type: 'pubrel', packetId: p.packetId });
+        return;
+      }
+      case 'pubcomp': {
+        const o = this.outgoing.get(p.packetId);
+        if (o && o.state === 'pubrel') {
+          this.outgoing.delete(p.packetId);
+          this.notifyComplete();
+        }
+        return;
+      }
+      case 'suback':
+        this.subackWaiter?.(p.reasonCodes);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private notifyComplete(): void {
+    for (const w of this.completeWaiters.splice(0)) w();
+  }
+
+  /** Resolves when an outgoing message completes (or immediately if none is outstanding). */
+  async outgoingChanged(): Promise<void> {
+    if (this.outgoing.size === 0) return;
+    await new Promise<void>((resolve) => this.completeWaiters.push(resolve));
+  }
+
+  /** Queues a QoS 1/2 message in the session and sends it when connected. */
+  publish(topic: string, payload: Buffer, qos: 1 | 2, retain: boolean): void {
+    while (this.outgoing.has(this.nextId)) this.nextId = this.nextId === 65535 ? 1 : this.nextId + 1;
+    const packetId = this.nextId;
+    this.nextId = this.nextId === 65535 ? 1 : this.nextId + 1;
+    const packet: PublishPacket = { type: 'publish', topic, payload, qos, retain, dup: false, packetId };
+    this.outgoing.set(packetId, { packet, state: 'publish' });
+    this.send(packet);
+  }
+
+  async subscribe(filter: string, qos: QoS): Promise<number[]> {
+    const codes = new Promise<number[]>((resolve) => (this.subackWaiter = resolve));
+    this.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: filter, qos }] });
+    return await codes;
+  }
+
+  /** Drops the connection without DISCONNECT (the session state stays in this object). */
+  drop(): void {
+    this.connected = false;
+    this.socket?.destroy();
+  }
+}
