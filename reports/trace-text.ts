@@ -81,7 +81,12 @@ export function summarizePacket(packet: Record<string, unknown>): string {
 export function describeEntry(e: TraceEntry): string {
   if (e.dir === 'event') return [e.event ?? 'event', e.note, e.error].filter((x) => x !== undefined && x !== '').join(': ');
   if (e.packet) return summarizePacket(e.packet);
-  if (e.error !== undefined) return `undecodable bytes: ${e.error}`;
+  if (e.error !== undefined) {
+    // The harness writes "raw bytes (why they do not decode)" for deliberately malformed bytes it sends,
+    // "undecodable: ..." for bytes from the broker that did not decode.
+    if (/^(raw|undecodable|after undecodable)/.test(e.error)) return e.error;
+    return e.dir === 'out' ? `raw bytes: ${e.error}` : `undecodable: ${e.error}`;
+  }
   return 'bytes';
 }
 

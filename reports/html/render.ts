@@ -97,7 +97,7 @@ function pageData(model: ComplianceModel): unknown {
         failure: f && {
           statement: f.statement,
           summary: clip(f.summary, 1000),
-          ruleSummary: f.statement !== undefined ? ruleSummary(s, f.statement) : undefined,
+          ruleSummary: f.statement !== undefined && ruleSummary(s, f.statement) !== f.summary ? ruleSummary(s, f.statement) : undefined,
           expected: f.expected === undefined ? undefined : clip(f.expected),
           received: f.received === undefined ? undefined : clip(f.received),
           message: clip(f.message),

@@ -97,7 +97,7 @@
         h('span', { class: 'broker', style: 'left:' + x(L - 1) + '%', text: 'broker' })));
     var hexBox = h('input', { type: 'checkbox' });
     var seq = h('div', { class: 'seq nohex', role: 'group', 'aria-label': 'packet trace' },
-      h('div', { class: 'seq-tools' }, h('span', { text: 'Packet trace (' + trace.length + (more ? ' of ' + (trace.length + more) : '') + ' records) · click a packet for its fields' }),
+      h('div', { class: 'seq-tools' }, h('span', { text: 'Packet trace (' + trace.length + (more ? ' of ' + (trace.length + more) : '') + ' records) · → from a test client, ← from the broker, dashed: bytes that do not decode (amber: malformed on purpose) · click a packet for its fields' }),
         h('label', null, hexBox, ' show hex')), head);
     hexBox.addEventListener('change', function () { seq.classList.toggle('nohex', !hexBox.checked); });
     trace.forEach(function (e) {
@@ -107,7 +107,8 @@
         lanesDiv.appendChild(h('span', { class: 'note', style: 'left:' + x(ci) + '%', title: e.text, text: e.text }));
       } else {
         var left = x(ci), width = x(L - 1) - x(ci);
-        lanesDiv.appendChild(h('div', { class: 'arrow ' + e.dir + (e.error ? ' bad' : ''), style: 'left:' + left + '%;width:' + width + '%', title: e.text },
+        var flaw = e.error ? (e.dir === 'out' ? ' raw' : ' bad') : '';
+        lanesDiv.appendChild(h('div', { class: 'arrow ' + e.dir + flaw, style: 'left:' + left + '%;width:' + width + '%', title: e.text },
           h('span', { class: 'lbl', text: e.text })));
       }
       var row = h('div', { class: 'seq-row', tabindex: '0', role: 'button', 'aria-expanded': 'false' },
@@ -121,7 +122,7 @@
             h('div', { class: 'sub', text: (e.dir === 'out' ? e.client + ' → broker' : e.dir === 'in' ? 'broker → ' + e.client : e.client) + ' at +' + e.t.toFixed(3) + ' ms' }),
             h('div', null, h('b', { text: e.text })),
             rows.length ? h('table', null, h('tbody', null, rows)) : null,
-            e.error ? h('div', { text: 'decode error: ' + e.error }) : null,
+            e.error ? h('div', { text: (e.dir === 'out' ? 'sent on purpose, does not decode: ' : 'does not decode: ') + e.error }) : null,
             e.hex ? h('div', { class: 'hex', text: 'hex: ' + e.hex }) : null);
           detail.hidden = true;
           row.after(detail);
