@@ -1,0 +1,136 @@
+import { DataTable, Then, When } from '@cucumber/cucumber';
+import type { PublishPacket } from '../harness/codec/index.js';
+import { ClientUsageError, ExpectationError, TimeoutError, describePacket } from '../harness/client/index.js';
+import { sysBoundMs } from './support/delivery.js';
+import type { MqttWorld } from './support/world.js';
+
+// `$SYS` (not part of MQTT 3.1.1; the de facto topics of Mosquitto and the reference broker).
+// Values are read from the PUBLISH packets the client's `$SYS` subscriptions receive; every wait
+// is bounded by the target's `sysInterval` (twice it, plus a second).
+
+const NUMBER = /^\s*(-?\d+(?:\.\d+)?)/;
+
+function valueKey(topic: string): string {
+  return `sys-value:${topic}`;
+}
+
+function readValue(world: MqttWorld, topic: string): string {
+  const v = world.notes.get(valueKey(topic));
+  if (typeof v !== 'string') throw new ClientUsageError(`no value of ${topic} was read by an earlier step`);
+  return v;
+}
+
+function numberOf(world: MqttWorld, topic: string, text: string): number {
+  const m = NUMBER.exec(text);
+  if (!m?.[1]) world.fail([], `a number at the start of the value of ${topic}`, JSON.stringify(text));
+  return Number(m[1]);
+}
+
+/**
+ * Waits for PUBLISH packets on the topic, in arrival order, until one satisfies `accept`;
+ * fails after the `$SYS` bound naming the values seen.
+ */
+async function awaitValue(world: MqttWorld, name: string, topic: string, expected: string, accept: (p: PublishPacket) => boolean): Promise<string> {
+  const client = world.client(name);
+  const bound = sysBoundMs(world);
+  const deadline = Date.now() + bound;
+  const seen: string[] = [];
+  for (;;) {
+    const remaining = deadline - Date.now();
+    let p: PublishPacket;
+    try {
+      if (remaining <= 0) throw new TimeoutError(expected, bound, { expected, received: '' });
+      p = await client.expect({ type: 'publish', topic }, { timeoutMs: remaining });
+    } catch (e) {
+      if (!(e instanceof ExpectationError)) throw e;
+      world.fail([], `${expected} within ${bound} ms (the $SYS bound)`, seen.length ? `the values ${seen.map((s) => JSON.stringify(s)).join(', ')}` : `no PUBLISH on ${topic}`);
+    }
+    const text = p.payload.toString('utf8');
+    seen.push(p.retain ? `${text} (retained)` : text);
+    if (accept(p)) {
+      world.notes.set(valueKey(topic), text);
+      return text;
+    }
+  }
+}
+
+/** Reads the first value that arrives (the retained one sent on subscription, typically). */
+When('{client} reads the value of {topic}', async function (this: MqttWorld, name: string, topic: string) {
+  await awaitValue(this, name, topic, `a PUBLISH on ${topic}`, () => true);
+});
+
+/** Reads a value published after the subscription (RETAIN 0), so not older than the last interval. */
+When('{client} reads a fresh value of {topic}', async function (this: MqttWorld, name: string, topic: string) {
+  await awaitValue(this, name, topic, `a PUBLISH on ${topic} with RETAIN 0 (a value published after the subscription)`, (p) => !p.retain);
+});
+
+/** Fresh values of several topics at once (one column of topics, no header). */
+When('{client} reads fresh values of:', async function (this: MqttWorld, name: string, table: DataTable) {
+  const topics = table.raw().map((row) => row[0]).filter((t): t is string => t !== undefined);
+  await Promise.all(topics.map((t) => awaitValue(this, name, this.topic(t), `a PUBLISH on ${t} with RETAIN 0`, (p) => !p.retain)));
+});
+
+/** Every listed topic is published to the client (one column of topics, no header). */
+Then('{client} receives a PUBLISH on each of these topics within the $SYS interval:', async function (this: MqttWorld, name: string, table: DataTable) {
+  const topics = table.raw().map((row) => row[0]).filter((t): t is string => t !== undefined);
+  const missing: string[] = [];
+  await Promise.all(
+    topics.map(async (t) => {
+      try {
+        await awaitValue(this, name, this.topic(t), `a PUBLISH on ${t}`, () => true);
+      } catch (e) {
+        if (!(e instanceof ExpectationError)) throw e;
+        missing.push(t);
+      }
+    }),
+  );
+  if (missing.length > 0) this.fail([], `a PUBLISH on each of ${topics.length} $SYS topics within ${sysBoundMs(this)} ms`, `none on ${missing.join(', ')}`);
+});
+
+Then('{client} sees {topic} rise by at least {int} within the $SYS interval', async function (this: MqttWorld, name: string, topic: string, delta: number) {
+  const before = numberOf(this, topic, readValue(this, topic));
+  await awaitValue(this, name, topic, `${topic} at least ${before + delta} (read ${before}, plus ${delta})`, (p) => {
+    const m = NUMBER.exec(p.payload.toString('utf8'));
+    return m?.[1] !== undefined && Number(m[1]) >= before + delta;
+  });
+});
+
+Then('{client} sees {topic} fall by at least {int} within the $SYS interval', async function (this: MqttWorld, name: string, topic: string, delta: number) {
+  const before = numberOf(this, topic, readValue(this, topic));
+  await awaitValue(this, name, topic, `${topic} at most ${before - delta} (read ${before}, minus ${delta})`, (p) => {
+    const m = NUMBER.exec(p.payload.toString('utf8'));
+    return m?.[1] !== undefined && Number(m[1]) <= before - delta;
+  });
+});
+
+Then('{client} sees {topic} change within the $SYS interval', async function (this: MqttWorld, name: string, topic: string) {
+  const before = readValue(this, topic);
+  await awaitValue(this, name, topic, `${topic} other than ${JSON.stringify(before)}`, (p) => p.payload.toString('utf8') !== before);
+});
+
+Then('the value of {topic} read by {client} is a number of at least {int}', function (this: MqttWorld, topic: string, _name: string, min: number) {
+  const n = numberOf(this, topic, readValue(this, topic));
+  if (n < min) this.fail([], `${topic} at least ${min}`, String(n));
+});
+
+Then('the value of {topic} read by {client} is not empty', function (this: MqttWorld, topic: string, _name: string) {
+  if (readValue(this, topic).trim() === '') this.fail([], `a non-empty value of ${topic}`, 'an empty payload');
+});
+
+/** The server may acknowledge and discard the PUBLISH or close the connection [MQTT-3.3.5-2 by analogy]. */
+When('{client} tries to publish {string} to {topic} at QoS 1 with RETAIN set', async function (this: MqttWorld, name: string, payload: string, topic: string) {
+  const client = this.client(name);
+  const packetId = client.nextPacketId();
+  client.send({ type: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: true, dup: false, packetId });
+  try {
+    await client.expect({ type: 'puback', packetId });
+  } catch (e) {
+    if (!(e instanceof ExpectationError) || client.closedBy !== 'server') throw e;
+  }
+});
+
+Then('{client} receives a retained PUBLISH on {topic} whose payload is not {string}', async function (this: MqttWorld, name: string, topic: string, forbidden: string) {
+  const client = this.client(name);
+  const p = await this.check([], () => client.expect({ type: 'publish', topic, retain: true }, { timeoutMs: sysBoundMs(this) }));
+  if (p.payload.equals(Buffer.from(forbidden))) this.fail([], `the broker's own value of ${topic}`, describePacket(p));
+});
