@@ -1,0 +1,166 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encode, fromHex, type Packet } from '../codec/index.js';
+import { ClientConnectError, ExpectationError, TestClient, TimeoutError, TraceRecorder, formatTrace } from './index.js';
+
+/** A scripted server: `onData` sees each chunk and may write bytes back or close. */
+interface Script {
+  onConnection?: (socket: net.Socket) => void;
+  onData?: (socket: net.Socket, chunk: Buffer) => void;
+}
+
+const servers: net.Server[] = [];
+const clients: TestClient[] = [];
+
+async function serve(script: Script): Promise<{ port: number; url: string }> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    script.onConnection?.(socket);
+    socket.on('data', (chunk) => script.onData?.(socket, chunk));
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address() as net.AddressInfo;
+  return { port: address.port, url: `mqtt://127.0.0.1:${address.port}` };
+}
+
+async function open(port: number, timeoutMs = 300): Promise<TestClient> {
+  const c = await TestClient.open({ url: `mqtt://127.0.0.1:${port}`, protocol: 'mqtt', host: '127.0.0.1', port }, { name: 'c', version: 4, timeoutMs });
+  clients.push(c);
+  return c;
+}
+
+const connack = (reasonCode = 0, sessionPresent = false): Buffer => encode({ type: 'connack', reasonCode, sessionPresent }, 4);
+const publish = (topic: string, payload: string, extra: Partial<Extract<Packet, { type: 'publish' }>> = {}): Buffer =>
+  encode({ type: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false, ...extra }, 4);
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+describe('TestClient', () => {
+  it('sends a typed packet and consumes the expected answer, tracing both with their bytes', async () => {
+    const { port } = await serve({ onData: (s) => s.write(connack(0)) });
+    const c = await open(port);
+    c.send({ type: 'connect', protocolName: 'MQTT', protocolVersion: 4, clean: true, keepalive: 10, clientId: 'x' });
+    const p = await c.expect({ type: 'connack', reasonCode: 0 });
+    expect(p.sessionPresent).toBe(false);
+    expect(c.pending).toEqual([]);
+    const dirs = c.trace.entries.map((e) => e.dir);
+    expect(dirs).toEqual(['event', 'out', 'in']);
+    expect(c.trace.entries[2]?.hex).toBe('20 02 00 00');
+    expect(c.trace.entries[1]?.packet?.type).toBe('connect');
+  });
+
+  it('matches partial patterns deeply: Buffers by bytes, payload as a string; non-matching packets stay queued', async () => {
+    const { port } = await serve({ onConnection: (s) => s.write(Buffer.concat([publish('a', 'one'), publish('b', 'two', { retain: true })])) });
+    const c = await open(port);
+    const got = await c.expect({ type: 'publish', topic: 'b', payload: 'two', retain: true });
+    expect(got.payload.toString()).toBe('two');
+    expect(c.pending.map((p) => p.type === 'publish' && p.topic)).toEqual(['a']);
+    await c.expect({ type: 'publish', payload: Buffer.from('one') });
+  });
+
+  it('times out with a TimeoutError saying what was awaited, for how long, and what arrived instead', async () => {
+    const { port } = await serve({ onConnection: (s) => s.write(publish('a', 'x', { retain: false })) });
+    const c = await open(port);
+    const err = await c.expect({ type: 'publish', topic: 'a', retain: true }, { timeoutMs: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    const t = err as TimeoutError;
+    expect(t.code).toBe('EXPECTATION_TIMEOUT');
+    expect(t.timeoutMs).toBe(50);
+    expect(t.received).toContain('retain: expected true, got false');
+    expect(t.trace.length).toBeGreaterThan(0);
+  });
+
+  it('fails at once (not at the timeout) when the server closes while a packet is awaited', async () => {
+    const { port } = await serve({ onData: (s) => s.destroy() });
+    const c = await open(port, 5000);
+    c.sendRaw(fromHex('c0 00'));
+    const t0 = performance.now();
+    const err = await c.expect({ type: 'pingresp' }).catch((e: unknown) => e);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(err).toBeInstanceOf(ExpectationError);
+    expect((err as ExpectationError).code).toBe('EXPECTATION_FAILED');
+    expect((err as ExpectationError).received).toContain('server closed');
+  });
+
+  it('expectNext requires the next packet to match', async () => {
+    const { port } = await serve({ onConnection: (s) => s.write(Buffer.concat([publish('a', '1'), connack(0)])) });
+    const c = await open(port);
+    await expect(c.expectNext({ type: 'connack' })).rejects.toMatchObject({ code: 'EXPECTATION_FAILED' });
+  });
+
+  it('expectClosed resolves when the server closes, and times out while it stays open', async () => {
+    const { port } = await serve({ onData: (s) => s.end() });
+    const c = await open(port);
+    await expect(c.expectClosed({ timeoutMs: 30 })).rejects.toBeInstanceOf(TimeoutError);
+    c.sendRaw(fromHex('c1 00'));
+    await c.expectClosed({ timeoutMs: 1000 });
+    expect(c.closedBy).toBe('server');
+  });
+
+  it('expectNone by barrier: passes when the marker comes first, fails when a forbidden packet precedes it', async () => {
+    const { port } = await serve({
+      onConnection: (s) => s.write(Buffer.concat([publish('ok', '1'), publish('marker', 'm1'), publish('bad', 'x'), publish('marker', 'm2')])),
+    });
+    const c = await open(port);
+    const barrier = await c.expectNone({ type: 'publish', topic: 'bad' }, { until: { type: 'publish', topic: 'marker', payload: 'm1' } });
+    expect(barrier?.type).toBe('publish');
+    await expect(c.expectNone({ type: 'publish', topic: 'bad' }, { until: { type: 'publish', topic: 'marker', payload: 'm2' } })).rejects.toMatchObject({
+      code: 'EXPECTATION_FAILED',
+    });
+  });
+
+  it('expectNone by window fails as soon as a forbidden packet arrives', async () => {
+    const { port } = await serve({ onData: (s) => s.write(publish('bad', 'x')) });
+    const c = await open(port);
+    await c.expectNone({ type: 'publish', topic: 'bad' }, { windowMs: 20 });
+    c.sendRaw(fromHex('c0 00'));
+    await expect(c.expectNone({ type: 'publish', topic: 'bad' }, { windowMs: 2000 })).rejects.toBeInstanceOf(ExpectationError);
+  });
+
+  it('records undecodable bytes from the server and fails the expectation with them', async () => {
+    const { port } = await serve({ onConnection: (s) => s.write(fromHex('d1 00')) });
+    const c = await open(port);
+    await expect(c.expect({ type: 'pingresp' })).rejects.toBeInstanceOf(ExpectationError);
+    expect(c.decodeError).toBeDefined();
+    expect(c.trace.entries.some((e) => e.dir === 'in' && e.error !== undefined && e.hex === 'd1 00')).toBe(true);
+  });
+
+  it('refuses to send on a connection the server closed, saying so', async () => {
+    const { port } = await serve({ onConnection: (s) => s.destroy() });
+    const c = await open(port);
+    await c.waitClosed(1000);
+    expect(() => c.send({ type: 'pingreq' })).toThrow(ExpectationError);
+  });
+
+  it('reports an unreachable target as ClientConnectError (inconclusive, not a verdict)', async () => {
+    const { port } = await serve({});
+    await new Promise((r) => servers.pop()?.close(r));
+    const err = await open(port).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClientConnectError);
+    expect((err as ClientConnectError).code).toBe('CLIENT_CONNECT_FAILED');
+  });
+
+  it('shares one trace across clients and renders it one line per packet with spaced hex', async () => {
+    const { port } = await serve({ onData: (s) => s.write(connack(0)) });
+    const trace = new TraceRecorder();
+    const a = await TestClient.open({ url: '', protocol: 'mqtt', host: '127.0.0.1', port }, { name: 'a', version: 4, trace });
+    const b = await TestClient.open({ url: '', protocol: 'mqtt', host: '127.0.0.1', port }, { name: 'b', version: 4, trace });
+    clients.push(a, b);
+    for (const c of [a, b]) c.send({ type: 'connect', protocolName: 'MQTT', protocolVersion: 4, clean: true, keepalive: 0, clientId: c.name });
+    await a.expect({ type: 'connack' });
+    await b.expect({ type: 'connack' });
+    const text = formatTrace(trace.entries);
+    expect(text).toMatch(/ a +-> CONNECT/);
+    expect(text).toMatch(/ b +<- CONNACK/);
+    expect(text).toContain('20 02 00 00');
+  });
+
+  it('attributes a failure to a rule when given one', () => {
+    const e = new ExpectationError({ expected: 'x', received: 'y' }).withContext({ id: 'MQTT-3.1.0-1', summary: 'CONNECT first.' }, []);
+    expect(e.message.split('\n')).toEqual(['[MQTT-3.1.0-1] CONNECT first.', 'Expected: x', 'Received: y']);
+  });
+});
