@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CAPABILITY_CHECKS } from '../support/applicability.js';
 import { VERSION_TAGS } from '../support/config.js';
-import { loadPickles } from './features.js';
+import { loadPickles } from '../support/pickles.js';
 
 interface Statement {
   id: string;
