@@ -159,6 +159,48 @@ describe('buildComplianceModel from a captured cucumber run', () => {
   });
 });
 
+describe('buildComplianceModel on damaged or unusual streams', () => {
+  const envelopes = parseMessages(fixtureText);
+  const caseOf = (name: string): string => {
+    const pickle = envelopes.find((e) => e.pickle?.name === name)?.pickle;
+    const testCase = envelopes.find((e) => e.testCase?.pickleId === pickle?.id)?.testCase;
+    if (!testCase) throw new Error(`no test case for ${name}`);
+    return testCase.id;
+  };
+
+  it('calls a scenario the run never started inconclusive, not passed', () => {
+    const id = caseOf('The server answers CONNECT with CONNACK');
+    const started = envelopes.find((e) => e.testCaseStarted?.testCaseId === id)?.testCaseStarted?.id;
+    const cut = envelopes.filter((e) => e.testCaseStarted?.testCaseId !== id && e.testStepFinished?.testCaseStartedId !== started && e.testCaseFinished?.testCaseStartedId !== started);
+    const s = byName(buildComplianceModel(cut, META), 'The server answers CONNECT with CONNACK');
+    expect(s).toMatchObject({ verdict: 'inconclusive', reason: 'not run: the run ended before this scenario started' });
+  });
+
+  it('reads BASE64 attachments, and turns a malformed verdict attachment into inconclusive with the reason', () => {
+    const edited = envelopes.map((e) => {
+      const a = e.attachment;
+      if (!a || a.mediaType !== 'application/vnd.mqtt-conformance.verdict+json') return e;
+      const body = a.body.includes('tls') ? Buffer.from(a.body).toString('base64') : '{"verdict":"maybe"}';
+      return { attachment: { ...a, body, contentEncoding: a.body.includes('tls') ? 'BASE64' : a.contentEncoding } } as unknown as Envelope;
+    });
+    const model = buildComplianceModel(edited, META);
+    expect(byName(model, 'TLS listener accepts a connection')).toMatchObject({ verdict: 'not-applicable', reason: 'the target does not declare capability "tls"' });
+    expect(byName(model, 'Keep-alive expiry closes the connection')).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/^malformed verdict attachment/) });
+  });
+
+  it('keeps the well-formed records of a trace and says how many were dropped', () => {
+    const edited = envelopes.map((e) => {
+      const a = e.attachment;
+      if (!a || a.mediaType !== 'application/vnd.mqtt-conformance.trace+json' || !a.body.includes('MQTX')) return e;
+      const trace = [...(JSON.parse(a.body) as unknown[]), { client: 3, t: 'x' }, null];
+      return { attachment: { ...a, body: JSON.stringify(trace) } } as unknown as Envelope;
+    });
+    const f = byName(buildComplianceModel(edited, META), 'A wrong protocol name closes the connection').failure;
+    expect(f?.trace).toHaveLength(4);
+    expect(f?.message).toMatch(/\(2 malformed trace record\(s\) dropped\)$/);
+  });
+});
+
 describe('a live cucumber run of the fixture suite', () => {
   it('yields the same verdicts as the committed capture (guards against cucumber message drift)', async () => {
     const envelopes: Envelope[] = [];

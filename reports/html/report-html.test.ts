@@ -128,8 +128,14 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     await page.selectOption('#f-version', '');
     await page.selectOption('#f-area', '3.1');
     expect(await page.locator('#view-statements details.row.statement:not([hidden]) .sid').allTextContents()).toEqual(['MQTT-3.1.2-1', 'MQTT-3.1.4-1']);
+    // the view lives in the URL fragment: a reload (or a shared link) opens the same filters
+    expect(new URL(page.url()).hash).toBe('#failures=1&area=3.1');
+    await page.reload();
+    expect(await page.isChecked('#f-failures')).toBe(true);
+    expect(await page.locator('#view-statements details.row.statement:not([hidden]) .sid').allTextContents()).toEqual(['MQTT-3.1.2-1', 'MQTT-3.1.4-1']);
     await page.selectOption('#f-area', '');
     await page.uncheck('#f-failures');
+    expect(new URL(page.url()).hash).toBe('');
 
     // keyboard: / focuses the search, Escape clears it, f toggles failures only, 2 switches to scenarios
     await page.keyboard.press('/');

@@ -264,6 +264,7 @@
     groups[tab].forEach(function (g) { g.hidden = !g.querySelector(':scope > details.row:not([hidden])'); });
     var total = rows[tab].length;
     ui.shown.textContent = 'Showing ' + shown + ' of ' + total + ' ' + tab;
+    writeHash();
     var empty = views[tab].querySelector(':scope > .empty.filtered');
     if (!shown && total) {
       if (!empty) views[tab].appendChild(h('div', { class: 'empty filtered', text: 'Nothing matches these filters.' }));
@@ -307,6 +308,31 @@
     }
   });
 
-  if (location.hash === '#failures') ui.failures.checked = true;
-  show('statements');
+  // ---- the view in the URL fragment (#tab=scenarios&failures=1&q=...), so a link opens the same view ----
+  var SELECTS = { version: ui.version, area: ui.area, optional: ui.optional, verdict: ui.verdict };
+  function readHash() {
+    var first = 'statements';
+    location.hash.slice(1).split('&').forEach(function (kv) {
+      if (!kv) return;
+      var i = kv.indexOf('=');
+      var k = i < 0 ? kv : kv.slice(0, i);
+      var v = i < 0 ? '1' : decodeURIComponent(kv.slice(i + 1));
+      if (k === 'tab' && views[v]) first = v;
+      else if (k === 'failures') ui.failures.checked = v === '1';
+      else if (k === 'q') ui.q.value = v;
+      else if (SELECTS[k] && SELECTS[k].querySelector('option[value="' + v.replace(/["\\]/g, '') + '"]')) SELECTS[k].value = v;
+    });
+    return first;
+  }
+  function writeHash() {
+    var parts = [];
+    if (tab !== 'statements') parts.push('tab=' + tab);
+    if (ui.failures.checked) parts.push('failures=1');
+    for (var k in SELECTS) if (SELECTS[k].value) parts.push(k + '=' + encodeURIComponent(SELECTS[k].value));
+    if (ui.q.value.trim()) parts.push('q=' + encodeURIComponent(ui.q.value.trim()));
+    var hash = parts.length ? '#' + parts.join('&') : '';
+    if (hash === location.hash || (!hash && !location.hash)) return;
+    try { history.replaceState(null, '', hash || location.pathname + location.search); } catch (e) { /* some file:// settings forbid it: the view still works */ }
+  }
+  show(readHash());
 })();
