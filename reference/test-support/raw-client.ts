@@ -29,6 +29,8 @@ export class RawClient {
   decodeError: Error | undefined;
   /** Acknowledge incoming QoS 1/2 PUBLISH (PUBACK / PUBREC) and PUBREL (PUBCOMP) as a well-behaved client; PUBREL is then not queued. */
   autoAck = false;
+  /** Sees each packet first; returning true consumes it (not queued for next()). */
+  intercept: ((packet: Packet) => boolean) | undefined;
 
   private constructor(
     readonly socket: Socket,
@@ -39,6 +41,7 @@ export class RawClient {
       try {
         this.decoder.feed(chunk, (p) => {
           this.received.push(p);
+          if (this.intercept?.(p)) return;
           if (this.autoAck) {
             if (p.type === 'publish' && p.qos === 1) this.send({ type: 'puback', packetId: p.packetId as number });
             if (p.type === 'publish' && p.qos === 2) this.send({ type: 'pubrec', packetId: p.packetId as number });
