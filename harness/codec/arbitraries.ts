@@ -138,7 +138,7 @@ export function publish(version: ProtocolVersion): fc.Arbitrary<Packet> {
   return fc
     .record({
       topic: mqttString(),
-      payload: bytes(),
+      payload: fc.oneof({ weight: 4, arbitrary: bytes() }, { weight: 1, arbitrary: bytes(400) }),
       qos: qos(),
       retain: fc.boolean(),
       dup: fc.boolean(),

@@ -10,7 +10,7 @@ import { decodeAll, encode, type Packet, type ProtocolVersion } from './index.js
 import { comparableOurs, comparableTheirs, theirGenerate, theirParse, toTheirs } from './mqtt-packet-map.js';
 
 const VERSIONS: readonly ProtocolVersion[] = [3, 4, 5];
-const RUNS = 300;
+const RUNS = 1000;
 
 /**
  * Packets mqtt-packet cannot represent or refuses to generate although the protocol allows

@@ -79,6 +79,24 @@ function normalizeBuffers(v: unknown): unknown {
   return v;
 }
 
+describe('packets larger than the span buffer', () => {
+  it('reassemble across many chunks and across growth of the span buffer', () => {
+    const payload = Buffer.alloc(300_000);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 7) & 0xff;
+    const p: Packet = { type: 'publish', topic: 'big', payload, qos: 1, packetId: 9, retain: false, dup: false };
+    const bytes = Buffer.concat([encode(p, 4), encode({ type: 'pingreq' }, 4)]);
+    for (const size of [1000, 70_000, 299_990]) {
+      const decoder = new PacketDecoder({ version: 4 });
+      const got: Packet[] = [];
+      for (let i = 0; i < bytes.length; i += size) {
+        decoder.feed(Buffer.from(bytes.subarray(i, i + size)), (q) => got.push(q));
+        expect(decoder.buffered).toBeLessThanOrEqual(i + size);
+      }
+      expect(got).toEqual([p, { type: 'pingreq' }]);
+    }
+  });
+});
+
 describe('a server decoder (no version) follows the CONNECT', () => {
   it('decodes the packets after a 5.0 CONNECT by 5.0 rules', () => {
     const decoder = new PacketDecoder();
