@@ -389,8 +389,35 @@ export class MqttWorld extends World {
     return out;
   }
 
-  /** Closes every connection (end of scenario). */
+  /**
+   * Closes every connection (end of scenario), then ends every persistent session the scenario
+   * created (a CleanSession 1 connection with its client identifier) so a long-lived broker does
+   * not accumulate them. Clean-up failures are ignored: they are no verdict.
+   */
   async closeAll(): Promise<void> {
+    const persistent = new Map<string, ProtocolVersion>();
+    for (const c of this.connections) {
+      for (const p of c.sent) if (p.type === 'connect' && !p.clean && p.clientId !== '') persistent.set(p.clientId, p.protocolVersion);
+    }
     await Promise.all(this.connections.map((c) => c.close()));
+    if (!this.setupState) return;
+    const endpoint = this.target.endpoint;
+    await Promise.all(
+      [...persistent].map(async ([clientId, version]) => {
+        let c: TestClient | undefined;
+        try {
+          c = await TestClient.open(endpoint, { name: '~cleanup', version, timeoutMs: 1000, connectTimeoutMs: 1000 });
+          c.send({ type: 'connect', protocolName: version === 3 ? 'MQIsdp' : 'MQTT', protocolVersion: version, clean: true, keepalive: 0, clientId });
+          await c.expect({ type: 'connack' });
+          c.send({ type: 'disconnect' });
+          c.end();
+          await c.waitClosed(500);
+        } catch {
+          // best effort
+        } finally {
+          c?.destroy();
+        }
+      }),
+    );
   }
 }
