@@ -74,6 +74,8 @@ describe('mosquittoConfig', () => {
     expect(c).toContain('listener 12345 127.0.0.1');
     expect(c).toMatch(/^max_queued_messages 0$/m);
     expect(c).toMatch(/^max_queued_bytes 0$/m);
+    expect(c).toMatch(/^set_tcp_nodelay false$/m);
+    expect(mosquittoConfig(1, '127.0.0.1', 'latency')).toMatch(/^set_tcp_nodelay true$/m);
   });
 });
 

@@ -83,7 +83,7 @@ export async function runBenchmarks(
             running.delete(l.name);
           }
         }
-        const started = await l.start();
+        const started = await l.start(scenario.tuning);
         running.set(l.name, started);
         if (scenario.warmup && !scenario.freshBrokerPerRound && options.warmupMs > 0) {
           try {

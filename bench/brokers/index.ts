@@ -5,7 +5,7 @@ import { referenceLauncher } from './reference.js';
 import { urlLauncher } from './url.js';
 import type { BrokerLauncher } from './types.js';
 
-export type { BenchBroker, BrokerLauncher } from './types.js';
+export type { BenchBroker, BrokerLauncher, BrokerTuning } from './types.js';
 export { mosquittoConfig, MOSQUITTO_PATH } from './mosquitto.js';
 export { portOf } from './port-of.js';
 export { aedesLauncher, mosquittoLauncher, referenceLauncher, urlLauncher };

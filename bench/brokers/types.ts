@@ -21,5 +21,9 @@ export interface BrokerLauncher {
   unavailable(): Promise<string | undefined>;
   /** The configuration it runs with, printed in the report. */
   describeConfig(): string;
-  start(): Promise<BenchBroker>;
+  /** Start it; `tuning` 'latency' asks for the broker's low-latency setting where it has one (Mosquitto's TCP_NODELAY). */
+  start(tuning?: BrokerTuning): Promise<BenchBroker>;
 }
+
+/** 'throughput': the broker's defaults; 'latency': its low-latency settings (the latency scenario). */
+export type BrokerTuning = 'throughput' | 'latency';

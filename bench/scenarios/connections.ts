@@ -20,6 +20,7 @@ export function connections(): Scenario {
       { key: 'connect all s', better: 'lower' },
       { key: 'bytes/conn', better: 'lower' },
     ],
+    tuning: 'throughput',
     freshBrokerPerRound: true,
     warmup: false,
     async run(ctx: ScenarioContext): Promise<Measurement> {

@@ -15,6 +15,7 @@ export function fanIn(qos: QoS): Scenario {
     name: `fan-in qos${qos}`,
     selectors: ['fan-in', `fan-in-qos${qos}`],
     metrics: [{ key: 'msg/s', better: 'higher' }],
+    tuning: 'throughput',
     freshBrokerPerRound: false,
     warmup: true,
     async run(ctx: ScenarioContext, warmup: boolean): Promise<Measurement> {

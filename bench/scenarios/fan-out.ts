@@ -12,6 +12,7 @@ export function fanOut(): Scenario {
     name: 'fan-out qos0',
     selectors: ['fan-out'],
     metrics: [{ key: 'deliveries/s', better: 'higher' }],
+    tuning: 'throughput',
     freshBrokerPerRound: false,
     warmup: true,
     async run(ctx: ScenarioContext, warmup: boolean): Promise<Measurement> {

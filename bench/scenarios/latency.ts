@@ -18,6 +18,7 @@ export function latency(): Scenario {
       { key: 'p99 ms', better: 'lower' },
       { key: 'max ms', better: 'lower' },
     ],
+    tuning: 'latency',
     freshBrokerPerRound: false,
     warmup: true,
     async run(ctx: ScenarioContext, warmup: boolean): Promise<Measurement> {

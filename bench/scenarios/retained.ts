@@ -16,6 +16,7 @@ export function retained(): Scenario {
       { key: 'receive all s', better: 'lower' },
       { key: 'msg/s', better: 'higher' },
     ],
+    tuning: 'throughput',
     freshBrokerPerRound: true,
     warmup: false,
     async run(ctx: ScenarioContext): Promise<Measurement> {

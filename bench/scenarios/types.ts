@@ -1,4 +1,4 @@
-import type { BenchBroker } from '../brokers/types.js';
+import type { BenchBroker, BrokerTuning } from '../brokers/types.js';
 import type { WorkerPool } from '../load/pool.js';
 import type { BenchOptions } from '../options.js';
 import type { Measurement, MetricDef } from '../results.js';
@@ -21,6 +21,8 @@ export interface Scenario {
   readonly metrics: readonly MetricDef[];
   /** Start a new broker for every round (state or memory would carry over otherwise). */
   readonly freshBrokerPerRound: boolean;
+  /** How the brokers are configured for it (Mosquitto: TCP_NODELAY for latency only). */
+  readonly tuning: BrokerTuning;
   /** Run once unmeasured before the rounds (JIT warm-up for the Node brokers and the generator). */
   readonly warmup: boolean;
   run(ctx: ScenarioContext, warmup: boolean): Promise<Measurement>;
