@@ -179,7 +179,7 @@ function parseConnect(r: Reader): ConnectPacket {
     throw new DecodeError('DECODE_PROTOCOL_NAME', `protocol name ${JSON.stringify(nameText)} is neither "MQTT" nor "MQIsdp"`, {
       packetType: 'connect',
       offset: nameAt - r.start,
-      statement: 'MQTT-3.1.2-1',
+      statement: statementFor('protocolName', 4),
       protocolName: nameText,
       ...(level === undefined ? {} : { protocolLevel: level }),
     });

@@ -291,7 +291,7 @@ export class PacketDecoder {
           throw new DecodeError('DECODE_REMAINING_LENGTH', 'remaining length is not encoded in the minimum number of bytes', {
             packetType: PACKET_TYPE_BY_ID[(buf[pos] as number) >> 4],
             offset: 1,
-            statement: 'MQTT-1.5.5-1',
+            statement: statementFor('varintMinimal', 5),
           });
         }
         this.headerLen = i + 1;

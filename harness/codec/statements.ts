@@ -100,3 +100,9 @@ export function statementFor(rule: Rule, version: ProtocolVersion): string | und
 }
 
 export type { Rule as StatementRule };
+
+/** Every statement the decoder cites, per catalogue (for the meta-test against reports/spec). */
+export const CITED_STATEMENTS: { readonly v311: readonly string[]; readonly v5: readonly string[] } = {
+  v311: Object.values(V4),
+  v5: Object.values(V5),
+};
