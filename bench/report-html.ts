@@ -2,7 +2,9 @@
  * Benchmark: the HTML report of a full-size run (synthetic, 300 scenarios by default) must open in
  * under 1 s in Chromium and stay under 2 MB.
  *
- *   npx tsx bench/report-html.ts [--scenarios 300] [--runs 5] [--trace 40] [--keep DIR]
+ *   npx tsx bench/report-html.ts [--scenarios 300] [--runs 5] [--trace 40] [--fail-every 10] [--keep DIR]
+ *
+ * `--fail-every 1` is the worst case: every scenario failed, each with a trace of `--trace` records.
  *
  * Measures, per cold page load from file:// (new browser context each run): the navigation's
  * loadEventEnd, and "ready" = the time until the statement rows are rendered and the first failed
@@ -34,10 +36,11 @@ function median(xs: number[]): number {
 const scenarios = arg('scenarios', 300);
 const runs = arg('runs', 5);
 const traceLength = arg('trace', 40);
+const failEvery = arg('fail-every', 10);
 const keepAt = process.argv.indexOf('--keep');
 const dir = keepAt >= 0 ? (process.argv[keepAt + 1] ?? '.artifacts/bench-report') : await mkdtemp(join(tmpdir(), 'report-bench-'));
 
-const model = buildComplianceModel(syntheticEnvelopes({ scenarios, traceLength }), SYNTHETIC_META);
+const model = buildComplianceModel(syntheticEnvelopes({ scenarios, traceLength, failEvery }), SYNTHETIC_META);
 const t0 = performance.now();
 await writeReports(model, dir);
 const renderMs = performance.now() - t0;

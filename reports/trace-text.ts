@@ -21,7 +21,6 @@ function traceBytes(value: unknown): string | undefined {
 
 function bytesText(bytes: readonly number[]): string {
   const text = Buffer.from(bytes).toString('utf8');
-  // eslint-disable-next-line no-control-regex
   const printable = !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/.test(text);
   if (printable) return JSON.stringify(text);
   const hex = bytes.slice(0, 64).map((b) => b.toString(16).padStart(2, '0')).join(' ');

@@ -5,6 +5,9 @@ import type { ComplianceModel, ScenarioResult, SpecVersion, StatementVerdict, Tr
 
 /** Per failed scenario, at most this many trace records go into the HTML (all of them stay in report.json). */
 export const HTML_MAX_TRACE = 300;
+/** The embedded data may take this much; beyond it, traces are cut further (keeping each one's start and end). */
+export const HTML_DATA_BUDGET = 1_600_000;
+const MIN_TRACE = 16;
 const MAX_TEXT = 4000;
 const MAX_HEX = 3 * 1024;
 
@@ -41,18 +44,35 @@ interface PageTrace {
   error?: string;
 }
 
-function pageTrace(trace: readonly TraceEntry[]): PageTrace[] {
-  return trace.slice(0, HTML_MAX_TRACE).map((e) => {
-    const p: PageTrace = { client: e.client, t: e.t, dir: e.dir, text: clip(describeEntry(e), 300) };
-    if (e.packet) p.fields = packetFields(e.packet).map(([k, v]) => [k, clip(v, 600)]);
-    if (e.hex !== undefined) p.hex = e.hex.length > MAX_HEX ? `${e.hex.slice(0, MAX_HEX)} … (${Math.round(e.hex.length / 3)} bytes)` : e.hex;
-    if (e.error !== undefined) p.error = clip(e.error, 600);
-    return p;
-  });
+function pageEntry(e: TraceEntry): PageTrace {
+  const p: PageTrace = { client: e.client, t: e.t, dir: e.dir, text: clip(describeEntry(e), 300) };
+  if (e.packet) p.fields = packetFields(e.packet).map(([k, v]) => [k, clip(v, 600)]);
+  if (e.hex !== undefined) p.hex = e.hex.length > MAX_HEX ? `${e.hex.slice(0, MAX_HEX)} … (${Math.round(e.hex.length / 3)} bytes)` : e.hex;
+  if (e.error !== undefined) p.error = clip(e.error, 600);
+  return p;
+}
+
+/**
+ * At most `cap` records of a trace: all of them when they fit, else its start (the setup) and its end
+ * (where the failure shows), with a note in between saying how many were left out.
+ */
+function pageTrace(trace: readonly TraceEntry[], cap: number): { trace: PageTrace[]; omitted: number } {
+  if (trace.length <= cap) return { trace: trace.map(pageEntry), omitted: 0 };
+  const head = Math.min(10, Math.floor(cap / 3));
+  const tail = cap - head;
+  const omitted = trace.length - cap;
+  const gapAt = trace[head] ?? trace[0];
+  const gap: PageTrace = {
+    client: gapAt?.client ?? '?',
+    t: gapAt?.t ?? 0,
+    dir: 'event',
+    text: `… ${omitted} records left out here to keep the page small (all are in report.json) …`,
+  };
+  return { trace: [...trace.slice(0, head).map(pageEntry), gap, ...trace.slice(trace.length - tail).map(pageEntry)], omitted };
 }
 
 /** The data the page script renders from: the model minus what the page does not show. */
-function pageData(model: ComplianceModel): unknown {
+function pageData(model: ComplianceModel, traceCap: number): unknown {
   const index = new Map(model.scenarios.map((s, i) => [s.id, i]));
   const catalogues = loadCatalogues();
   const ruleSummary = (s: ScenarioResult, id: string): string | undefined => {
@@ -82,6 +102,7 @@ function pageData(model: ComplianceModel): unknown {
     })),
     scenarios: model.scenarios.map((s) => {
       const f = s.failure;
+      const cut = f?.trace ? pageTrace(f.trace, traceCap) : undefined;
       return {
         id: s.id,
         name: s.name,
@@ -102,12 +123,23 @@ function pageData(model: ComplianceModel): unknown {
           received: f.received === undefined ? undefined : clip(f.received),
           message: clip(f.message),
           step: f.step,
-          trace: f.trace ? pageTrace(f.trace) : undefined,
-          traceMore: f.trace && f.trace.length > HTML_MAX_TRACE ? f.trace.length - HTML_MAX_TRACE : undefined,
+          trace: cut?.trace,
+          traceMore: cut && cut.omitted > 0 ? cut.omitted : undefined,
         },
       };
     }),
   };
+}
+
+/** The page data as script-safe JSON, traces cut (halving the cap) until it fits `HTML_DATA_BUDGET`. */
+function pageJson(model: ComplianceModel): string {
+  let cap = HTML_MAX_TRACE;
+  let json = scriptJson(pageData(model, cap));
+  while (json.length > HTML_DATA_BUDGET && cap > MIN_TRACE) {
+    cap = Math.max(MIN_TRACE, Math.floor(cap / 2));
+    json = scriptJson(pageData(model, cap));
+  }
+  return json;
 }
 
 const VERDICT_TEXT: Record<VersionResult['verdict'], string> = {
@@ -222,7 +254,7 @@ export function renderHtml(model: ComplianceModel): string {
   <div id="view-statements"></div>
   <div id="view-scenarios" hidden></div>
 </main>
-<script type="application/json" id="report-data">${scriptJson(pageData(model))}</script>
+<script type="application/json" id="report-data">${pageJson(model)}</script>
 <script>${js}</script>
 </body>
 </html>

@@ -86,6 +86,17 @@ describe('report.html as a file', () => {
     expect(statSync(join(dir, 'full', 'report.html')).size).toBeLessThan(2 * 1024 * 1024);
   });
 
+  it('stays under 2 MB even when every scenario fails with a long trace (traces cut, start and end kept)', async () => {
+    const broken = buildComplianceModel(syntheticEnvelopes({ scenarios: 300, failEvery: 1, traceLength: 200 }), SYNTHETIC_META);
+    expect(broken.summary.failed).toBeGreaterThan(250);
+    await writeReports(broken, join(dir, 'broken'));
+    const html = readFileSync(join(dir, 'broken', 'report.html'), 'utf8');
+    expect(Buffer.byteLength(html)).toBeLessThan(2 * 1024 * 1024);
+    expect(html).toMatch(/… \d+ records left out here to keep the page small \(all are in report.json\) …/);
+    const json = JSON.parse(readFileSync(join(dir, 'broken', 'report.json'), 'utf8')) as ComplianceModel;
+    expect(json.scenarios.find((s) => s.verdict === 'failed')?.failure?.trace).toHaveLength(200);
+  });
+
   it('escapes what the suite wrote: a scenario name cannot inject markup', async () => {
     const evil: ComplianceModel = structuredClone(fixture);
     const first = evil.scenarios[0];

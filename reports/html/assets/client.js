@@ -97,7 +97,7 @@
         h('span', { class: 'broker', style: 'left:' + x(L - 1) + '%', text: 'broker' })));
     var hexBox = h('input', { type: 'checkbox' });
     var seq = h('div', { class: 'seq nohex', role: 'group', 'aria-label': 'packet trace' },
-      h('div', { class: 'seq-tools' }, h('span', { text: 'Packet trace (' + trace.length + (more ? ' of ' + (trace.length + more) : '') + ' records) · → from a test client, ← from the broker, dashed: bytes that do not decode (amber: malformed on purpose) · click a packet for its fields' }),
+      h('div', { class: 'seq-tools' }, h('span', { text: 'Packet trace (' + (more ? trace.length - 1 + ' of ' + (trace.length - 1 + more) : trace.length) + ' records) · → from a test client, ← from the broker, dashed: bytes that do not decode (amber: malformed on purpose) · click a packet for its fields' }),
         h('label', null, hexBox, ' show hex')), head);
     hexBox.addEventListener('change', function () { seq.classList.toggle('nohex', !hexBox.checked); });
     trace.forEach(function (e) {
@@ -134,7 +134,7 @@
       row.addEventListener('keydown', function (ev) { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); toggle(); } });
       seq.appendChild(row);
     });
-    if (more) seq.appendChild(h('div', { class: 'sub', style: 'padding:4px 8px', text: more + ' more records are in report.json' }));
+    if (more) seq.appendChild(h('div', { class: 'sub', style: 'padding:4px 8px', text: more + ' records are left out of this page; report.json has the whole trace' }));
     return seq;
   }
 
