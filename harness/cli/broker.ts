@@ -1,0 +1,180 @@
+/**
+ * `mqtt-conformance broker [--port 1883] [--host H] [--config file.json] [--log-level L] [--data-dir DIR]`
+ *
+ * Starts the reference broker in the foreground and runs until SIGINT or SIGTERM.
+ * Exit codes: 0 stopped by a signal, 2 usage or configuration error (bad option, unreadable or
+ * invalid config file, port in use).
+ */
+import { readFileSync } from 'node:fs';
+import { BrokerConfigError, isLogLevel, LOG_LEVELS, startBroker, type BrokerOptions } from '../../reference/index.js';
+
+export const USAGE = `Usage: mqtt-conformance broker [options]
+
+  --port N          TCP port (default 1883; 0 picks a free one)
+  --host H          interface to bind (default 0.0.0.0)
+  --config FILE     JSON file of broker options (below); command-line options override it
+  --log-level L     ${LOG_LEVELS.join(' | ')} (default info); logs are JSON lines on stderr
+  --data-dir DIR    keep sessions and retained messages in SQLite in DIR
+  -h, --help        this text
+
+Config file keys: port, host, logLevel, connectTimeoutMs (10000), sysIntervalSeconds (10, 0 = no $SYS),
+maxInflight (1000), maxQueued (100000), queueQos0 (false), maxPacketSize (268435460),
+maxBufferedBytes (16 MiB), highWaterMark (1 MiB), dataDir, dataDirSync ("normal" | "full").
+`;
+
+export class BrokerUsageError extends Error {
+  readonly code = 'CLI_USAGE';
+}
+
+type Kind = 'integer' | 'boolean' | 'string' | 'log-level' | 'sync';
+const CONFIG_KEYS: Record<string, Kind> = {
+  port: 'integer',
+  host: 'string',
+  logLevel: 'log-level',
+  connectTimeoutMs: 'integer',
+  sysIntervalSeconds: 'integer',
+  maxInflight: 'integer',
+  maxQueued: 'integer',
+  queueQos0: 'boolean',
+  maxPacketSize: 'integer',
+  maxBufferedBytes: 'integer',
+  highWaterMark: 'integer',
+  dataDir: 'string',
+  dataDirSync: 'sync',
+};
+
+function checkValue(where: string, key: string, kind: Kind, value: unknown): void {
+  const ok =
+    kind === 'integer'
+      ? Number.isInteger(value)
+      : kind === 'boolean'
+        ? typeof value === 'boolean'
+        : kind === 'string'
+          ? typeof value === 'string' && value.length > 0
+          : kind === 'log-level'
+            ? typeof value === 'string' && isLogLevel(value)
+            : value === 'normal' || value === 'full';
+  if (!ok) {
+    const expected = kind === 'log-level' ? LOG_LEVELS.join(' | ') : kind === 'sync' ? '"normal" | "full"' : `a${kind === 'integer' ? 'n' : ''} ${kind}`;
+    throw new BrokerUsageError(`${where}: "${key}" must be ${expected}, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Reads and validates a JSON config file: every key known, every value of its type. */
+export function readConfigFile(path: string): BrokerOptions {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new BrokerUsageError(`cannot read config file ${path}: ${(e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new BrokerUsageError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BrokerUsageError(`config file ${path} must hold a JSON object`);
+  for (const [key, value] of Object.entries(data)) {
+    const kind = CONFIG_KEYS[key];
+    if (!kind) throw new BrokerUsageError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(CONFIG_KEYS).join(', ')})`);
+    checkValue(`config file ${path}`, key, kind, value);
+  }
+  return data as BrokerOptions;
+}
+
+/** Parses the command line into broker options (CLI defaults: port 1883, host 0.0.0.0, log level info). */
+export function parseBrokerArgs(argv: readonly string[]): BrokerOptions | 'help' {
+  const cli: BrokerOptions = {};
+  let config: BrokerOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '-h' || arg === '--help') return 'help';
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      const v = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
+      if (v === undefined || v === '') throw new BrokerUsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--port': {
+        const v = value();
+        const port = Number(v);
+        if (!/^\d+$/.test(v) || port > 65535) throw new BrokerUsageError(`--port must be 0 to 65535, got ${JSON.stringify(v)}`);
+        cli.port = port;
+        break;
+      }
+      case '--host':
+        cli.host = value();
+        break;
+      case '--config':
+        config = readConfigFile(value());
+        break;
+      case '--log-level': {
+        const v = value();
+        if (!isLogLevel(v)) throw new BrokerUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(v)}`);
+        cli.logLevel = v;
+        break;
+      }
+      case '--data-dir':
+        cli.dataDir = value();
+        break;
+      default:
+        throw new BrokerUsageError(`unknown option ${JSON.stringify(arg)}`);
+    }
+  }
+  return { port: 1883, host: '0.0.0.0', logLevel: 'info', ...config, ...cli };
+}
+
+export interface BrokerMainIo {
+  err?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream;
+  /** Stops the broker when aborted (tests); SIGINT and SIGTERM always do. */
+  signal?: AbortSignal;
+}
+
+export async function main(argv: string[], io: BrokerMainIo = {}): Promise<number> {
+  const err = io.err ?? process.stderr;
+  const out = io.out ?? process.stdout;
+  let options: BrokerOptions | 'help';
+  try {
+    options = parseBrokerArgs(argv);
+  } catch (e) {
+    if (e instanceof BrokerUsageError) {
+      err.write(`mqtt-conformance broker: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (options === 'help') {
+    out.write(USAGE);
+    return 0;
+  }
+  let broker;
+  try {
+    broker = await startBroker(options);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof BrokerConfigError || code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      err.write(`mqtt-conformance broker: cannot start: ${(e as Error).message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  out.write(`mqtt-conformance reference broker listening on ${broker.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      io.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    io.signal?.addEventListener('abort', stop, { once: true });
+    if (io.signal?.aborted) stop();
+  });
+  await broker.close();
+  return 0;
+}
