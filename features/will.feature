@@ -26,13 +26,31 @@ Feature: Will messages
       | version | qos |
       | 3.1     | 1   |
 
-  @v3.1.1 @MQTT-3.1.2-8 @MQTT-3.1.0-2
-  Scenario: The will is published when the server closes the connection for a protocol violation
+  @v3.1.1 @MQTT-3.1.2-8
+  Scenario Outline: The will is published when the server closes the connection for a protocol violation (<violation>)
     Given "sub" is connected and subscribed to "will/w" at QoS 1
     And "w" is connected with the will "violated" on "will/w" at QoS 1
-    When "w" sends CONNECT again
+    When "w" sends the bytes
+      """
+      <bytes>
+      """
     Then the server closes the connection of "w"
     And "sub" receives a PUBLISH on "will/w" with QoS 1 and payload "violated"
+
+    @MQTT-3.3.1-4
+    Examples: a PUBLISH with QoS 3
+      | violation       | bytes                         |
+      | PUBLISH QoS 3   | 36 08 00 03 74 2f 61 00 01 78 |
+
+    @MQTT-3.14.1-1
+    Examples: a DISCONNECT with reserved flags set (not a DISCONNECT that deletes the will)
+      | violation                | bytes |
+      | DISCONNECT flags 0001    | e1 00 |
+
+    @MQTT-3.1.0-2
+    Examples: a second CONNECT
+      | violation      | bytes                                                                  |
+      | second CONNECT | 10 13 00 04 4d 51 54 54 04 02 00 3c 00 07 73 65 63 6f 6e 64 32         |
 
   @v3.1.1 @MQTT-3.1.2-8 @MQTT-3.1.2-24
   Scenario: The will is published when the Keep Alive expires
