@@ -203,7 +203,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const b of brokers) log(`  ${b.name}${b.skipped ? ` (skipped: ${b.skipped})` : ''}\n${indent(b.config)}`);
     rows = buildRows(records, 'mosquitto');
     log('');
-    log(formatTable(rows, args.markdown ? 'markdown' : 'text'));
+    log(rows.length > 0 ? formatTable(rows, args.markdown ? 'markdown' : 'text') : 'no broker could be measured');
     log('');
     log(noiseNote(rows, loadBefore, loadavg()));
   }

@@ -108,6 +108,11 @@ export function formatSuiteTiming(t: SuiteTiming): string {
       `scenario time ${formatNumber(t.scenarioMs / 1000)} s`,
     `  waiting: ${t.waitingShare === undefined ? '-' : `${Math.round(t.waitingShare * 100)}%`} of scenario time had no process of the run computing (1 - CPU / scenario time)`,
   ];
+  const long = t.slowest.filter((s) => s.durationMs >= 1000);
+  if (long.length > 0) {
+    const ms = long.reduce((a, s) => a + s.durationMs, 0);
+    lines.push(`  ${long.length} scenario(s) of 1 s or more (timer-bound waits such as keep-alive expiry) take ${formatNumber(ms / 1000)} s of the scenario time`);
+  }
   if (t.summary) lines.push(`  summary: ${JSON.stringify(t.summary)}`);
   lines.push('  slowest scenarios:');
   for (const s of t.slowest) lines.push(`    ${formatNumber(s.durationMs).padStart(7)} ms  ${s.verdict.padEnd(14)} ${s.feature ? `${s.feature}: ` : ''}${s.name}`);
