@@ -57,3 +57,16 @@ describe('malformed input closes that connection only', () => {
     );
   });
 });
+
+describe('maximum packet size', () => {
+  const small = useBroker({ maxPacketSize: 100 });
+  it('a packet over maxPacketSize closes the connection, judged from its fixed header', async () => {
+    const c = await small.connect('too-big');
+    const before = small.broker.stats().malformedPackets;
+    // Only the fixed header of a 1000-byte PUBLISH: the broker must not wait for the body.
+    c.sendBytes(fromHex('30 e8 07'));
+    await c.expectClosed();
+    expect(small.broker.stats().malformedPackets).toBe(before + 1);
+    expect(small.logs.find((r) => r.clientId === 'too-big' && r.level === 'warn')).toMatchObject({ code: 'DECODE_PACKET_TOO_LARGE' });
+  });
+});
