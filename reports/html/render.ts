@@ -83,6 +83,8 @@ function pageData(model: ComplianceModel, traceCap: number): unknown {
     }
     return undefined;
   };
+  const notes = new Map<string, string>();
+  for (const v of ['3.1.1', '5.0'] as const) for (const c of catalogues[v]) if (c.note !== undefined) notes.set(`${v} ${c.id}`, c.note);
   const areaTitles: Record<string, string> = {};
   for (const st of model.statements) areaTitles[`${st.specVersion} ${st.area}`] = areaTitle(st.specVersion, st.area);
   return {
@@ -98,6 +100,7 @@ function pageData(model: ComplianceModel, traceCap: number): unknown {
       wireTestable: st.wireTestable,
       verdict: st.verdict,
       informational: st.informational,
+      note: notes.get(`${st.specVersion} ${st.id}`),
       scenarios: st.scenarios.map((id) => index.get(id)).filter((i): i is number => i !== undefined),
     })),
     scenarios: model.scenarios.map((s) => {
@@ -158,9 +161,12 @@ const BAR_ORDER: readonly [StatementVerdict, keyof NonNullable<VersionResult['st
 
 function versionCard(v: VersionResult): string {
   const sc = v.scenarios;
+  const failed = sc.failed > 0
+    ? `<a href="#tab=scenarios&amp;failures=1&amp;version=${encodeURIComponent(v.version)}&amp;optional=required" title="show them"><b>${sc.failed}</b> failed</a>`
+    : `<b>${sc.failed}</b> failed`;
   const counts = [
     `<span><b>${sc.passed}</b> passed</span>`,
-    `<span><b>${sc.failed}</b> failed</span>`,
+    `<span>${failed}</span>`,
     `<span><b>${sc.notApplicable}</b> n/a</span>`,
     `<span><b>${sc.inconclusive}</b> inconclusive</span>`,
     v.optional.scenarios > 0 ? `<span title="optional behaviour: informational"><b>${v.optional.passed}/${v.optional.scenarios}</b> optional passed</span>` : '',

@@ -149,6 +149,7 @@
       var kv = h('dl', { class: 'kv' },
         h('dt', { text: 'spec' }), h('dd', { text: 'MQTT ' + s.specVersion + ', section ' + s.section }),
         h('dt', { text: 'binds' }), h('dd', { text: s.actor + (s.wireTestable ? ' · wire-testable' : ' · not observable on the wire') }));
+      if (s.note) { kv.appendChild(h('dt', { text: 'how to observe' })); kv.appendChild(h('dd', { text: s.note })); }
       if (s.informational) { kv.appendChild(h('dt', { text: 'note' })); kv.appendChild(h('dd', { text: 'Only optional scenarios check it: informational, never non-compliance.' })); }
       var list = s.scenarios.length ? s.scenarios.map(scenarioRow) : [h('div', { class: 'sub', text: 'No scenario of this run checks this statement.' })];
       return [kv].concat(list);
@@ -312,6 +313,9 @@
   var SELECTS = { version: ui.version, area: ui.area, optional: ui.optional, verdict: ui.verdict };
   function readHash() {
     var first = 'statements';
+    ui.failures.checked = false;
+    ui.q.value = '';
+    for (var key in SELECTS) SELECTS[key].value = '';
     location.hash.slice(1).split('&').forEach(function (kv) {
       if (!kv) return;
       var i = kv.indexOf('=');
@@ -334,5 +338,6 @@
     if (hash === location.hash || (!hash && !location.hash)) return;
     try { history.replaceState(null, '', hash || location.pathname + location.search); } catch (e) { /* some file:// settings forbid it: the view still works */ }
   }
+  window.addEventListener('hashchange', function () { show(readHash()); });
   show(readHash());
 })();
