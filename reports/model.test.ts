@@ -188,6 +188,18 @@ describe('buildComplianceModel on damaged or unusual streams', () => {
     expect(byName(model, 'Keep-alive expiry closes the connection')).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/^malformed verdict attachment/) });
   });
 
+  it('counts a statement only optional scenarios check, and they failed, as informational: never a violation of the version', () => {
+    const edited = envelopes.map((e) => {
+      if (e.pickle?.name !== 'A message delivered on an established subscription has RETAIN clear') return e;
+      return { pickle: { ...e.pickle, tags: e.pickle.tags.filter((t) => t.name !== '@MQTT-3.3.1-9') } } as unknown as Envelope;
+    });
+    const model = buildComplianceModel(edited, META);
+    expect(statement(model, '3.1.1', 'MQTT-3.3.1-9')).toMatchObject({ verdict: 'violated', informational: true });
+    const v = model.versions.find((x) => x.version === '3.1.1');
+    expect(v?.statements).toMatchObject({ violated: 2, notApplicable: 1 });
+    expect(v?.reason).toBe('2 required scenarios failed, 2 statements violated');
+  });
+
   it('keeps the well-formed records of a trace and says how many were dropped', () => {
     const edited = envelopes.map((e) => {
       const a = e.attachment;

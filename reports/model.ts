@@ -384,7 +384,9 @@ function versionResult(version: ProtocolTag, scenarios: readonly ScenarioResult[
       if (!st.wire_testable) continue;
       sc.wireTestable++;
       const { verdict, informational } = statementVerdict(byStatement.get(st.id) ?? []);
-      tally(sc, informational && verdict === 'violated' ? 'met' : verdict);
+      // Only optional scenarios check it and they failed: the broker does not offer that optional
+      // behaviour. Never non-compliance, but not evidence that the rule is met either.
+      tally(sc, informational && verdict === 'violated' ? 'not-applicable' : verdict);
       if (verdict === 'violated' && !informational) statementsViolated++;
     }
     result.statements = sc;

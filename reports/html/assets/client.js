@@ -143,7 +143,10 @@
     var chips = [h('span', { class: 'chip', text: s.scenarios.length + ' scenario' + (s.scenarios.length === 1 ? '' : 's') })];
     if (s.informational) chips.push(h('span', { class: 'chip opt', text: 'optional only' }));
     if (!s.wireTestable) chips.push(h('span', { class: 'chip', text: 'not wire-testable' }));
-    return lazyRow('statement', [badge(s.verdict), h('span', { class: 'sid', text: s.id }),
+    var mark = s.informational && s.verdict === 'violated'
+      ? h('span', { class: 'badge b-inconclusive', title: 'only optional scenarios check it, and they failed: informational', text: 'not offered' })
+      : badge(s.verdict);
+    return lazyRow('statement', [mark, h('span', { class: 'sid', text: s.id }),
       h('span', { class: 'stext' }, s.summary, ' ', h('span', { class: 'sub', text: s.topic })), chips],
     function () {
       var kv = h('dl', { class: 'kv' },
