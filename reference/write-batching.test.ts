@@ -9,7 +9,7 @@ class CountingStream extends Duplex {
   writeCalls = 0;
   readonly written: Buffer[] = [];
   private waiter: (() => void) | undefined;
-  _read(): void {}
+  override _read(): void {}
   override _writev(chunks: { chunk: Buffer }[], cb: (e?: Error | null) => void): void {
     this.writeCalls++;
     this.written.push(Buffer.concat(chunks.map((c) => c.chunk)));
