@@ -10,6 +10,19 @@ import type { MqttWorld } from './support/world.js';
 
 const NUMBER = /^\s*(-?\d+(?:\.\d+)?)/;
 
+/** Topics of a one-column table without a header. */
+function topicsOf(world: MqttWorld, table: DataTable): string[] {
+  return table
+    .raw()
+    .map((row) => row[0])
+    .filter((t): t is string => t !== undefined)
+    .map((t) => world.topic(t));
+}
+
+function sysIntervalMs(world: MqttWorld): number {
+  return (world.target.capabilities.sysInterval ?? 10) * 1000;
+}
+
 function valueKey(topic: string): string {
   return `sys-value:${topic}`;
 }
@@ -54,30 +67,48 @@ async function awaitValue(world: MqttWorld, name: string, topic: string, expecte
   }
 }
 
-/** Reads the first value that arrives (the retained one sent on subscription, typically). */
+/** Reads the first value that arrives (the retained one sent on subscription, typically): enough as the base of a counter that only grows. */
 When('{client} reads the value of {topic}', async function (this: MqttWorld, name: string, topic: string) {
   await awaitValue(this, name, topic, `a PUBLISH on ${topic}`, () => true);
 });
 
-/** Reads a value published after the subscription (RETAIN 0), so not older than the last interval. */
-When('{client} reads a fresh value of {topic}', async function (this: MqttWorld, name: string, topic: string) {
-  await awaitValue(this, name, topic, `a PUBLISH on ${topic} with RETAIN 0 (a value published after the subscription)`, (p) => !p.retain);
+When('{client} reads the values of:', async function (this: MqttWorld, name: string, table: DataTable) {
+  await Promise.all(topicsOf(this, table).map((t) => awaitValue(this, name, t, `a PUBLISH on ${t}`, () => true)));
 });
 
-/** Fresh values of several topics at once (one column of topics, no header). */
-When('{client} reads fresh values of:', async function (this: MqttWorld, name: string, table: DataTable) {
-  const topics = table.raw().map((row) => row[0]).filter((t): t is string => t !== undefined);
-  await Promise.all(topics.map((t) => awaitValue(this, name, this.topic(t), `a PUBLISH on ${t} with RETAIN 0`, (p) => !p.retain)));
+/**
+ * Reads the value as it is now: the retained value, replaced by a value published within the
+ * next interval if one comes. A broker that publishes `$SYS` every interval sends one; a broker
+ * that publishes only changes (Mosquitto) sends none when the retained value is current.
+ */
+async function readCurrent(world: MqttWorld, name: string, topic: string): Promise<void> {
+  await awaitValue(world, name, topic, `a PUBLISH on ${topic}`, () => true);
+  const client = world.client(name);
+  const windowMs = sysIntervalMs(world) + 500;
+  try {
+    const p = await client.expect({ type: 'publish', topic, retain: false }, { timeoutMs: windowMs });
+    world.notes.set(valueKey(topic), p.payload.toString('utf8'));
+  } catch (e) {
+    if (!(e instanceof TimeoutError)) throw e;
+  }
+}
+
+When('{client} reads the current value of {topic}', async function (this: MqttWorld, name: string, topic: string) {
+  await readCurrent(this, name, topic);
+});
+
+When('{client} reads the current values of:', async function (this: MqttWorld, name: string, table: DataTable) {
+  await Promise.all(topicsOf(this, table).map((t) => readCurrent(this, name, t)));
 });
 
 /** Every listed topic is published to the client (one column of topics, no header). */
 Then('{client} receives a PUBLISH on each of these topics within the $SYS interval:', async function (this: MqttWorld, name: string, table: DataTable) {
-  const topics = table.raw().map((row) => row[0]).filter((t): t is string => t !== undefined);
+  const topics = topicsOf(this, table);
   const missing: string[] = [];
   await Promise.all(
     topics.map(async (t) => {
       try {
-        await awaitValue(this, name, this.topic(t), `a PUBLISH on ${t}`, () => true);
+        await awaitValue(this, name, t, `a PUBLISH on ${t}`, () => true);
       } catch (e) {
         if (!(e instanceof ExpectationError)) throw e;
         missing.push(t);
@@ -91,7 +122,15 @@ Then('{client} sees {topic} rise by at least {int} within the $SYS interval', as
   const before = numberOf(this, topic, readValue(this, topic));
   await awaitValue(this, name, topic, `${topic} at least ${before + delta} (read ${before}, plus ${delta})`, (p) => {
     const m = NUMBER.exec(p.payload.toString('utf8'));
-    return m?.[1] !== undefined && Number(m[1]) >= before + delta;
+    return !p.retain && m?.[1] !== undefined && Number(m[1]) >= before + delta;
+  });
+});
+
+/** A value published after the subscription (RETAIN 0) of at least `min`. */
+Then('{client} sees {topic} reach at least {int} within the $SYS interval', async function (this: MqttWorld, name: string, topic: string, min: number) {
+  await awaitValue(this, name, topic, `${topic} at least ${min}, published after the subscription`, (p) => {
+    const m = NUMBER.exec(p.payload.toString('utf8'));
+    return !p.retain && m?.[1] !== undefined && Number(m[1]) >= min;
   });
 });
 
@@ -99,13 +138,13 @@ Then('{client} sees {topic} fall by at least {int} within the $SYS interval', as
   const before = numberOf(this, topic, readValue(this, topic));
   await awaitValue(this, name, topic, `${topic} at most ${before - delta} (read ${before}, minus ${delta})`, (p) => {
     const m = NUMBER.exec(p.payload.toString('utf8'));
-    return m?.[1] !== undefined && Number(m[1]) <= before - delta;
+    return !p.retain && m?.[1] !== undefined && Number(m[1]) <= before - delta;
   });
 });
 
 Then('{client} sees {topic} change within the $SYS interval', async function (this: MqttWorld, name: string, topic: string) {
   const before = readValue(this, topic);
-  await awaitValue(this, name, topic, `${topic} other than ${JSON.stringify(before)}`, (p) => p.payload.toString('utf8') !== before);
+  await awaitValue(this, name, topic, `${topic} other than ${JSON.stringify(before)}`, (p) => !p.retain && p.payload.toString('utf8') !== before);
 });
 
 Then('the value of {topic} read by {client} is a number of at least {int}', function (this: MqttWorld, topic: string, _name: string, min: number) {
