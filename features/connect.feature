@@ -101,7 +101,7 @@ Feature: CONNECT: protocol name and level, flags, return codes, first packet
       | case       | bytes                                                                                          |
       | Will QoS 3 | 10 1b 00 04 4d 51 54 54 04 1e 00 3c 00 05 77 71 6f 73 33 00 03 77 2f 74 00 03 62 79 65         |
 
-    @MQTT-3.1.2-9 @MQTT-3.1.3-1
+    @MQTT-3.1.2-9
     Examples: Will Flag without Will Topic and Will Message
       | case                  | bytes                                                                          |
       | Will Flag, no fields  | 10 14 00 04 4d 51 54 54 04 06 00 3c 00 08 77 6e 6f 66 69 65 6c 64              |

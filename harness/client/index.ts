@@ -14,6 +14,8 @@ export {
   packetName,
   toTracePacket,
   traceBytes,
+  traceHex,
+  TRACE_MAX_BYTES,
 } from './trace.js';
 export type { TraceEntry, TraceEvent, TracePacket, TraceBytes } from './trace.js';
 export { filterMatchesTopic } from './topic-filter.js';

@@ -1,12 +1,12 @@
 import type { Duplex } from 'node:stream';
 import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/index.js';
-import { PacketDecoder, decodeAll, encode, toHex } from '../codec/index.js';
+import { PacketDecoder, decodeAll, encode } from '../codec/index.js';
 import { ClientUsageError, ExpectationError, TimeoutError } from './errors.js';
 import type { PacketPattern } from './match.js';
 import { describePattern, mismatch } from './match.js';
 import type { ClientEndpoint, Connector } from './transport.js';
 import { connectorFor } from './transport.js';
-import { TraceRecorder, describePacket, toTracePacket } from './trace.js';
+import { TraceRecorder, describePacket, toTracePacket, traceHex } from './trace.js';
 
 export interface TestClientOptions {
   /** Logical name shown in the trace, e.g. "sub". */
@@ -154,7 +154,7 @@ export class TestClient {
     this.trace.record({
       client: this.name,
       dir: 'out',
-      hex: toHex(bytes),
+      hex: traceHex(bytes),
       ...(packet ? { packet: toTracePacket(packet) } : {}),
       ...(error !== undefined ? { error } : {}),
     });
@@ -163,19 +163,19 @@ export class TestClient {
 
   private onData(chunk: Buffer): void {
     if (this.decodeFailure) {
-      this.trace.record({ client: this.name, dir: 'in', hex: toHex(chunk), error: 'after undecodable bytes' });
+      this.trace.record({ client: this.name, dir: 'in', hex: traceHex(chunk), error: 'after undecodable bytes' });
       return;
     }
     try {
       this.decoder.feed(chunk, (packet, raw) => {
         this.received.push(packet);
         this.inbox.push(packet);
-        this.trace.record({ client: this.name, dir: 'in', hex: toHex(raw), packet: toTracePacket(packet) });
+        this.trace.record({ client: this.name, dir: 'in', hex: traceHex(raw), packet: toTracePacket(packet) });
       });
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       this.decodeFailure = err;
-      this.trace.record({ client: this.name, dir: 'in', hex: toHex(chunk), error: `undecodable: ${err.message}` });
+      this.trace.record({ client: this.name, dir: 'in', hex: traceHex(chunk), error: `undecodable: ${err.message}` });
     }
     this.pump();
   }

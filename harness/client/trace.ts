@@ -33,8 +33,18 @@ export const TRACE_MEDIA_TYPE = 'application/vnd.mqtt-conformance.trace+json';
 
 const PRINTABLE = /^[\p{L}\p{N}\p{P}\p{S}\p{Zs}]*$/u;
 
+/** Bytes kept in a trace line; beyond this the hex is cut and says how many bytes were left out. */
+export const TRACE_MAX_BYTES = 512;
+
+/** Spaced hex of the bytes, cut after {@link TRACE_MAX_BYTES} with a note of the rest. */
+export function traceHex(bytes: Uint8Array): string {
+  if (bytes.byteLength <= TRACE_MAX_BYTES) return toHex(bytes);
+  return `${toHex(bytes.subarray(0, TRACE_MAX_BYTES))} ... (+${bytes.byteLength - TRACE_MAX_BYTES} bytes)`;
+}
+
 export function traceBytes(bytes: Uint8Array): TraceBytes {
-  const out: TraceBytes = { hex: toHex(bytes) };
+  const out: TraceBytes = { hex: traceHex(bytes) };
+  if (bytes.byteLength > TRACE_MAX_BYTES) return out;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (!text.includes('\uFFFD') && PRINTABLE.test(text)) out.utf8 = text;
   return out;
