@@ -15,8 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { buildComplianceModel, writeReports } from '../reports/index.js';
-import { SYNTHETIC_META, syntheticEnvelopes } from '../reports/test-support/synthetic.js';
+import { buildComplianceModel, SYNTHETIC_META, syntheticEnvelopes, writeReports } from '../reports/index.js';
 
 const BUDGET_MS = 1000;
 const BUDGET_BYTES = 2 * 1024 * 1024;

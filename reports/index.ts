@@ -22,3 +22,6 @@ export { writeReports, REPORT_FILES } from './write.js';
 export { buildMatrix, writeMatrix } from './matrix.js';
 export type { Matrix, MatrixColumn, MatrixRow } from './matrix.js';
 export { renderMatrixHtml } from './html/matrix.js';
+/** A synthetic full-size message stream, for tests and benchmarks of the reports. */
+export { syntheticEnvelopes, SYNTHETIC_META } from './test-support/synthetic.js';
+export type { SyntheticOptions } from './test-support/synthetic.js';

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildComplianceModel, parseReportJson, renderReportJson } from '../../reports/index.js';
-import { SYNTHETIC_META, syntheticEnvelopes } from '../../reports/test-support/synthetic.js';
+import { buildComplianceModel, parseReportJson, renderReportJson, SYNTHETIC_META, syntheticEnvelopes } from '../../reports/index.js';
 import { main } from './report.js';
 
 const FIXTURE = fileURLToPath(new URL('../../reports/fixtures/suite/messages.ndjson', import.meta.url));
