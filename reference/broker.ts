@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import type { ClientStream, ResolvedOptions } from './options.js';
 import { PublishEncoder } from './publish-encoder.js';
 import { MemoryRetainedStore, type RetainedStore } from './retain/index.js';
+import { Security } from './auth/index.js';
 import {
   allocatePacketId,
   MemorySessionStore,
@@ -26,6 +27,8 @@ export class Broker {
   readonly counters: Counters = newCounters();
   readonly sessions: SessionStore;
   readonly retained: RetainedStore;
+  /** Authentication and ACL (reference/auth); open to all by default. */
+  readonly security: Security;
   readonly subscriptions = new SubscriptionTree<SubscriptionGrant>();
   /** Connected clients by client id. */
   private readonly online = new Map<string, Connection>();
@@ -36,10 +39,11 @@ export class Broker {
   readonly startedAt = Date.now();
   private closed = false;
 
-  constructor(readonly options: ResolvedOptions & { sessionStore?: SessionStore; retainedStore?: RetainedStore }) {
+  constructor(readonly options: ResolvedOptions & { sessionStore?: SessionStore; retainedStore?: RetainedStore; security?: Security }) {
     this.log = options.log;
     this.sessions = options.sessionStore ?? new MemorySessionStore();
     this.retained = options.retainedStore ?? new MemoryRetainedStore();
+    this.security = options.security ?? Security.fromOptions();
     // A durable store comes back with sessions: index their subscriptions.
     for (const session of this.sessions.values()) {
       for (const [filter, grant] of session.subscriptions) this.subscriptions.add(filter, session.clientId, grant);

@@ -94,6 +94,10 @@ export class Connection {
 
   private readonly onPacket = (packet: Packet): void => {
     if (this.state === 'closed') return; // MQTT-3.1.4-5: nothing after a refusal or a violation is acted on
+    if (this.held) {
+      this.held.push(packet); // a credential check is running: handled in order by release()
+      return;
+    }
     this.lastPacketAt = Date.now();
     this.broker.counters.packetsReceived++;
     const store = this.broker.sessions;
@@ -134,6 +138,33 @@ export class Connection {
       this.timer = setTimeout(this.onKeepAliveCheck, limit - idle);
     }
   };
+
+  /** Packets kept while an asynchronous CONNECT step (the password check, reference/auth) runs. */
+  private held: Packet[] | undefined;
+
+  /** Holds this connection's input, starting with `packet` (handled again by `release()`). */
+  hold(packet: Packet): void {
+    this.held = [packet];
+    this.stream.pause();
+  }
+
+  /** Handles the held packets in order (a refused CONNECT closes the connection: the rest are dropped, MQTT-3.1.4-5). */
+  release(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (!held || this.state === 'closed') return;
+    this.broker.beginInput();
+    for (let i = 0; i < held.length; i++) {
+      const again = this.held as Packet[] | undefined;
+      if (again) {
+        again.push(...held.slice(i)); // held again (cannot happen after CONNECT, kept safe)
+        return;
+      }
+      this.onPacket(held[i] as Packet);
+    }
+    this.broker.applyBackPressure(this);
+    if ((this.held as Packet[] | undefined) === undefined && this.pausedBy === 0 && !this.stream.destroyed) this.stream.resume();
+  }
 
   /** Called once CONNECT is accepted: stops the CONNECT timer, starts keep-alive (MQTT-3.1.2-24). */
   activate(clientId: string, version: ProtocolVersion, session: SessionState, will: Will | undefined, keepAliveSeconds: number): void {

@@ -21,6 +21,8 @@ const CONNACK_FOR: Partial<Record<ViolationCode, { returnCode: number; version: 
   PROTOCOL_LEVEL: { returnCode: 0x01, version: 4 }, // MQTT-3.1.2-2
   CLIENT_ID_REJECTED: { returnCode: 0x02, version: 4 }, // MQTT-3.1.3-8, MQTT-3.1.3-9
   PROTOCOL_V5_UNSUPPORTED: { returnCode: 0x84, version: 5 }, // 5.0: Unsupported Protocol Version
+  BAD_CREDENTIALS: { returnCode: 0x04, version: 4 }, // bad user name or password (reference/auth)
+  NOT_AUTHORIZED: { returnCode: 0x05, version: 4 }, // not authorised (reference/auth)
 };
 
 /** Routes one decoded packet: CONNECT first and exactly once, then one handler per packet type. */

@@ -4,6 +4,7 @@ import { resolveOptions, type BrokerOptions, type ClientStream } from './options
 import type { StatsSnapshot } from './stats.js';
 import { publishSys, startSys } from './sys.js';
 import { openDataDir } from './persistence/index.js';
+import { Security } from './auth/index.js';
 
 export { BrokerConfigError, resolveOptions, type BrokerOptions, type ClientStream } from './options.js';
 export { createLogger, isLogLevel, LOG_LEVELS, stderrSink, type LogLevel, type LogRecord, type LogSink, type Logger } from './logger.js';
@@ -14,6 +15,8 @@ export * from './topic/index.js';
 export * from './session/index.js';
 export * from './retain/index.js';
 export * from './persistence/index.js';
+export * from './auth/index.js';
+export * from './acl/index.js';
 
 /** A started broker. `close()` ends every connection and timer and resolves when the listener is closed. */
 export interface RunningBroker {
@@ -37,7 +40,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const retainedStore = options.retainedStore ?? durable?.retainedStore;
   if (durable && options.sessionStore) await durable.sessionStore.close();
   if (durable && options.retainedStore) await durable.retainedStore.close();
-  const broker = new Broker({ ...resolved, sessionStore, retainedStore });
+  const security = Security.fromOptions(options.auth);
+  const broker = new Broker({ ...resolved, sessionStore, retainedStore, security });
   const server: Server = createServer({ noDelay: true }, (socket) => broker.accept(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

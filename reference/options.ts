@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { createLogger, type LogLevel, type LogSink, type Logger } from './logger.js';
 import type { RetainedStore } from './retain/index.js';
 import type { SessionStore } from './session/index.js';
+import type { AuthOptions } from './auth/index.js';
 
 export interface BrokerOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -34,6 +35,8 @@ export interface BrokerOptions {
   dataDir?: string;
   /** Commit durability with `dataDir`: 'normal' survives a broker crash (default), 'full' also an OS crash (fsync per commit). */
   dataDirSync?: 'normal' | 'full';
+  /** Anonymous access, password file, ACL file (reference/auth). Default: anyone may connect, read and write. */
+  auth?: AuthOptions;
 }
 
 export interface ResolvedOptions {

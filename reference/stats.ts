@@ -11,6 +11,8 @@ export interface Counters {
   publishDropped: number;
   /** Publishes into `$SYS` by clients, acknowledged and discarded. */
   publishDenied: number;
+  /** Subscriptions refused by the ACL (SUBACK 0x80). */
+  subscribeDenied: number;
   connectionsAccepted: number;
   connectionsRefused: number;
   connectTimeouts: number;
@@ -32,6 +34,7 @@ export function newCounters(): Counters {
     publishSent: 0,
     publishDropped: 0,
     publishDenied: 0,
+    subscribeDenied: 0,
     connectionsAccepted: 0,
     connectionsRefused: 0,
     connectTimeouts: 0,

@@ -12,7 +12,9 @@ export type ViolationCode =
   | 'WILL_TOPIC_INVALID'
   | 'PUBLISH_TOPIC_INVALID'
   | 'UNEXPECTED_PACKET'
-  | 'MALFORMED_PACKET';
+  | 'MALFORMED_PACKET'
+  | 'BAD_CREDENTIALS'
+  | 'NOT_AUTHORIZED';
 
 export interface ProtocolViolation {
   readonly kind: 'violation';

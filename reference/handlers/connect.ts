@@ -9,7 +9,13 @@ import { violation, type HandlerResult } from '../violation.js';
  * (take-over, session, CONNACK, resend of the session's unfinished deliveries).
  */
 export function handleConnect(conn: Connection, packet: ConnectPacket): HandlerResult {
-  return checkProtocol(packet) ?? checkClientId(packet) ?? checkWill(packet) ?? accept(conn, packet);
+  const problem = checkProtocol(packet) ?? checkClientId(packet) ?? checkWill(packet);
+  if (problem) return problem;
+  // Credentials and the will's ACL (reference/auth). 'pending': the connection is held while the
+  // password is verified off the event loop, and this CONNECT is handled again with the verdict.
+  const auth = conn.broker.security.checkConnect(conn, packet);
+  if (auth === 'pending') return undefined;
+  return auth ?? accept(conn, packet);
 }
 
 /** MQTT-3.1.2-1 (name), MQTT-3.1.2-2 (level). 3.1 is 'MQIsdp' level 3, 3.1.1 'MQTT' level 4. */

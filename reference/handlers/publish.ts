@@ -19,10 +19,11 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
     return violation('PUBLISH_TOPIC_INVALID', TOPIC_PROBLEM_STATEMENTS[problem], `PUBLISH topic ${JSON.stringify(packet.topic.slice(0, 100))}: ${problem}`);
   }
   broker.counters.publishReceived++;
-  const denied = isSysTopic(packet.topic);
+  // $SYS, or a topic the ACL (reference/auth) does not let this client write: acknowledged and discarded.
+  const denied = isSysTopic(packet.topic) || !broker.security.canPublish(conn, conn.clientId ?? '', packet.topic);
   if (denied) {
     broker.counters.publishDenied++;
-    broker.log.debug('PUBLISH into $SYS discarded', { clientId: conn.label, topic: packet.topic });
+    broker.log.debug('PUBLISH not authorised: discarded', { clientId: conn.label, topic: packet.topic });
   }
   const packetId = packet.packetId ?? 0;
   switch (packet.qos) {

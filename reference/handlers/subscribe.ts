@@ -24,6 +24,13 @@ export function handleSubscribe(conn: Connection, packet: SubscribePacket): Hand
       reasonCodes.push(SUBACK_FAILURE);
       continue;
     }
+    if (!broker.security.canSubscribe(conn, conn.clientId ?? '', sub.topicFilter)) {
+      // The ACL (reference/auth) does not let this client read every topic of the filter.
+      broker.counters.subscribeDenied++;
+      broker.log.debug('subscription not authorised', { clientId: conn.label, filter: sub.topicFilter.slice(0, 100) });
+      reasonCodes.push(SUBACK_FAILURE);
+      continue;
+    }
     broker.subscribe(session, sub.topicFilter, { qos: sub.qos });
     reasonCodes.push(sub.qos);
     accepted.push({ filter: sub.topicFilter, qos: sub.qos });
