@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readReportJson, writeMatrix, type ReportJson } from '../../reports/index.js';
-import { PACKAGE_ROOT, resolveTarget, targetSlug, TargetError, TARGET_FORMS, type ResolveTargetOptions } from '../targets/index.js';
+import { PACKAGE_ROOT, resolveTarget, targetSlug, TargetError, TARGET_FORMS, trackChild, type ResolveTargetOptions } from '../targets/index.js';
 
 export const DEFAULT_CERTIFY_DIR = join('reports', 'out', 'certify');
 
@@ -208,6 +208,7 @@ export const childProcessRunner: SuiteRunner = (broker, reportDir, options) =>
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0' },
     });
+    trackChild(child);
     const prefix = `[${broker.slug}] `;
     const relay = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream): void => {
       let partial = '';

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, normalize } from 'node:path';
 import createDebug from 'debug';
+import { trackChild } from './children.js';
 import { findFreePort, waitForPort } from './net.js';
 import { OutputLog } from './output-log.js';
 import { fillPlaceholders, placeholdersIn, tsxLoaderUrl, type PlaceholderValues } from './placeholders.js';
@@ -18,20 +19,6 @@ const HOST = '127.0.0.1';
 const DEFAULT_START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 5_000;
 const PORT_RETRIES = 3;
-
-/** Children still running, killed if this process exits without stopping them. */
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function track(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-}
 
 /** The files and argv a process profile produces for given placeholder values (pure; exported for tests). */
 export interface GeneratedLaunch {
@@ -139,7 +126,7 @@ export class ProcessTarget implements Target {
 
     const output = new OutputLog();
     const child = spawn(file, args, { cwd: dir, env: { ...process.env, ...launch.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    track(child);
+    trackChild(child);
     child.stdout?.on('data', (chunk: Buffer) => output.write(chunk, 'stdout'));
     child.stderr?.on('data', (chunk: Buffer) => output.write(chunk, 'stderr'));
     let exit: string | undefined;

@@ -1,0 +1,37 @@
+import type { ChildProcess } from 'node:child_process';
+
+/**
+ * Child processes this process started (brokers, suite runs) that must not outlive it: killed
+ * when it exits, and when it is stopped by SIGINT/SIGTERM/SIGHUP (after which the signal is
+ * raised again so that the default action, ending this process, still happens unless someone
+ * else handles it).
+ */
+const live = new Set<ChildProcess>();
+let installed = false;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function killAll(signal: NodeJS.Signals): void {
+  for (const child of live) child.kill(signal);
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.once('exit', () => killAll('SIGKILL'));
+  for (const signal of SIGNALS) {
+    const onSignal = (): void => {
+      killAll('SIGTERM');
+      // Ours was the only handler: keep the default behaviour (terminate) by raising it again.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.once(signal, onSignal);
+  }
+}
+
+/** Registers `child` to be stopped with this process; it is forgotten once it exits. */
+export function trackChild(child: ChildProcess): void {
+  install();
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  child.once('error', () => live.delete(child));
+}
