@@ -84,3 +84,46 @@ describe('mqtts:// targets (mosquitto with TLS, started from a --profile file)',
     expect((error as TargetError).message).toMatch(/certificate/i);
   });
 });
+
+describe('wss:// targets (mosquitto with a TLS WebSocket listener)', () => {
+  let dir: string;
+  let broker: StartedTarget;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wss-target-'));
+    makeCertificates(dir);
+    const profile = {
+      name: 'mosquitto-wss',
+      process: {
+        command: ['/usr/sbin/mosquitto', '-c', '{config}'],
+        files: {
+          'mosquitto.conf': [
+            'listener {auxPort} 127.0.0.1',
+            'listener {port} 127.0.0.1',
+            'protocol websockets',
+            `certfile ${dir}/server.pem`,
+            `keyfile ${dir}/server.key`,
+            'allow_anonymous true',
+            'persistence false',
+          ],
+        },
+        endpoint: { protocol: 'wss', path: '/mqtt' },
+      },
+      capabilities: { versions: [4], sys: false },
+      probe: false,
+    };
+    writeFileSync(join(dir, 'profile.json'), JSON.stringify(profile));
+    execFileSync('chmod', ['-R', 'a+rX', dir]);
+    broker = await resolveTarget('process', { profile: join(dir, 'profile.json') }).start();
+  });
+  afterAll(async () => {
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('connects over wss:// with the CA', async () => {
+    await using target = await resolveTarget(`wss://127.0.0.1:${broker.endpoint.port}/mqtt`, { ca: join(dir, 'ca.pem') }).start();
+    expect(target.endpoint).toMatchObject({ protocol: 'wss', path: '/mqtt', tls: { rejectUnauthorized: true } });
+    expect(target.capabilities).toMatchObject({ tls: true, websocket: true });
+    expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
+  });
+});
