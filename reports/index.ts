@@ -10,6 +10,7 @@ export {
   parseFailureMessage,
   statementVerdict,
   specVersionOf,
+  statementCatalogueOf,
   TRACE_MEDIA_TYPE,
   VERDICT_MEDIA_TYPE,
 } from './model.js';

@@ -41,6 +41,15 @@ export function specVersionOf(version: ProtocolTag): SpecVersion {
   return version === '5' ? '5.0' : '3.1.1';
 }
 
+/**
+ * The catalogue a scenario's `@MQTT-…` tags name: 5.0 for a scenario that runs only as MQTT 5,
+ * 3.1.1 otherwise (a scenario that also runs as 3.1 or 3.1.1 carries the 3.1.1 IDs: the same ID
+ * often means a different rule in 5.0). The suite's tag meta-test checks tags by the same rule.
+ */
+export function statementCatalogueOf(scenario: Pick<ScenarioResult, 'versions'>): SpecVersion {
+  return scenario.versions.length > 0 && scenario.versions.every((v) => v === '5') ? '5.0' : '3.1.1';
+}
+
 function ms(t: Timestamp | undefined): number | undefined {
   return t === undefined ? undefined : t.seconds * 1000 + t.nanos / 1e6;
 }
@@ -378,7 +387,10 @@ function versionResult(version: ProtocolTag, scenarios: readonly ScenarioResult[
   let statementsViolated = 0;
   if (version !== '3.1') {
     const byStatement = new Map<string, ScenarioResult[]>();
-    for (const s of mine) for (const id of s.statements) byStatement.set(id, [...(byStatement.get(id) ?? []), s]);
+    for (const s of mine) {
+      if (statementCatalogueOf(s) !== result.specVersion) continue;
+      for (const id of s.statements) byStatement.set(id, [...(byStatement.get(id) ?? []), s]);
+    }
     const sc = { ...emptyCounts(), wireTestable: 0 };
     for (const st of catalogue) {
       if (!st.wire_testable) continue;
@@ -447,12 +459,11 @@ export function buildComplianceModel(envelopes: readonly Envelope[], meta: RunMe
   const byKey = new Map<string, ScenarioResult[]>();
   const specVersionsRun = new Set<SpecVersion>();
   for (const s of scenarios) {
-    for (const v of new Set(s.versions.map(specVersionOf))) {
-      specVersionsRun.add(v);
-      for (const id of s.statements) {
-        const key = `${v} ${id}`;
-        byKey.set(key, [...(byKey.get(key) ?? []), s]);
-      }
+    for (const v of s.versions) specVersionsRun.add(specVersionOf(v));
+    const catalogue = statementCatalogueOf(s);
+    for (const id of s.statements) {
+      const key = `${catalogue} ${id}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), s]);
     }
   }
 

@@ -41,7 +41,7 @@ describe('mqtt-conformance report', () => {
     expect(report.target.name).toBe('unknown target');
     expect(report.summary.failed).toBe(3);
     expect(out).toContain(`${join(dir, 'report.html')}\n`);
-    expect(out).toMatch(/unknown target: 4 passed, 3 failed, 1 n\/a, 2 inconclusive \(MQTT 3\.1: compliant, MQTT 3\.1\.1: not-compliant, MQTT 5: not-compliant\)/);
+    expect(out).toMatch(/unknown target: 5 passed, 3 failed, 1 n\/a, 2 inconclusive \(MQTT 3\.1: compliant, MQTT 3\.1\.1: not-compliant, MQTT 5: not-compliant\)/);
   });
 
   it('keeps the target and run metadata of report.json when rebuilding from messages, and writes to --out', async () => {
@@ -51,7 +51,7 @@ describe('mqtt-conformance report', () => {
     expect(await main(['--from', dir, '--out', outDir])).toBe(1);
     const report = parseReportJson(readFileSync(join(outDir, 'report.json'), 'utf8'));
     expect(report.target).toEqual({ name: 'mosquitto', version: '2.0.11', url: 'mqtt://127.0.0.1:1883', kind: 'process' });
-    expect(report.summary.scenarios).toBe(10);
+    expect(report.summary.scenarios).toBe(11);
     expect(saved.target).not.toEqual(report.target);
   });
 
