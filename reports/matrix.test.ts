@@ -51,6 +51,18 @@ describe('buildMatrix', () => {
     expect(matrix.scenarios.find((r) => r.id === 'features/publish.feature:25')).toMatchObject({ cells: ['passed', null], differs: false });
   });
 
+  it('matches scenarios by feature file and name, so a run of a suite whose lines moved still lines up', () => {
+    const moved = variant('emqx', (r) => {
+      for (const s of r.scenarios) {
+        s.line += 3;
+        s.id = `${s.uri}:${s.line}`;
+      }
+    });
+    const m = buildMatrix([base, moved]);
+    expect(m.scenarios).toHaveLength(base.scenarios.length);
+    expect(m.scenarios.every((row) => row.cells.every((c) => c !== null))).toBe(true);
+  });
+
   it('labels two runs of the same broker apart', () => {
     expect(buildMatrix([base, base]).columns.map((c) => c.label)).toEqual(['mosquitto 2.0.11', 'mosquitto 2.0.11 #2']);
   });

@@ -26,7 +26,10 @@ export interface MatrixColumn {
 }
 
 export interface MatrixRow<V extends string> {
-  /** `3.1.1 MQTT-3.1.2-1` for statements, the scenario id for scenarios. */
+  /**
+   * `3.1.1 MQTT-3.1.2-1` for statements; for scenarios the feature file and name (unique within a
+   * feature, and stable when lines move between suite versions).
+   */
   key: string;
   id: string;
   label: string;
@@ -119,10 +122,11 @@ export function buildMatrix(reports: readonly ReportJson[]): Matrix {
   const scenarioRows = new Map<string, MatrixRow<ScenarioVerdict>>();
   reports.forEach((r, col) => {
     for (const s of r.scenarios) {
-      let row = scenarioRows.get(s.id);
+      const key = `${s.uri} ${s.name}`;
+      let row = scenarioRows.get(key);
       if (!row) {
-        row = { key: s.id, id: s.id, label: s.name, group: s.feature, optional: s.optional, cells: reports.map(() => null), differs: false };
-        scenarioRows.set(s.id, row);
+        row = { key, id: s.id, label: s.name, group: s.feature, optional: s.optional, cells: reports.map(() => null), differs: false };
+        scenarioRows.set(key, row);
       }
       row.cells[col] = s.verdict;
     }
