@@ -32,7 +32,7 @@ describe('config generation from profiles', () => {
   it('starts aedes and the reference launcher through node with the tsx loader', () => {
     const aedes = loadBundledProfile('aedes').process;
     const reference = loadBundledProfile('reference').process;
-    expect(aedes && generateLaunch(aedes, values).command).toEqual(['/usr/bin/node', '--import', 'file:///x/tsx.mjs', '/pkg/harness/targets/launchers/aedes.ts', '--port', '40123', '--host', '127.0.0.1']);
+    expect(aedes && generateLaunch(aedes, values).command).toEqual(['/usr/bin/node', '--import', 'file:///x/tsx.mjs', '/pkg/harness/targets/launchers/aedes.ts', '--port', '40123', '--host', '127.0.0.1', '--connect-timeout', '2']);
     expect(reference?.port).toBe('printed');
     expect(reference && generateLaunch(reference, values).command).toContain('0');
   });

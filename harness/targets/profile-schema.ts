@@ -205,6 +205,7 @@ const CAPABILITY_FIELDS = [
   'auth',
   'maxPacketSize',
   'sysInterval',
+  'connectTimeout',
 ] as const;
 
 function parseProcess(c: Checker, value: Json): ProcessSpec {
@@ -279,6 +280,7 @@ function parseCapabilities(c: Checker, value: Json): ProfileCapabilities {
   }
   if (r['maxPacketSize'] !== undefined) caps.maxPacketSize = c.integer(r['maxPacketSize'], 'capabilities.maxPacketSize', 2, 268_435_460);
   if (r['sysInterval'] !== undefined) caps.sysInterval = c.positive(r['sysInterval'], 'capabilities.sysInterval');
+  if (r['connectTimeout'] !== undefined) caps.connectTimeout = c.positive(r['connectTimeout'], 'capabilities.connectTimeout');
   return caps;
 }
 

@@ -7,8 +7,10 @@ import { PACKAGE_ROOT } from './profiles.js';
 import { createStartedTarget } from './started.js';
 import { TargetError, type Endpoint, type StartedTarget, type Target } from './types.js';
 
-/** `$SYS` interval the reference target runs with (the profile declares the same as `sysInterval`). */
+/** `$SYS` interval of the in-process reference broker when its profile declares no `sysInterval`. */
 export const REFERENCE_SYS_INTERVAL_SECONDS = 1;
+/** CONNECT timeout of the in-process reference broker when its profile declares no `connectTimeout`. */
+export const REFERENCE_CONNECT_TIMEOUT_SECONDS = 10;
 
 /** The mqtt-conformance package version: the reference broker's version. */
 export function packageVersion(): string {
@@ -26,7 +28,13 @@ export class ReferenceTarget implements Target {
     let broker: Awaited<ReturnType<typeof import('../../reference/index.js').startBroker>>;
     try {
       const { startBroker } = await import('../../reference/index.js');
-      broker = await startBroker({ port: 0, host: '127.0.0.1', sysIntervalSeconds: REFERENCE_SYS_INTERVAL_SECONDS });
+      const declared = this.profile?.capabilities ?? {};
+      broker = await startBroker({
+        port: 0,
+        host: '127.0.0.1',
+        sysIntervalSeconds: Math.max(1, Math.round(declared.sysInterval ?? REFERENCE_SYS_INTERVAL_SECONDS)),
+        connectTimeoutMs: Math.round((declared.connectTimeout ?? REFERENCE_CONNECT_TIMEOUT_SECONDS) * 1000),
+      });
     } catch (error) {
       throw new TargetError('TARGET_START_FAILED', `the reference broker did not start: ${(error as Error).message}`, (error as Error).stack);
     }

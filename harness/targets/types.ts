@@ -38,6 +38,8 @@ export interface Capabilities {
   maxPacketSize?: number;
   /** Seconds between $SYS updates, when known (scenarios waiting on $SYS use it as their bound). */
   sysInterval?: number;
+  /** Seconds within which the broker closes a network connection that sends no CONNECT, when known. */
+  connectTimeout?: number;
 }
 
 export interface TargetDescription {

@@ -1,6 +1,6 @@
 /**
  * Runs the Aedes broker (npm `aedes`) on a TCP port, for the `aedes` profile (`process:aedes`).
- *   node --import tsx harness/targets/launchers/aedes.ts --port 1883 [--host 127.0.0.1]
+ *   node --import tsx harness/targets/launchers/aedes.ts --port 1883 [--host 127.0.0.1] [--connect-timeout S]
  * Prints `aedes <version> listening on <host>:<port>` once the listener is bound; stops on SIGTERM.
  */
 import { readFileSync } from 'node:fs';
@@ -10,11 +10,11 @@ import { dirname, join } from 'node:path';
 import { Aedes } from 'aedes';
 import { closeOnSignal, launcherArgs } from './args.js';
 
-const { port, host } = launcherArgs(process.argv.slice(2), 'aedes.ts --port N [--host H]');
+const { port, host, connectTimeout } = launcherArgs(process.argv.slice(2), 'aedes.ts --port N [--host H] [--connect-timeout S]');
 const require = createRequire(import.meta.url);
 // aedes exports no ./package.json: read it beside the resolved entry point.
 const pkg = JSON.parse(readFileSync(join(dirname(require.resolve('aedes')), 'package.json'), 'utf8')) as { version?: string };
-const broker = await Aedes.createBroker();
+const broker = await Aedes.createBroker(connectTimeout === undefined ? {} : { connectTimeout: connectTimeout * 1000 });
 const server = createServer(broker.handle);
 server.once('error', (error) => {
   process.stderr.write(`aedes launcher: cannot listen on ${host}:${port}: ${error.message}\n`);

@@ -1,21 +1,35 @@
-/** `--port N --host H` from a launcher's argv; exits with code 2 and a usage line on bad input. */
-export function launcherArgs(argv: string[], usage: string): { port: number; host: string } {
-  let port = 0;
-  let host = '127.0.0.1';
+export interface LauncherArgs {
+  port: number;
+  host: string;
+  /** Seconds between $SYS updates (`--sys-interval`), when given. */
+  sysInterval?: number;
+  /** Seconds before a connection that sends no CONNECT is closed (`--connect-timeout`), when given. */
+  connectTimeout?: number;
+}
+
+/**
+ * `--port N --host H [--sys-interval S] [--connect-timeout S]` from a launcher's argv; exits with
+ * code 2 and a usage line on bad input.
+ */
+export function launcherArgs(argv: string[], usage: string): LauncherArgs {
+  const out: LauncherArgs = { port: 0, host: '127.0.0.1' };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i] ?? '';
     const value = argv[i + 1];
-    if ((arg === '--port' || arg === '--host') && value === undefined) fail(`${arg} needs a value`);
-    if (arg === '--port') {
-      port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: not a port number: ${value ?? ''}`);
-      i++;
-    } else if (arg === '--host') {
-      host = value ?? host;
-      i++;
-    } else fail(`unknown argument ${arg ?? ''}`);
+    if (value === undefined) fail(`${arg} needs a value`);
+    const number = (min: number, max: number): number => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min || n > max) fail(`${arg}: expected an integer from ${min} to ${max}, got ${value}`);
+      return n;
+    };
+    if (arg === '--port') out.port = number(0, 65535);
+    else if (arg === '--host') out.host = value;
+    else if (arg === '--sys-interval') out.sysInterval = number(1, 86_400);
+    else if (arg === '--connect-timeout') out.connectTimeout = number(1, 3600);
+    else fail(`unknown argument ${arg}`);
+    i++;
   }
-  return { port, host };
+  return out;
 
   function fail(problem: string): never {
     process.stderr.write(`${problem}\nusage: ${usage}\n`);
