@@ -30,6 +30,7 @@ Load-tests brokers side by side with a raw-socket load generator spread over wor
   --window N             QoS 1/2 messages in flight per publisher (default ${DEFAULT_OPTIONS.window})
   --payload BYTES        payload size (default ${DEFAULT_OPTIONS.payloadBytes})
   --max-backlog N        deliveries publishers may run ahead of subscribers (default ${DEFAULT_OPTIONS.maxBacklog})
+  --host ADDR            address the started brokers listen on and the generator connects to (default ${DEFAULT_OPTIONS.host})
   --json FILE            also write the results as JSON
   --markdown             print the table as Markdown
   --suite                time a full conformance run against the reference broker instead

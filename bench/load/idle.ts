@@ -13,7 +13,7 @@ import type { IdleResult, IdleSpec } from './protocol.js';
 export class IdleConnections implements LoadClient {
   private readonly finished = deferred();
   readonly done = this.finished.promise;
-  private readonly sockets: Socket[] = [];
+  private readonly sockets = new Set<Socket>();
   private connected = 0;
   private failed = 0;
   private readonly errors: Record<string, number> = {};
@@ -61,10 +61,10 @@ export class IdleConnections implements LoadClient {
       });
       socket.on('error', (e: NodeJS.ErrnoException) => settle(false, e.code ?? 'error'));
       socket.on('close', () => {
-        if (settled && !this.stopped && this.sockets.includes(socket)) this.count('closed-after-connack');
+        if (settled && !this.stopped && this.sockets.has(socket)) this.count('closed-after-connack');
         settle(false, 'closed-before-connack');
       });
-      this.sockets.push(socket);
+      this.sockets.add(socket);
     });
   }
 
@@ -109,6 +109,6 @@ export class IdleConnections implements LoadClient {
   close(): void {
     this.stopped = true;
     for (const s of this.sockets) s.destroy();
-    this.sockets.length = 0;
+    this.sockets.clear();
   }
 }

@@ -47,12 +47,15 @@ export function connections(): Scenario {
       const errors: Record<string, number> = {};
       for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
       const notes: string[] = [];
+      const fdLimit = openFilesLimit();
+      if (fdLimit && o.connections + 64 > fdLimit.soft) {
+        notes.push(`the open-files limit here is ${fdLimit.soft} (hard ${fdLimit.hard}) and a child broker inherits it: ${o.connections} connections may exceed what the broker can accept`);
+      }
       if (failed > 0 || Object.keys(errors).length > 0) {
-        const limit = openFilesLimit();
         notes.push(
           `${connected} of ${o.connections} connected; failures: ${Object.entries(errors)
             .map(([k, v]) => `${k} x${v}`)
-            .join(', ')}` + (limit ? ` (open-files limit here: ${limit.soft})` : ''),
+            .join(', ')}` + (fdLimit ? ` (open-files limit here: ${fdLimit.soft})` : ''),
         );
       }
       if (phase.cutShort) notes.push('not every connection was settled within 120 s');
