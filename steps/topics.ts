@@ -94,12 +94,33 @@ When('{client} subscribes to the filter {string} as written at QoS {qos}', async
   await this.subscribe(name, [{ topicFilter: filter, qos }]);
 });
 
-/** Positive control: the broker has `$`-topics to match (retained ones are sent on subscription). */
-Then('{client} receives a retained PUBLISH on a topic under {string}', async function (this: MqttWorld, name: string, prefix: string) {
+/** Positive control: the broker has `$`-topics to match (retained ones arrive on subscription, others as published). */
+Then('{client} receives a PUBLISH on a topic under {string}', async function (this: MqttWorld, name: string, prefix: string) {
   const timeoutMs = sysBoundMs(this);
-  await this.check(['MQTT-3.3.1-6'], () =>
+  const p = await this.check(['MQTT-4.7.2-1'], () =>
     this.client(name).expect({ type: 'publish', topic: matcher(`a topic under ${prefix}`, (t: string) => t.startsWith(prefix)) }, { timeoutMs }),
   );
+  this.notes.set('dollar-topic', p.topic);
+});
+
+/**
+ * Subscribes to `+/<second level>/#` for the `$` topic seen last (`$SYS/broker/uptime` gives
+ * `+/broker/#`): a filter that matches that topic but for the `$` rule, and matches nothing of
+ * other scenarios. A marker topic it matches, in this scenario's namespace, is noted for the barrier.
+ */
+When('{client} subscribes to a filter of "+", the second level of that topic and "#"', async function (this: MqttWorld, name: string) {
+  const topic = this.notes.get('dollar-topic');
+  if (typeof topic !== 'string') throw new ClientUsageError('no "receives a PUBLISH on a topic under" step before');
+  const second = topic.split('/')[1];
+  if (second === undefined || second === '') throw new ClientUsageError(`the topic ${JSON.stringify(topic)} has no second level`);
+  await this.subscribe(name, [{ topicFilter: `+/${second}/#`, qos: 0 }]);
+  this.notes.set('dollar-marker-topic', this.topic(`{ns}/${second}/marker`));
+});
+
+Then('{client} receives a marker published to a topic that filter matches, with no PUBLISH on a topic beginning with $ before it', async function (this: MqttWorld, name: string) {
+  const topic = this.notes.get('dollar-marker-topic');
+  if (typeof topic !== 'string') throw new ClientUsageError('no "subscribes to a filter of "+", the second level of that topic" step before');
+  await expectNoDollarBefore(this, name, 'marker', topic);
 });
 
 /**
@@ -108,16 +129,20 @@ Then('{client} receives a retained PUBLISH on a topic under {string}', async fun
  * messages a wrong matcher would replay on subscription come before it.
  */
 Then('{client} receives {string} published to {topic} with no PUBLISH on a topic beginning with $ before it', async function (this: MqttWorld, name: string, marker: string, topic: string) {
-  const helper = await helperClient(this);
-  await this.publish(helper, topic, marker, 1);
-  const client = this.client(name);
-  const got = await this.check(['MQTT-4.7.2-1'], () =>
+  await expectNoDollarBefore(this, name, marker, topic);
+});
+
+async function expectNoDollarBefore(world: MqttWorld, name: string, marker: string, topic: string): Promise<void> {
+  const helper = await helperClient(world);
+  await world.publish(helper, topic, marker, 1);
+  const client = world.client(name);
+  const got = await world.check(['MQTT-4.7.2-1'], () =>
     client.expectNone(
       { type: 'publish', topic: matcher('a topic beginning with $', (t: string) => t.startsWith('$')) },
       { until: { type: 'publish', topic, payload: marker } },
     ),
   );
-  if (got?.type === 'publish') await this.acknowledge(name, got);
+  if (got?.type === 'publish') await world.acknowledge(name, got);
   // Later deliveries (other scenarios' traffic on "#") are not this scenario's business.
   client.take({ type: 'publish' });
-});
+}
