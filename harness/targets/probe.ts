@@ -32,7 +32,11 @@ export interface ProbeResult {
    * as configured, which is not a broker verdict.
    */
   transportFailure?: string;
+  /** Set when every CONNECT was refused as not authorised (return code 4 or 5, reason 0x86/0x87): the refusal. */
+  authRefused?: string;
 }
+
+const AUTH_REFUSAL = /not authori[sz]ed|bad user ?name or password/i;
 
 /** Errors that mean the bytes never reached an MQTT broker, as opposed to a broker answering badly. */
 const TRANSPORT_ERROR = /certificate|self[- ]signed|SSL|TLS|handshake|alert|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|Unexpected server response/i;
@@ -238,8 +242,11 @@ export async function probe(endpoint: Endpoint, options: ProbeOptions = {}): Pro
   for (const other of [c3, c4, c5]) if (other !== undefined && other !== main) discard(other);
   if (main === undefined) {
     notes.push('the broker accepted no CONNECT; nothing else probed');
-    const transport = attempts.map((a) => a.reason).find((reason) => TRANSPORT_ERROR.test(reason));
-    return transport === undefined ? { capabilities, notes } : { capabilities, notes, transportFailure: transport };
+    const reasons = attempts.map((a) => a.reason);
+    const transport = reasons.find((reason) => TRANSPORT_ERROR.test(reason));
+    if (transport !== undefined) return { capabilities, notes, transportFailure: transport };
+    const auth = reasons.find((reason) => AUTH_REFUSAL.test(reason));
+    return auth === undefined ? { capabilities, notes } : { capabilities, notes, authRefused: auth };
   }
   capabilities.versions = versions;
   const base = `mqtt-conformance/probe/${randomBytes(6).toString('hex')}`;

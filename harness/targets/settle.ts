@@ -22,6 +22,15 @@ export async function settleCapabilities(
     const options: ProbeOptions = { sys: !(declared.sys === false || (declared.sys === true && version !== undefined)) };
     if (credentials !== undefined) options.credentials = credentials;
     const result = await probe(endpoint, options);
+    if (result.authRefused !== undefined) {
+      throw new TargetError(
+        'TARGET_CONFIG',
+        credentials === undefined
+          ? `broker ${endpoint.url} refuses anonymous clients (${result.authRefused}): declare the credentials to use in a --profile file (capabilities.auth with anonymousAllowed: false)`
+          : `broker ${endpoint.url} refused the credentials of the profile (user ${JSON.stringify(credentials.username)}): ${result.authRefused}`,
+        result.notes.join('\n'),
+      );
+    }
     if (result.transportFailure !== undefined) {
       throw new TargetError('TARGET_UNREACHABLE', `broker ${endpoint.url} accepts TCP connections but cannot be reached over ${endpoint.protocol}: ${result.transportFailure}`, result.notes.join('\n'));
     }

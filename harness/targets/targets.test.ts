@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import { connectAsync } from 'mqtt';
 import { resolveTarget } from './resolve.js';
+import { loadBundledProfile } from './profiles.js';
 import { mqttJsOptions } from './probe.js';
 import { findFreePort, tryTcpConnect } from './net.js';
 import { roundTrip } from './test-support/round-trip.js';
@@ -83,6 +84,35 @@ describe('mqtt:// and ws:// URL targets', () => {
     expect(error.code).toBe('TARGET_UNREACHABLE');
     expect(error.message).toContain(`127.0.0.1:${port}`);
     expect(performance.now() - t0).toBeLessThan(3500);
+  });
+});
+
+describe('a broker that refuses anonymous clients', () => {
+  it('is probed with the credentials its profile declares', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auth-target-'));
+    try {
+      const mosquitto = loadBundledProfile('mosquitto');
+      const files = { ...(mosquitto.process?.files ?? {}) };
+      const conf = files['mosquitto.conf'];
+      if (!Array.isArray(conf)) throw new Error('the mosquitto profile has a mosquitto.conf template');
+      files['mosquitto.conf'] = conf.map((line) => (line === 'allow_anonymous true' ? 'allow_anonymous false' : line));
+      const auth = { valid: { username: 'conformance', password: 'conformance-secret' }, anonymousAllowed: false };
+      const profile = join(dir, 'closed.json');
+      writeFileSync(profile, JSON.stringify({ name: 'closed', process: { ...mosquitto.process, files }, capabilities: { auth } }));
+      const broker = await resolveTarget('process', { profile }).start();
+      started.push(broker);
+      // The same broker through a URL: without the profile the probe is refused, with it the probe succeeds.
+      const url = `mqtt://127.0.0.1:${broker.endpoint.port}`;
+      const refused = await startError(url);
+      expect(refused.code).toBe('TARGET_CONFIG');
+      expect(refused.message).toMatch(/refuses anonymous clients.*--profile/);
+      const withProfile = await resolveTarget(url, { profile }).start();
+      started.push(withProfile);
+      expect(withProfile.capabilities).toMatchObject({ versions: [3, 4, 5], sys: true, auth });
+      expect(withProfile.describe()).toMatchObject({ name: 'closed', version: expect.stringMatching(/^2\./) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
