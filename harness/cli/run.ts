@@ -245,6 +245,11 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
   };
   if (options.version !== undefined) env[VERSION_ENV] = options.version;
   if (options.timeoutMs !== undefined) env['MQTT_CONFORMANCE_TIMEOUT_MS'] = String(options.timeoutMs);
+  // With one worker cucumber runs the steps in this very process, where they read process.env.
+  for (const key of [TARGET_ENV, VERSION_ENV, 'MQTT_CONFORMANCE_TIMEOUT_MS']) {
+    if (env[key] === undefined) delete process.env[key];
+    else process.env[key] = env[key];
+  }
   const tags = tagExpression(options);
   const provided: Record<string, unknown> = {
     format: [`message:${messagesPath}`],

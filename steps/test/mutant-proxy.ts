@@ -1,0 +1,88 @@
+import net from 'node:net';
+import { PacketDecoder, encode, type Packet, type ProtocolVersion } from '../../harness/codec/index.js';
+
+/**
+ * A deliberately broken broker: a TCP proxy in front of a correct one that rewrites packets in
+ * one direction. Used to prove the suite catches each kind of breakage. A mutation returns the
+ * packets to forward instead (none to swallow the packet).
+ */
+export interface Mutation {
+  toServer?: (packet: Packet, state: ConnectionState) => Packet[];
+  toClient?: (packet: Packet, state: ConnectionState) => Packet[];
+}
+
+export interface ConnectionState {
+  connects: number;
+}
+
+export interface MutantProxy {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Forwards one direction: decodes, mutates, re-encodes; passes bytes through unchanged once they stop decoding. */
+function pipe(from: net.Socket, to: net.Socket, decoder: PacketDecoder, mutate: (p: Packet) => Packet[], versionOf: () => ProtocolVersion): void {
+  let raw = false;
+  let pending = Buffer.alloc(0); // received bytes not yet delivered as a packet
+  from.on('data', (chunk: Buffer) => {
+    if (raw) {
+      to.write(chunk);
+      return;
+    }
+    pending = Buffer.concat([pending, chunk]);
+    let delivered = 0;
+    try {
+      decoder.feed(chunk, (packet, bytes) => {
+        delivered += bytes.length;
+        const out = mutate(packet);
+        if (out.length === 1 && out[0] === packet) to.write(Buffer.from(bytes));
+        else for (const p of out) to.write(encode(p, p.type === 'connect' ? p.protocolVersion : versionOf()));
+      });
+      pending = pending.subarray(delivered);
+    } catch {
+      // Malformed on purpose (a raw-bytes scenario): the rest goes through as it is.
+      raw = true;
+      to.write(pending.subarray(delivered));
+    }
+  });
+  from.on('end', () => to.end());
+  from.on('close', () => to.destroy());
+  from.on('error', () => to.destroy());
+}
+
+export async function startMutantProxy(upstreamPort: number, mutation: Mutation, host = '127.0.0.1'): Promise<MutantProxy> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect({ host, port: upstreamPort });
+    sockets.add(client).add(upstream);
+    const state: ConnectionState = { connects: 0 };
+    let version: ProtocolVersion = 4;
+    const fromClient = new PacketDecoder();
+    const fromServer = new PacketDecoder({ version: 4 });
+    pipe(
+      client,
+      upstream,
+      fromClient,
+      (p) => {
+        if (p.type === 'connect') {
+          state.connects++;
+          if (state.connects === 1) {
+            version = p.protocolVersion;
+            fromServer.version = version;
+          }
+        }
+        return mutation.toServer ? mutation.toServer(p, state) : [p];
+      },
+      () => version,
+    );
+    pipe(upstream, client, fromServer, (p) => (mutation.toClient ? mutation.toClient(p, state) : [p]), () => version);
+  });
+  await new Promise<void>((r) => server.listen(0, host, r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Packet } from '../../harness/codec/index.js';
+import { resolveTarget, type StartedTarget } from '../../harness/targets/index.js';
+import { startMutantProxy, type Mutation } from './mutant-proxy.js';
+
+/**
+ * The suite must catch broken brokers: each mutant is the reference broker behind a proxy that
+ * breaks one rule; the scenarios checking that rule must fail. A control run through an identity
+ * proxy must pass, so the failures come from the mutation, not the proxy.
+ */
+const ROOT = join(import.meta.dirname, '..', '..');
+let reference: StartedTarget;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  reference = await resolveTarget('reference').start();
+});
+afterAll(async () => {
+  await reference.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Summary {
+  scenarios: number;
+  passed: number;
+  failed: number;
+}
+
+async function runThrough(mutation: Mutation, tags: string): Promise<{ code: number | null; summary: Summary }> {
+  const proxy = await startMutantProxy(reference.endpoint.port, mutation, reference.endpoint.host);
+  const dir = mkdtempSync(join(tmpdir(), 'mqttc-mutant-'));
+  dirs.push(dir);
+  // Declared, not probed: a probe through the mutant would take its breakage for a missing
+  // capability (RETAIN never set looks like "retain not available") and make scenarios not applicable.
+  const profile = join(dir, 'profile.json');
+  writeFileSync(profile, JSON.stringify({ name: 'mutant', probe: false, capabilities: { ...reference.capabilities } }));
+  try {
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'harness', 'cli.ts'), 'run', '--broker', `mqtt://${reference.endpoint.host}:${proxy.port}`, '--profile', profile, '--tags', tags, '--parallel', '1', '--timeout', '1000', '--report-dir', dir],
+        { cwd: ROOT, stdio: 'ignore' },
+      );
+      child.on('exit', resolve);
+    });
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { summary: Summary };
+    return { code, summary: report.summary };
+  } finally {
+    await proxy.close();
+  }
+}
+
+const same = (p: Packet): Packet[] => [p];
+
+const MUTANTS: { name: string; tags: string; mutation: Mutation }[] = [
+  {
+    name: 'Session Present always 1',
+    tags: '@MQTT-3.2.2-1 or @MQTT-3.2.2-3',
+    mutation: { toClient: (p) => (p.type === 'connack' && p.reasonCode === 0 ? [{ ...p, sessionPresent: true }] : [p]) },
+  },
+  {
+    name: 'a second CONNECT ignored instead of closing',
+    tags: '@MQTT-3.1.0-2',
+    mutation: { toServer: (p, s) => (p.type === 'connect' && s.connects > 1 ? [] : [p]) },
+  },
+  {
+    name: 'wills never delivered',
+    tags: '@MQTT-3.1.2-8 and not @MQTT-3.1.2-24',
+    mutation: { toClient: (p) => (p.type === 'publish' && p.topic.includes('/will/') ? [] : [p]) },
+  },
+  {
+    name: 'RETAIN cleared on every delivery',
+    tags: '@MQTT-3.1.2-17',
+    mutation: { toClient: (p) => (p.type === 'publish' ? [{ ...p, retain: false }] : [p]) },
+  },
+  {
+    name: 'DUP set on first deliveries',
+    tags: '@MQTT-3.3.1-1',
+    mutation: { toClient: (p) => (p.type === 'publish' && p.qos > 0 ? [{ ...p, dup: true }] : [p]) },
+  },
+  {
+    name: 'PUBACK with the wrong packet identifier',
+    tags: '@MQTT-3.1.2-5',
+    mutation: { toClient: (p) => (p.type === 'puback' ? [{ ...p, packetId: (p.packetId % 65535) + 1 }] : [p]) },
+  },
+];
+
+describe('the suite catches deliberately broken brokers', () => {
+  it('passes through an identity proxy (control)', async () => {
+    const tags = MUTANTS.map((m) => `(${m.tags})`).join(' or ');
+    const { code, summary } = await runThrough({ toClient: same, toServer: same }, tags);
+    expect(summary.failed).toBe(0);
+    expect(summary.passed).toBeGreaterThan(MUTANTS.length);
+    expect(code).toBe(0);
+  }, 120_000);
+
+  for (const m of MUTANTS) {
+    it(`fails a broker with ${m.name}`, async () => {
+      const { code, summary } = await runThrough(m.mutation, m.tags);
+      expect(summary.failed).toBeGreaterThan(0);
+      expect(code).toBe(1);
+    }, 120_000);
+  }
+});
