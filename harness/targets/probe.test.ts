@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { mqttJsOptions, probe, versionFromSysText } from './probe.js';
 import { resolveTarget } from './resolve.js';
@@ -36,6 +39,28 @@ describe('probe against a real mosquitto', () => {
       expect(retained).toEqual(['mqtt-conformance/probe/marker']);
     } finally {
       await client.endAsync(true);
+    }
+  });
+});
+
+describe('probe of a broker with a packet size limit', () => {
+  it('reads Maximum Packet Size from the MQTT 5 CONNACK', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'probe-limit-'));
+    try {
+      const profile = join(dir, 'limited.json');
+      writeFileSync(
+        profile,
+        JSON.stringify({
+          name: 'limited',
+          probe: false,
+          process: { command: ['/usr/sbin/mosquitto', '-c', '{config}'], files: { 'm.conf': ['listener {port} 127.0.0.1', 'allow_anonymous true', 'max_packet_size 1000'] } },
+        }),
+      );
+      await using broker = await resolveTarget('process', { profile }).start();
+      const result = await probe(broker.endpoint);
+      expect(result.capabilities.maxPacketSize).toBe(1000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect, type IClientOptions, type MqttClient, type IPublishPacket } from 'mqtt';
+import { connect, type IClientOptions, type IConnackPacket, type MqttClient, type IPublishPacket } from 'mqtt';
 import type { ProtocolVersion, QoS } from '../codec/types.js';
 import type { Capabilities, Credentials, Endpoint } from './types.js';
 
@@ -79,22 +79,27 @@ function discard(client: MqttClient): void {
 }
 
 /** Connects at `version`; resolves the client when the broker accepts, `undefined` when it refuses or is silent. */
-async function tryConnect(endpoint: Endpoint, version: ProtocolVersion, timeoutMs: number, credentials?: Credentials): Promise<{ client?: MqttClient; reason: string }> {
+async function tryConnect(
+  endpoint: Endpoint,
+  version: ProtocolVersion,
+  timeoutMs: number,
+  credentials?: Credentials,
+): Promise<{ client?: MqttClient; reason: string; connack?: IConnackPacket }> {
   return new Promise((resolve) => {
     const client = connect(urlOf(endpoint), mqttJsOptions(endpoint, version, timeoutMs, credentials));
     let settled = false;
-    const finish = (ok: boolean, reason: string): void => {
+    const finish = (ok: boolean, reason: string, connack?: IConnackPacket): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (ok) resolve({ client, reason });
+      if (ok) resolve(connack === undefined ? { client, reason } : { client, reason, connack });
       else {
         discard(client);
         resolve({ reason });
       }
     };
     const timer = setTimeout(() => finish(false, `no CONNACK within ${timeoutMs} ms`), timeoutMs + 100);
-    client.once('connect', () => finish(true, 'accepted'));
+    client.once('connect', (connack: IConnackPacket) => finish(true, 'accepted', connack));
     client.once('error', (error: Error) => finish(false, error.message));
     client.once('close', () => finish(false, 'connection closed'));
   });
@@ -249,6 +254,12 @@ export async function probe(endpoint: Endpoint, options: ProbeOptions = {}): Pro
     return auth === undefined ? { capabilities, notes } : { capabilities, notes, authRefused: auth };
   }
   capabilities.versions = versions;
+  // An MQTT 5 CONNACK may state the broker's Maximum Packet Size.
+  const maximumPacketSize = attempts[2]?.connack?.properties?.maximumPacketSize;
+  if (typeof maximumPacketSize === 'number') {
+    capabilities.maxPacketSize = maximumPacketSize;
+    notes.push(`MQTT 5 CONNACK: Maximum Packet Size ${maximumPacketSize}`);
+  }
   const base = `mqtt-conformance/probe/${randomBytes(6).toString('hex')}`;
   const result: ProbeResult = { capabilities, notes };
   try {
