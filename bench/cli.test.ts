@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { portOf } from './brokers/port-of.js';
-import { mosquittoConfig } from './brokers/mosquitto.js';
+import { mosquittoConfig, portOf } from './brokers/index.js';
 import { parseBenchArgs } from './cli.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import { roundOrder } from './runner.js';

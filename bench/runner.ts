@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { brokerLauncher } from './brokers/index.js';
-import type { BenchBroker, BrokerLauncher } from './brokers/types.js';
-import { WorkerPool } from './load/pool.js';
+import type { BenchBroker, BrokerLauncher } from './brokers/index.js';
+import { WorkerPool } from './load/index.js';
 import type { BenchOptions } from './options.js';
 import type { Measurement, ScenarioRecord } from './results.js';
 import type { Scenario } from './scenarios/index.js';

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aedesLauncher, mosquittoLauncher, MOSQUITTO_PATH } from './brokers/index.js';
-import type { BenchBroker } from './brokers/types.js';
-import { WorkerPool } from './load/pool.js';
+import type { BenchBroker } from './brokers/index.js';
+import { WorkerPool } from './load/index.js';
 import { DEFAULT_OPTIONS, type BenchOptions } from './options.js';
-import { fanIn } from './scenarios/fan-in.js';
+import { fanIn } from './scenarios/index.js';
 import { startLossyProxy } from './test-support/lossy-proxy.js';
 
 /** One tiny fan-in round: proves the counting and the loss detection, not the speed. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchError } from './errors.js';
-import { tsxLoaderUrl } from './brokers/node-launcher.js';
+import { tsxLoaderUrl } from './brokers/index.js';
 import { monoMs, readProcCpu } from './proc.js';
 import { formatNumber } from './table.js';
 

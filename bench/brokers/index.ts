@@ -8,6 +8,7 @@ import type { BrokerLauncher } from './types.js';
 export type { BenchBroker, BrokerLauncher, BrokerTuning } from './types.js';
 export { mosquittoConfig, MOSQUITTO_PATH } from './mosquitto.js';
 export { portOf } from './port-of.js';
+export { tsxLoaderUrl } from './node-launcher.js';
 export { aedesLauncher, mosquittoLauncher, referenceLauncher, urlLauncher };
 
 export const DEFAULT_BROKERS = ['reference', 'mosquitto', 'aedes'] as const;

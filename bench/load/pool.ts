@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BenchError } from '../errors.js';
-import { tsxLoaderUrl } from '../brokers/node-launcher.js';
+import { tsxLoaderUrl } from '../brokers/index.js';
 import type { ClientSpec, Command, Reply, WorkerResult } from './protocol.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.ts', import.meta.url));

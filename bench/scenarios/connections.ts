@@ -1,4 +1,4 @@
-import type { ClientSpec } from '../load/protocol.js';
+import type { ClientSpec } from '../load/index.js';
 import type { Measurement } from '../results.js';
 import { openFilesLimit } from '../proc.js';
 import { cpuFields, idles, measurePhase } from './measure.js';

@@ -1,5 +1,5 @@
 import type { QoS } from '../../harness/codec/index.js';
-import type { ClientSpec } from '../load/protocol.js';
+import type { ClientSpec } from '../load/index.js';
 import type { Measurement } from '../results.js';
 import { clientErrors, cpuFields, measurePhase, publishers, saturationNote, spread, subscribers } from './measure.js';
 import type { Scenario, ScenarioContext } from './types.js';

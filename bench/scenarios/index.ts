@@ -8,6 +8,11 @@ import type { Scenario } from './types.js';
 
 export type { Scenario, ScenarioContext } from './types.js';
 export { measurePhase, spread } from './measure.js';
+export { fanIn } from './fan-in.js';
+export { fanOut } from './fan-out.js';
+export { latency } from './latency.js';
+export { connections } from './connections.js';
+export { retained } from './retained.js';
 
 /** Every scenario, in the order a full run measures them. */
 export function allScenarios(): Scenario[] {

@@ -1,8 +1,8 @@
 import { cpus } from 'node:os';
 import createDebug from 'debug';
-import type { BenchBroker } from '../brokers/types.js';
-import type { WorkerPool } from '../load/pool.js';
-import type { ClientResult, IdleResult, PublisherResult, SubscriberResult, WorkerResult } from '../load/protocol.js';
+import type { BenchBroker } from '../brokers/index.js';
+import type { WorkerPool } from '../load/index.js';
+import type { ClientResult, IdleResult, PublisherResult, SubscriberResult, WorkerResult } from '../load/index.js';
 import type { Measurement } from '../results.js';
 import { monoMs, readMachineCpu } from '../proc.js';
 

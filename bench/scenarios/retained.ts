@@ -1,4 +1,4 @@
-import type { ClientSpec } from '../load/protocol.js';
+import type { ClientSpec } from '../load/index.js';
 import type { Measurement } from '../results.js';
 import { clientErrors, cpuFields, measurePhase, publishers, subscribers } from './measure.js';
 import type { Scenario, ScenarioContext } from './types.js';

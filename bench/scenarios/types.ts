@@ -1,5 +1,5 @@
-import type { BenchBroker, BrokerTuning } from '../brokers/types.js';
-import type { WorkerPool } from '../load/pool.js';
+import type { BenchBroker, BrokerTuning } from '../brokers/index.js';
+import type { WorkerPool } from '../load/index.js';
 import type { BenchOptions } from '../options.js';
 import type { Measurement, MetricDef } from '../results.js';
 

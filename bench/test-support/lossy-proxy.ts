@@ -1,6 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { PacketDecoder } from '../../harness/codec/index.js';
-import { DATA } from '../load/client.js';
+import { DATA } from '../load/index.js';
 
 /**
  * A TCP proxy in front of a broker that drops every `every`-th QoS 0 data PUBLISH on its way to a
