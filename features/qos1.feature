@@ -105,3 +105,15 @@ Feature: PUBLISH at QoS 1
     And "sub" reconnects with CleanSession 0
     Then the server accepts the connection of "sub"
     And "sub" receives the unacknowledged PUBLISH again with DUP 1
+
+  @v3.1.1 @MQTT-3.3.5-2
+  Scenario Outline: A QoS <qos> PUBLISH into $SYS, which a server may refuse to authorise, is acknowledged normally or closes the connection
+    Given "pub" is connected
+    When "pub" tries to publish "not the broker" to "$SYS/{ns}/forged" at QoS <qos>
+    Then the server acknowledges it according to its QoS or closes the connection of "pub"
+
+    Examples:
+      | qos |
+      | 0   |
+      | 1   |
+      | 2   |

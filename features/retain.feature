@@ -77,7 +77,15 @@ Feature: Retained messages
     Examples:
       | qos |
       | 0   |
+
+    @needs:qos1
+    Examples:
+      | qos |
       | 1   |
+
+    @needs:qos2
+    Examples:
+      | qos |
       | 2   |
 
   @v3.1.1 @MQTT-3.3.1-6 @MQTT-3.3.1-9 @needs:retain

@@ -220,3 +220,47 @@ Then(
     for (const p of client.take({ type: 'publish', topic, payload: marker })) await this.acknowledge(name, p);
   },
 );
+
+// ---- PUBLISH the server may refuse -------------------------------------------------------------
+
+/** Sends a PUBLISH the server may not authorise (no flow completed: see the step below). */
+When('{client} tries to publish {string} to {topic} at QoS {qos}', function (this: MqttWorld, name: string, payload: string, topic: string, qos: QoS) {
+  const client = this.client(name);
+  const packet: PublishPacket = { type: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false };
+  if (qos > 0) packet.packetId = client.nextPacketId();
+  client.send(packet);
+  this.notes.set(`tried:${name}`, packet);
+});
+
+/**
+ * [MQTT-3.3.5-2] whether or not the server authorises the PUBLISH, it acknowledges it by the
+ * normal QoS rules (PUBACK; PUBREC, then PUBCOMP for our PUBREL; nothing for QoS 0) or closes the
+ * connection. Anything else (a wrong acknowledgement, silence on an open connection) fails.
+ */
+Then('the server acknowledges it according to its QoS or closes the connection of {client}', async function (this: MqttWorld, name: string) {
+  const hints = ['MQTT-3.3.5-2', 'MQTT-3.3.4-1'];
+  const packet = this.notes.get(`tried:${name}`) as PublishPacket | undefined;
+  if (!packet) throw new ClientUsageError(`"${name}" tried to publish nothing`);
+  const client = this.client(name);
+  const closedOr = async (fn: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await fn();
+      return false;
+    } catch (e) {
+      if (client.closedBy === 'server') return true;
+      throw e instanceof TimeoutError ? e.withContext(this.rule(hints), this.trace.entries) : e;
+    }
+  };
+  if (packet.qos === 0 || packet.packetId === undefined) {
+    await closedOr(() => pingBarrier(this, name, hints));
+    return;
+  }
+  const packetId = packet.packetId;
+  if (packet.qos === 1) {
+    await closedOr(() => client.expectNext({ type: 'puback', packetId }));
+    return;
+  }
+  if (await closedOr(() => client.expectNext({ type: 'pubrec', packetId }))) return;
+  client.send({ type: 'pubrel', packetId });
+  await this.check(hints, () => client.expectNext({ type: 'pubcomp', packetId }));
+});
