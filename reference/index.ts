@@ -1,10 +1,10 @@
-import { createServer, type Server } from 'node:net';
 import { Broker } from './broker.js';
-import { resolveOptions, type BrokerOptions, type ClientStream } from './options.js';
+import { BrokerConfigError, resolveOptions, type BrokerOptions, type ClientStream } from './options.js';
 import type { StatsSnapshot } from './stats.js';
 import { publishSys, startSys } from './sys.js';
 import { openDataDir } from './persistence/index.js';
 import { Security } from './auth/index.js';
+import { checkListenerConfig, startListener, type ListenerConfig, type StartedListener } from './listeners/index.js';
 
 export { BrokerConfigError, resolveOptions, type BrokerOptions, type ClientStream } from './options.js';
 export { createLogger, isLogLevel, LOG_LEVELS, stderrSink, type LogLevel, type LogRecord, type LogSink, type Logger } from './logger.js';
@@ -17,12 +17,15 @@ export * from './retain/index.js';
 export * from './persistence/index.js';
 export * from './auth/index.js';
 export * from './acl/index.js';
+export * from './listeners/index.js';
 
 /** A started broker. `close()` ends every connection and timer and resolves when the listener is closed. */
 export interface RunningBroker {
   readonly address: { host: string; port: number };
-  /** mqtt://host:port */
+  /** mqtt://host:port (the first listener's URL: mqtts://, ws://, wss:// when so configured) */
   readonly url: string;
+  /** Every listener, in configuration order (reference/listeners). */
+  readonly listeners: readonly StartedListener[];
   stats(): StatsSnapshot;
   /** Serves a client over any duplex stream (an in-memory pair, a WebSocket stream...). */
   accept(stream: ClientStream): void;
@@ -41,35 +44,38 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   if (durable && options.sessionStore) await durable.sessionStore.close();
   if (durable && options.retainedStore) await durable.retainedStore.close();
   const security = Security.fromOptions(options.auth);
+  // Listeners (reference/listeners): the configured ones (TCP, TLS, WebSocket, secure WebSocket),
+  // or one TCP listener on port/host. address and url are the first listener's.
+  const configs: ListenerConfig[] = options.listeners ?? [{ protocol: 'mqtt', port: resolved.port, host: resolved.host }];
+  if (configs.length === 0) throw new BrokerConfigError('listeners', 'at least one listener is needed');
+  for (const c of configs) checkListenerConfig(c);
   const broker = new Broker({ ...resolved, sessionStore, retainedStore, security });
-  const server: Server = createServer({ noDelay: true }, (socket) => broker.accept(socket));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(resolved.port, resolved.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', (error) => resolved.log.error('listener error', { error: error.message }));
-  const bound = server.address();
-  if (bound === null || typeof bound === 'string') throw new Error('listener has no TCP address');
-  const host = resolved.host;
-  const port = bound.port;
+  const listeners: StartedListener[] = [];
+  try {
+    for (const c of configs) listeners.push(await startListener(c, (stream) => broker.accept(stream), resolved.log));
+  } catch (error) {
+    for (const l of listeners) await l.close();
+    await broker.close();
+    throw error;
+  }
+  const main = listeners[0] as StartedListener;
+  const host = main.host;
+  const port = main.port;
   const stopSys = startSys(broker, resolved.sysIntervalSeconds);
   resolved.log.info('broker listening', { host, port });
   let closing: Promise<void> | undefined;
   return {
     address: { host, port },
-    url: `mqtt://${host.includes(':') ? `[${host}]` : host}:${String(port)}`,
+    url: main.url,
+    listeners,
     stats: () => broker.stats(),
     accept: (stream) => broker.accept(stream),
     publishSys: () => publishSys(broker),
     close: () => {
       closing ??= (async () => {
         stopSys();
-        const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         await broker.close();
-        await listenerClosed;
+        await Promise.all(listeners.map((l) => l.close()));
         resolved.log.info('broker closed', { host, port });
       })();
       return closing;

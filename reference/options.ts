@@ -3,6 +3,7 @@ import { createLogger, type LogLevel, type LogSink, type Logger } from './logger
 import type { RetainedStore } from './retain/index.js';
 import type { SessionStore } from './session/index.js';
 import type { AuthOptions } from './auth/index.js';
+import type { ListenerConfig } from './listeners/index.js';
 
 export interface BrokerOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -37,6 +38,8 @@ export interface BrokerOptions {
   dataDirSync?: 'normal' | 'full';
   /** Anonymous access, password file, ACL file (reference/auth). Default: anyone may connect, read and write. */
   auth?: AuthOptions;
+  /** Listeners to open (TCP, TLS, WebSocket, secure WebSocket; reference/listeners) instead of one TCP listener on port/host. */
+  listeners?: ListenerConfig[];
 }
 
 export interface ResolvedOptions {

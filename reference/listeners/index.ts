@@ -1,0 +1,3 @@
+export { checkListenerConfig, startListener } from './start-listener.js';
+export { ListenerConfigError, type ListenerConfig, type ListenerProtocol, type ListenerTlsOptions, type StartedListener } from './types.js';
+export { WebSocketStream } from './websocket-stream.js';
