@@ -42,6 +42,21 @@ Feature: Malformed packets and protocol violations
       | packet      | flags | bytes                      |
       | UNSUBSCRIBE | 0000  | a0 07 00 01 00 03 74 2f 61 |
 
+  @v3.1.1 @MQTT-2.2.2-1 @needs:qos2
+  Scenario: Every packet the server sends carries the fixed-header flags its type requires
+    Given "sub" is connected and subscribed to "t/a" at QoS 2
+    And "pub" is connected
+    When "pub" publishes "two" to "t/a" at QoS 2
+    And "pub" publishes "one" to "t/a" at QoS 1
+    And "pub" publishes "zero" to "t/a" at QoS 0
+    Then "sub" receives a PUBLISH on "t/a" with payload "two"
+    And "sub" receives a PUBLISH on "t/a" with payload "one"
+    And "sub" receives a PUBLISH on "t/a" with payload "zero"
+    When "sub" unsubscribes from "t/a"
+    And "sub" sends PINGREQ
+    Then "sub" receives PINGRESP
+    And every packet the server sent has the fixed-header flags of its type
+
   @v3.1.1 @MQTT-4.8.0-1
   Scenario Outline: A malformed Remaining Length or a field overrunning the packet closes the connection (<case>)
     Given "c" is connected

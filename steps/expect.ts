@@ -314,3 +314,41 @@ Then('the server closes the connection of {client} within its CONNECT timeout', 
   const client = this.client(name);
   await this.check([], () => client.expectClosed({ timeoutMs: (seconds + 1) * 1000 }));
 });
+
+/** The fixed-header flags each server packet type must carry (MQTT 3.1.1 table 2.2), or a check for PUBLISH. */
+const REQUIRED_FLAGS: Record<number, number | ((flags: number) => string | undefined)> = {
+  0x2: 0x0, // CONNACK
+  0x3: (f) => ((f & 0x6) === 0x6 ? 'QoS bits 11' : (f & 0x6) === 0 && (f & 0x8) !== 0 ? 'DUP 1 on QoS 0' : undefined), // PUBLISH
+  0x4: 0x0, // PUBACK
+  0x5: 0x0, // PUBREC
+  0x6: 0x2, // PUBREL
+  0x7: 0x0, // PUBCOMP
+  0x9: 0x0, // SUBACK
+  0xb: 0x0, // UNSUBACK
+  0xd: 0x0, // PINGRESP
+};
+
+/**
+ * Checks the first byte of every packet the server sent in this scenario, read from the trace's
+ * bytes (independently of the codec) [MQTT-2.2.2-1]; a packet type a server never sends fails too.
+ */
+Then('every packet the server sent has the fixed-header flags of its type', function (this: MqttWorld) {
+  const bad: string[] = [];
+  let seen = 0;
+  for (const e of this.trace.entries) {
+    if (e.dir !== 'in' || e.hex === undefined) continue;
+    const first = parseInt(e.hex.slice(0, 2), 16);
+    const type = first >> 4;
+    const flags = first & 0x0f;
+    const rule = REQUIRED_FLAGS[type];
+    seen++;
+    if (rule === undefined) bad.push(`"${e.client}" at ${e.t} ms: packet type ${type} is not one a server sends (first byte 0x${e.hex.slice(0, 2)})`);
+    else if (typeof rule === 'number' && flags !== rule) bad.push(`"${e.client}" at ${e.t} ms: type ${type} with flags ${flags.toString(2).padStart(4, '0')} (must be ${rule.toString(2).padStart(4, '0')})`);
+    else if (typeof rule === 'function') {
+      const why = rule(flags);
+      if (why !== undefined) bad.push(`"${e.client}" at ${e.t} ms: PUBLISH with ${why}`);
+    }
+  }
+  if (seen === 0) throw new ClientUsageError('no packet from the server in this scenario');
+  if (bad.length > 0) this.fail(['MQTT-2.2.2-1'], 'every server packet with the fixed-header flags its type requires', bad.join('; '));
+});
