@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, normalize } from 'node:path';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import createDebug from 'debug';
 import { trackChild } from './children.js';
 import { findFreePort, waitForPort } from './net.js';
@@ -115,7 +115,10 @@ export class ProcessTarget implements Target {
     let launch: GeneratedLaunch;
     try {
       launch = generateLaunch(spec, values);
-      for (const file of launch.files) await writeFile(join(dir, file.name), file.text, 'utf8');
+      for (const file of launch.files) {
+        await mkdir(dirname(join(dir, file.name)), { recursive: true });
+        await writeFile(join(dir, file.name), file.text, 'utf8');
+      }
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
       throw error;
