@@ -6,7 +6,18 @@
  * invalid config file, port in use).
  */
 import { readFileSync } from 'node:fs';
-import { BrokerConfigError, isLogLevel, LOG_LEVELS, startBroker, type BrokerOptions } from '../../reference/index.js';
+import {
+  AuthConfigError,
+  BrokerConfigError,
+  isLogLevel,
+  ListenerConfigError,
+  LOG_LEVELS,
+  PersistenceError,
+  startBroker,
+  validateAuthOptions,
+  validateListenerConfigs,
+  type BrokerOptions,
+} from '../../reference/index.js';
 
 export const USAGE = `Usage: mqtt-conformance broker [options]
 
@@ -19,14 +30,17 @@ export const USAGE = `Usage: mqtt-conformance broker [options]
 
 Config file keys: port, host, logLevel, connectTimeoutMs (10000), sysIntervalSeconds (10, 0 = no $SYS),
 maxInflight (1000), maxQueued (100000), queueQos0 (false), maxPacketSize (268435460),
-maxBufferedBytes (16 MiB), highWaterMark (1 MiB), dataDir, dataDirSync ("normal" | "full").
+maxBufferedBytes (16 MiB), highWaterMark (1 MiB), dataDir, dataDirSync ("normal" | "full"),
+auth { allowAnonymous (true), passwordFile, aclFile },
+listeners [{ protocol: "mqtt" | "mqtts" | "ws" | "wss", port, host,
+             tls: { cert, key, ca, requireClientCert, identityAsUsername } }] (replace --port/--host).
 `;
 
 export class BrokerUsageError extends Error {
   readonly code = 'CLI_USAGE';
 }
 
-type Kind = 'integer' | 'boolean' | 'string' | 'log-level' | 'sync';
+type Kind = 'integer' | 'boolean' | 'string' | 'log-level' | 'sync' | 'auth' | 'listeners';
 const CONFIG_KEYS: Record<string, Kind> = {
   port: 'integer',
   host: 'string',
@@ -41,9 +55,21 @@ const CONFIG_KEYS: Record<string, Kind> = {
   highWaterMark: 'integer',
   dataDir: 'string',
   dataDirSync: 'sync',
+  auth: 'auth',
+  listeners: 'listeners',
 };
 
 function checkValue(where: string, key: string, kind: Kind, value: unknown): void {
+  if (kind === 'auth' || kind === 'listeners') {
+    // Validated by their own modules (reference/auth, reference/listeners).
+    try {
+      if (kind === 'auth') validateAuthOptions(value);
+      else validateListenerConfigs(value);
+    } catch (e) {
+      throw new BrokerUsageError(`${where}: ${(e as Error).message}`);
+    }
+    return;
+  }
   const ok =
     kind === 'integer'
       ? Number.isInteger(value)
@@ -156,7 +182,7 @@ export async function main(argv: string[], io: BrokerMainIo = {}): Promise<numbe
     broker = await startBroker(options);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (e instanceof BrokerConfigError || code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    if (e instanceof BrokerConfigError || e instanceof AuthConfigError || e instanceof ListenerConfigError || e instanceof PersistenceError || code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       err.write(`mqtt-conformance broker: cannot start: ${(e as Error).message}\n`);
       return 2;
     }

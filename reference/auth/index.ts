@@ -1,3 +1,4 @@
+export { validateAuthOptions } from './config.js';
 export { AuthConfigError } from './errors.js';
 export { setTransportIdentity, transportIdentity } from './identity.js';
 export { checkUsername, formatPasswordFile, parsePasswordFile, readPasswordFile, writePasswordFile, type PasswordEntries } from './password-file.js';
