@@ -14,6 +14,8 @@ import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta 
 import { TargetError, PACKAGE_ROOT, TARGET_FORMS, packageVersion, resolveTarget, type StartedTarget } from '../targets/index.js';
 
 export const DEFAULT_REPORT_DIR = join('reports', 'out');
+/** Scenarios mostly wait on the network and timers, so twice the CPUs (at most 4) keeps both busy. */
+export const DEFAULT_PARALLEL = Math.min(4, 2 * availableParallelism());
 const TARGET_ENV = 'MQTT_CONFORMANCE_TARGET';
 const VERSION_ENV = 'MQTT_CONFORMANCE_VERSION';
 const VERSIONS = ['3.1', '3.1.1', '5'] as const;
@@ -32,7 +34,7 @@ ${TARGET_FORMS.map((f) => `                        ${f}`).join('\n')}
   --insecure          accept any server certificate
   --tags EXPR         cucumber tag expression, e.g. '@MQTT-3.1.0-1 or @v3.1' or 'not @optional'
   --version V         only scenarios of protocol version V (3.1.1, 3.1 or 5)
-  --parallel N        cucumber worker processes (default: ${availableParallelism()})
+  --parallel N        cucumber worker processes (default: ${DEFAULT_PARALLEL})
   --report-dir DIR    where to write messages.ndjson, report.json, report.html, junit.xml,
                       summary.md (default: ${DEFAULT_REPORT_DIR})
   --timeout MS        bound of every expectation in ms (default: 2000)
@@ -101,7 +103,7 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
   const options: RunOptions = {
     broker: v.broker ?? 'reference',
     insecure: v.insecure ?? false,
-    parallel: v.parallel !== undefined ? positiveInt('--parallel', v.parallel) : availableParallelism(),
+    parallel: v.parallel !== undefined ? positiveInt('--parallel', v.parallel) : DEFAULT_PARALLEL,
     reportDir: resolve(cwd, v['report-dir'] ?? DEFAULT_REPORT_DIR),
   };
   if (options.broker.trim() === '') throw new UsageError('--broker needs a target, e.g. --broker mqtt://localhost:1883');
