@@ -11,6 +11,7 @@ import { runBenchmarks, type BrokerInfo } from './runner.js';
 import { scenarioSelectors, selectScenarios } from './scenarios/index.js';
 import { formatSuiteTiming, timeSuite, type SuiteTiming } from './suite.js';
 import { formatTable } from './table.js';
+import { checkTargets, formatTargets } from './targets.js';
 
 export const USAGE = `usage: mqtt-conformance bench [--broker TARGET]... [--scenario S]... [--rounds N] [--json FILE] [--suite]
 
@@ -205,6 +206,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     rows = buildRows(records, 'mosquitto');
     log('');
     log(rows.length > 0 ? formatTable(rows, args.markdown ? 'markdown' : 'text') : 'no broker could be measured');
+    const targets = formatTargets(checkTargets(rows));
+    if (targets) log(`\n${targets}`);
     log('');
     log(noiseNote(rows, loadBefore, loadavg()));
   }
@@ -217,7 +220,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (args.json) {
     await writeFile(
       args.json,
-      JSON.stringify({ tool: 'mqtt-conformance bench', startedAt, finishedAt: new Date().toISOString(), argv, machine: m, loadavgAfter: loadavg(), options: args.options, brokers, rows, records, codec }, null, 2),
+      JSON.stringify({ tool: 'mqtt-conformance bench', startedAt, finishedAt: new Date().toISOString(), argv, machine: m, loadavgAfter: loadavg(), options: args.options, brokers, rows, targets: checkTargets(rows), records, codec }, null, 2),
     );
     log(`results written to ${args.json}`);
   }

@@ -16,6 +16,7 @@ export { DEFAULT_OPTIONS, type BenchOptions } from './options.js';
 export { allScenarios, selectScenarios, scenarioSelectors, type Scenario } from './scenarios/index.js';
 export { brokerLauncher, mosquittoConfig, DEFAULT_BROKERS, type BenchBroker, type BrokerLauncher } from './brokers/index.js';
 export { WorkerPool } from './load/index.js';
+export { checkTargets, formatTargets, type TargetCheck } from './targets.js';
 export { timeSuite, formatSuiteTiming, scenarioTimes, type SuiteTiming } from './suite.js';
 
 const entry = process.argv[1];

@@ -12,7 +12,7 @@ const tiny: BenchOptions = { ...DEFAULT_OPTIONS, workers: 1, publishers: 2, dura
 
 /** The same broker handle, but clients connect through the proxy's port. */
 function through(broker: BenchBroker, port: number): BenchBroker {
-  return { ...broker, name: `${broker.name} via lossy proxy`, port, cpuSeconds: () => broker.cpuSeconds(), rssBytes: () => broker.rssBytes(), assertAlive: () => broker.assertAlive(), stop: () => broker.stop() };
+  return { ...broker, name: `${broker.name} via lossy proxy`, port, cpuSeconds: () => broker.cpuSeconds(), rssBytes: () => broker.rssBytes(), collectGarbage: () => broker.collectGarbage(), assertAlive: () => broker.assertAlive(), stop: () => broker.stop() };
 }
 
 describe('load generator smoke test (one tiny fan-in round)', () => {

@@ -6,6 +6,17 @@ import type { BenchBroker } from './types.js';
 
 /** The line a launcher script prints on stdout once it listens. */
 export const LISTENING_MARKER = 'BENCH_BROKER_LISTENING';
+/** The line a launcher prints after the full GC that SIGUSR2 asks for. */
+export const GC_DONE_MARKER = 'BENCH_GC_DONE';
+
+/** For launcher scripts: on SIGUSR2 run a full GC (node --expose-gc) and say so on stdout. */
+export function answerGcRequests(): void {
+  process.on('SIGUSR2', () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    process.stdout.write(`${GC_DONE_MARKER}\n`);
+  });
+}
 
 export interface ChildBrokerOptions {
   name: string;
@@ -16,6 +27,8 @@ export interface ChildBrokerOptions {
   host: string;
   /** Known port (the broker is told which to use); without it the child must print LISTENING_MARKER <port>. */
   port?: number;
+  /** The child answers SIGUSR2 with a full GC and GC_DONE_MARKER (our Node launchers). */
+  gcOnSignal?: boolean;
   startTimeoutMs?: number;
 }
 
@@ -53,6 +66,7 @@ class ChildBroker implements BenchBroker {
     readonly port: number,
     private readonly child: ChildProcess,
     private readonly stderrTail: () => string,
+    private readonly gcOnSignal: boolean,
   ) {
     this.pid = child.pid;
     this.exitPromise =
@@ -70,6 +84,23 @@ class ChildBroker implements BenchBroker {
     } catch {
       return undefined;
     }
+  }
+  collectGarbage(): Promise<void> {
+    const out = this.child.stdout;
+    if (!this.gcOnSignal || this.exited || !out) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, 5000);
+      function finish(): void {
+        clearTimeout(timer);
+        out?.off('data', onData);
+        resolve();
+      }
+      const onData = (d: string | Buffer): void => {
+        if (String(d).includes(GC_DONE_MARKER)) finish();
+      };
+      out.on('data', onData);
+      this.child.kill('SIGUSR2');
+    });
   }
   rssBytes(): number | undefined {
     if (this.pid === undefined || this.exited) return undefined;
@@ -110,7 +141,14 @@ export async function startChildBroker(opts: ChildBrokerOptions): Promise<BenchB
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-4000);
   });
-  const tail = (): string => stderr.trim().split('\n').slice(-5).join(' | ');
+  // The error's own line (a stack's first line) and the last lines, which name where it happened.
+  let firstError = '';
+  const tail = (): string => {
+    const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '');
+    const last = lines.slice(-3);
+    firstError ||= lines.find((l) => /(^|\s)\w*Error(\s*\[[^\]]*\])?:\s/.test(l)) ?? '';
+    return (firstError && !last.includes(firstError) ? [firstError, '...', ...last] : last).join(' | ');
+  };
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -144,5 +182,5 @@ export async function startChildBroker(opts: ChildBrokerOptions): Promise<BenchB
     }
   });
   child.stdout?.resume();
-  return new ChildBroker(opts.name, opts.host, port, child, tail);
+  return new ChildBroker(opts.name, opts.host, port, child, tail, opts.gcOnSignal ?? false);
 }

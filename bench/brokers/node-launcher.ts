@@ -31,8 +31,9 @@ export function startNodeBroker(name: string, script: string, host: string, extr
   return startChildBroker({
     name,
     command: process.execPath,
-    args: ['--import', tsxLoaderUrl(), script, '--host', host, ...extraArgs],
+    args: ['--expose-gc', '--import', tsxLoaderUrl(), script, '--host', host, ...extraArgs],
     env: { ...process.env, NODE_ENV: 'production' },
     host,
+    gcOnSignal: true,
   });
 }

@@ -4,9 +4,11 @@
  * Prints `BENCH_BROKER_LISTENING <port>` on stdout; closes on SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { LISTENING_MARKER } from './child-broker.js';
+import { answerGcRequests, LISTENING_MARKER } from './child-broker.js';
 import { portOf } from './port-of.js';
 
+// Before the listening line: the benchmark may ask for a GC as soon as it sees it.
+answerGcRequests();
 const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' } } });
 // A computed specifier: the reference broker may not exist yet, and the benchmark must still compile.
 const referenceIndex = new URL('../../reference/index.js', import.meta.url).href;

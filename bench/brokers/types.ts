@@ -7,6 +7,11 @@ export interface BenchBroker {
   readonly pid: number | undefined;
   /** CPU seconds the broker process has used so far, or undefined when it is not a local child. */
   cpuSeconds(): number | undefined;
+  /**
+   * Asks a Node broker started by our launchers for a full garbage collection (SIGUSR2, answered on
+   * stdout) so that an RSS reading is not garbage left from start-up; resolves at once for others.
+   */
+  collectGarbage(): Promise<void>;
   /** Resident set size in bytes, or undefined when it is not a local child. */
   rssBytes(): number | undefined;
   /** Throws BenchError BENCH_BROKER_DIED when the process has exited (with its last stderr lines). */

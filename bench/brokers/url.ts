@@ -43,6 +43,7 @@ class UrlLauncher implements BrokerLauncher {
       pid: undefined,
       cpuSeconds: () => undefined,
       rssBytes: () => undefined,
+      collectGarbage: async () => undefined,
       assertAlive: () => undefined,
       stop: async () => undefined,
     };

@@ -10,7 +10,8 @@ const SETTLE_MS = 500;
 /**
  * C idle connections (keep-alive 0) opened from all workers with a bounded number pending. The
  * figures: time until the last CONNACK, and the broker's RSS growth divided by the connections
- * made (a fresh broker every round, so a heap grown by an earlier round does not hide the cost).
+ * made (a fresh broker every round, so a heap grown by an earlier round does not hide the cost;
+ * Node brokers do a full GC before each reading, so start-up garbage does not hide it either).
  */
 export function connections(): Scenario {
   return {
@@ -35,9 +36,11 @@ export function connections(): Scenario {
         },
       ]);
       await pool.prepare(groups.map((clients) => ({ host: broker.host, port: broker.port, clients })));
+      await broker.collectGarbage();
       const rss0 = broker.rssBytes();
       const phase = await measurePhase(pool, broker, 120_000);
       await new Promise((r) => setTimeout(r, SETTLE_MS));
+      await broker.collectGarbage();
       const rss1 = broker.rssBytes();
       broker.assertAlive();
       const results = idles(phase);
