@@ -175,24 +175,35 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+/**
+ * `sys` means the conventional `$SYS/broker/…` tree (Mosquitto's, which the `$SYS` scenarios
+ * check); a broker publishing another layout (e.g. `$SYS/<id>/heartbeat`) is noted, not counted.
+ */
 async function probeSys(client: MqttClient, timeoutMs: number, notes: string[]): Promise<{ sys: boolean; versionText?: string }> {
   const versionMessage = nextMessage(client, (t) => t === '$SYS/broker/version', timeoutMs);
+  const conventional = nextMessage(client, (t) => t.startsWith('$SYS/broker/'), timeoutMs);
   const anySys = nextMessage(client, (t) => t.startsWith('$SYS/'), timeoutMs);
   const granted = await subscribeGranted(client, '$SYS/#', 0, timeoutMs);
   if (granted >= 0x80) {
     notes.push('SUBSCRIBE $SYS/# refused');
     return { sys: false };
   }
-  // $SYS/broker/version may follow other $SYS topics; once any has come, give it a short grace only.
+  // Once any $SYS message has come, the rest of a retained tree follows at once: a short grace only.
   const some = await anySys;
-  const version = some === undefined ? undefined : await Promise.race([versionMessage, delay(SYS_VERSION_GRACE_MS).then(() => undefined)]);
+  const grace = (): Promise<undefined> => delay(SYS_VERSION_GRACE_MS).then(() => undefined);
+  const broker = some === undefined ? undefined : some.topic.startsWith('$SYS/broker/') ? some : await Promise.race([conventional, grace()]);
+  const version = broker === undefined ? undefined : await Promise.race([versionMessage, grace()]);
   await withBound(client.unsubscribeAsync('$SYS/#'), timeoutMs, 'UNSUBSCRIBE $SYS/#');
   if (some === undefined) {
     notes.push(`no $SYS message within ${timeoutMs} ms`);
     return { sys: false };
   }
+  if (broker === undefined) {
+    notes.push(`$SYS published (e.g. ${some.topic}), but no $SYS/broker/ topic`);
+    return { sys: false };
+  }
   if (version === undefined) {
-    notes.push('$SYS published, but not $SYS/broker/version');
+    notes.push('$SYS/broker/ published, but not $SYS/broker/version');
     return { sys: true };
   }
   const versionText = version.payload.toString('utf8');
