@@ -6,6 +6,7 @@ import { PublishEncoder } from './publish-encoder.js';
 import { MemoryRetainedStore, type RetainedStore } from './retain/index.js';
 import { Security } from './auth/index.js';
 import {
+  queuedSize,
   allocatePacketId,
   MemorySessionStore,
   type SessionState,
@@ -53,6 +54,13 @@ export class Broker {
   /** Serves one client stream (TCP socket, TLS socket, WebSocket stream, in-memory duplex). */
   accept(stream: ClientStream): void {
     if (this.closed) {
+      stream.destroy();
+      return;
+    }
+    if (this.options.maxConnections > 0 && this.connections.size >= this.options.maxConnections) {
+      // Limit (reference/options maxConnections): closed before any byte is read, and counted.
+      this.counters.connectionsRejected++;
+      this.log.warn('connection limit reached: connection closed', { maxConnections: this.options.maxConnections });
       stream.destroy();
       return;
     }
@@ -180,7 +188,7 @@ export class Broker {
   }
 
   private enqueue(session: SessionState, message: StoredMessage, qos: QoS): void {
-    if (session.queue.length >= this.options.maxQueued) {
+    if (session.queue.length >= this.options.maxQueued || session.queue.bytes + queuedSize({ message, qos }) > this.options.maxQueuedBytes) {
       this.counters.publishDropped++;
       this.log.debug('queue full: message dropped', { clientId: session.clientId, topic: message.topic, qos });
       return;

@@ -90,7 +90,28 @@ export class Connection {
       }
     }
     this.broker.applyBackPressure(this);
+    if (this.broker.options.maxInboundBytesPerSecond > 0) this.throttle(chunk.length);
   };
+
+  /** Inbound rate limit (reference/options maxInboundBytesPerSecond): a client ahead of its budget is paused until it is back within it. */
+  private budgetStart = Date.now();
+  private budgetBytes = 0;
+  private throttle(bytes: number): void {
+    const rate = this.broker.options.maxInboundBytesPerSecond;
+    const now = Date.now();
+    if (now - this.budgetStart >= 1000) {
+      this.budgetStart = now;
+      this.budgetBytes = 0;
+    }
+    this.budgetBytes += bytes;
+    const aheadMs = (this.budgetBytes / rate) * 1000 - (now - this.budgetStart);
+    if (aheadMs <= 0 || this.state === 'closed') return;
+    this.broker.counters.inboundThrottled++;
+    if (this.pausedBy++ === 0) this.stream.pause();
+    setTimeout(() => {
+      if (--this.pausedBy === 0 && !this.held && !this.stream.destroyed) this.stream.resume();
+    }, Math.ceil(aheadMs)).unref();
+  }
 
   private readonly onPacket = (packet: Packet): void => {
     if (this.state === 'closed') return; // MQTT-3.1.4-5: nothing after a refusal or a violation is acted on

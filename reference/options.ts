@@ -18,6 +18,12 @@ export interface BrokerOptions {
   maxInflight?: number;
   /** Messages queued per client beyond the in-flight window (default 100000); more are dropped and counted. */
   maxQueued?: number;
+  /** Payload and topic bytes queued per client (default 64 MiB); more are dropped and counted. */
+  maxQueuedBytes?: number;
+  /** Connections open at once, connected or not (default 100000; 0: no limit); more are closed at once and counted. */
+  maxConnections?: number;
+  /** Inbound bytes per second per connection; a faster client's socket is paused (default 0: no limit). */
+  maxInboundBytesPerSecond?: number;
   /** Queue QoS 0 messages for offline persistent sessions too (default false). */
   queueQos0?: boolean;
   /** Largest packet accepted, checked from the remaining length (default 268435460, the protocol maximum). */
@@ -49,6 +55,9 @@ export interface ResolvedOptions {
   sysIntervalSeconds: number;
   maxInflight: number;
   maxQueued: number;
+  maxQueuedBytes: number;
+  maxConnections: number;
+  maxInboundBytesPerSecond: number;
   queueQos0: boolean;
   maxPacketSize: number;
   maxBufferedBytes: number;
@@ -82,6 +91,9 @@ export function resolveOptions(options: BrokerOptions): ResolvedOptions {
     sysIntervalSeconds: integer('sysIntervalSeconds', options.sysIntervalSeconds, 10, 0, 86_400),
     maxInflight: integer('maxInflight', options.maxInflight, 1000, 1, 65535),
     maxQueued: integer('maxQueued', options.maxQueued, 100_000, 0, 100_000_000),
+    maxQueuedBytes: integer('maxQueuedBytes', options.maxQueuedBytes, 64 * 1024 * 1024, 0, 2 ** 40),
+    maxConnections: integer('maxConnections', options.maxConnections, 100_000, 0, 10_000_000),
+    maxInboundBytesPerSecond: integer('maxInboundBytesPerSecond', options.maxInboundBytesPerSecond, 0, 0, 2 ** 40),
     queueQos0: options.queueQos0 ?? false,
     maxPacketSize: integer('maxPacketSize', options.maxPacketSize, 268_435_460, 2, 268_435_460),
     maxBufferedBytes: integer('maxBufferedBytes', options.maxBufferedBytes, 16 * 1024 * 1024, 1024, 2 ** 31),

@@ -11,6 +11,10 @@ export interface Counters {
   publishDropped: number;
   /** Publishes into `$SYS` by clients, acknowledged and discarded. */
   publishDenied: number;
+  /** Connections closed on arrival because maxConnections were open. */
+  connectionsRejected: number;
+  /** Times a connection's input was paused for exceeding maxInboundBytesPerSecond. */
+  inboundThrottled: number;
   /** Subscriptions refused by the ACL (SUBACK 0x80). */
   subscribeDenied: number;
   connectionsAccepted: number;
@@ -35,6 +39,8 @@ export function newCounters(): Counters {
     publishDropped: 0,
     publishDenied: 0,
     subscribeDenied: 0,
+    connectionsRejected: 0,
+    inboundThrottled: 0,
     connectionsAccepted: 0,
     connectionsRefused: 0,
     connectTimeouts: 0,

@@ -29,6 +29,10 @@ export function sysTopics(broker: Broker): [topic: string, value: string][] {
     ['$SYS/broker/connections/protocol-violations', String(s.protocolViolations)],
     ['$SYS/broker/connections/keepalive-timeouts', String(s.keepAliveTimeouts)],
     ['$SYS/broker/connections/connect-timeouts', String(s.connectTimeouts)],
+    ['$SYS/broker/connections/rejected', String(s.connectionsRejected)],
+    ['$SYS/broker/connections/throttled', String(s.inboundThrottled)],
+    ['$SYS/broker/messages/publish/denied', String(s.publishDenied)],
+    ['$SYS/broker/subscriptions/denied', String(s.subscribeDenied)],
   ];
 }
 

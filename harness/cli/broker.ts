@@ -31,6 +31,7 @@ export const USAGE = `Usage: mqtt-conformance broker [options]
 Config file keys: port, host, logLevel, connectTimeoutMs (10000), sysIntervalSeconds (10, 0 = no $SYS),
 maxInflight (1000), maxQueued (100000), queueQos0 (false), maxPacketSize (268435460),
 maxBufferedBytes (16 MiB), highWaterMark (1 MiB), dataDir, dataDirSync ("normal" | "full"),
+maxQueuedBytes (64 MiB), maxConnections (100000, 0 = none), maxInboundBytesPerSecond (0 = none),
 auth { allowAnonymous (true), passwordFile, aclFile },
 listeners [{ protocol: "mqtt" | "mqtts" | "ws" | "wss", port, host,
              tls: { cert, key, ca, requireClientCert, identityAsUsername } }] (replace --port/--host).
@@ -57,6 +58,9 @@ const CONFIG_KEYS: Record<string, Kind> = {
   dataDirSync: 'sync',
   auth: 'auth',
   listeners: 'listeners',
+  maxQueuedBytes: 'integer',
+  maxConnections: 'integer',
+  maxInboundBytesPerSecond: 'integer',
 };
 
 function checkValue(where: string, key: string, kind: Kind, value: unknown): void {

@@ -2,6 +2,7 @@ export { MemorySessionStore } from './memory-store.js';
 export { allocatePacketId } from './packet-ids.js';
 export {
   MessageQueue,
+  queuedSize,
   type InflightMessage,
   type QueuedMessage,
   type SessionChange,

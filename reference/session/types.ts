@@ -87,17 +87,29 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
+/** What a queued message counts against a client's byte limit: its payload and topic. */
+export function queuedSize(entry: QueuedMessage): number {
+  return entry.message.payload.length + entry.message.topic.length;
+}
+
 /** A FIFO with O(1) push and shift. */
 export class MessageQueue {
   private items: (QueuedMessage | undefined)[] = [];
   private head = 0;
+  private byteCount = 0;
 
   get length(): number {
     return this.items.length - this.head;
   }
 
+  /** Payload and topic bytes queued (for the per-client byte limit, reference/options maxQueuedBytes). */
+  get bytes(): number {
+    return this.byteCount;
+  }
+
   push(entry: QueuedMessage): void {
     this.items.push(entry);
+    this.byteCount += queuedSize(entry);
   }
 
   peek(): QueuedMessage | undefined {
@@ -109,6 +121,7 @@ export class MessageQueue {
     const entry = this.items[this.head];
     this.items[this.head] = undefined;
     this.head++;
+    if (entry) this.byteCount -= queuedSize(entry);
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
@@ -119,6 +132,7 @@ export class MessageQueue {
   clear(): void {
     this.items = [];
     this.head = 0;
+    this.byteCount = 0;
   }
 
   *[Symbol.iterator](): IterableIterator<QueuedMessage> {
