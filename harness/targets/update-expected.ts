@@ -11,7 +11,15 @@ import { loadExpectedResults, type ExpectedFailure, type ExpectedResults, type O
 interface ReportLike {
   target: { name: string; version?: string };
   run?: { argv?: string[] };
-  scenarios: (ObservedScenario & { failure?: { statement?: string; expected?: string; received?: string } })[];
+  scenarios: (ObservedScenario & {
+    failure?: { statement?: string; expected?: string; received?: string; trace?: { dir?: string; hex?: string }[] };
+  })[];
+}
+
+/** The bytes the broker sent last in a failure's trace, e.g. ` (bytes in: 20 02 00 00)`. */
+function bytesIn(trace: { dir?: string; hex?: string }[] | undefined): string {
+  const incoming = (trace ?? []).filter((e) => e.dir === 'in' && typeof e.hex === 'string').map((e) => e.hex ?? '');
+  return incoming.length === 0 ? ' (no bytes in)' : ` (last bytes in: ${incoming.slice(-2).join(' | ')})`;
 }
 
 const [expectedPath, reportPath] = process.argv.slice(2);
@@ -34,7 +42,7 @@ const failures: ExpectedFailure[] = report.scenarios
       uri: s.uri,
       name: s.name,
       statement: f.statement ?? 'unknown',
-      reason: `Finding: expected ${f.expected ?? '?'}; ${report.target.name} sent ${f.received ?? '?'}`,
+      reason: `Finding: expected ${f.expected ?? '?'}; ${report.target.name} sent ${f.received ?? '?'}${bytesIn(f.trace)}`,
     };
   });
 for (const k of old.keys()) if (!failures.some((f) => key(f) === k)) process.stdout.write(`removed: ${k}\n`);
