@@ -19,13 +19,14 @@ Feature: Keep alive
       | version |
       | 3.1     |
 
-  # The bound is 1.5 x Keep Alive plus 5 s of slack: servers keep time in whole seconds and check
-  # their timers from an event loop (Mosquitto 2.0 closes anywhere between 2 and 5 s here); the
-  # suite judges the rule, not a scheduler. A server that never closes fails.
+  # The bound is 1.5 x Keep Alive plus 7 s of slack: servers keep time in whole seconds and may
+  # sweep their keep-alive timers periodically (Mosquitto 2.0 sweeps every 6 s, so it closes a
+  # Keep Alive 1 client after 2 to 8 s); the suite judges the rule, not a scheduler. A server that
+  # never closes fails.
   @v3.1.1 @MQTT-3.1.2-24
   Scenario: A silent client is disconnected after one and a half times its Keep Alive
     Given "c" is connected with Keep Alive 1 second
-    Then the server closes the connection of "c" within 6.5 seconds
+    Then the server closes the connection of "c" within 8.5 seconds
 
   @v3.1.1 @MQTT-3.12.4-1
   Scenario: A client that sends PINGREQ within its Keep Alive stays connected

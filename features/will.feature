@@ -60,7 +60,7 @@ Feature: Will messages
       | will topic   | will/w  |
       | will message | expired |
       | will QoS     | 1       |
-    Then "sub" receives "expired" on "will/w" within 6.5 seconds
+    Then "sub" receives "expired" on "will/w" within 8.5 seconds
 
   @MQTT-3.1.2-10 @MQTT-3.14.4-3
   Scenario Outline: No will is published after DISCONNECT (<version>)

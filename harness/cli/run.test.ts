@@ -43,11 +43,12 @@ describe('run arguments', () => {
     expect(tagExpression({ tags: '@a or @b', version: '3.1' })).toBe('(@a or @b) and @v3.1');
   });
 
-  it('maps a summary to the exit code: failed 1, inconclusive 3, else 0', () => {
-    const base = { scenarios: 3, passed: 3, failed: 0, notApplicable: 0, inconclusive: 0, durationMs: 1 };
-    expect(exitCodeOf(base)).toBe(0);
-    expect(exitCodeOf({ ...base, inconclusive: 1 })).toBe(3);
-    expect(exitCodeOf({ ...base, failed: 1, inconclusive: 1 })).toBe(1);
+  it('maps the scenarios to the exit code: a required failure 1, inconclusive 3, else 0 (optional failures are informational)', () => {
+    const s = (verdict: 'passed' | 'failed' | 'inconclusive', optional = false) => ({ verdict, optional }) as never;
+    expect(exitCodeOf({ scenarios: [s('passed')] })).toBe(0);
+    expect(exitCodeOf({ scenarios: [s('passed'), s('failed', true)] })).toBe(0);
+    expect(exitCodeOf({ scenarios: [s('inconclusive')] })).toBe(3);
+    expect(exitCodeOf({ scenarios: [s('failed'), s('inconclusive')] })).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * `mqtt-conformance run`: starts the target once, runs the Gherkin suite against it with cucumber
  * (parallel workers, the `message` formatter to DIR/messages.ndjson), shows progress, builds the
- * compliance model and writes the reports. Exit codes: 0 nothing failed, 1 a scenario failed,
+ * compliance model and writes the reports. Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed,
  * 2 usage or configuration error, 3 the target could not be reached (or died during the run).
  */
 import { availableParallelism } from 'node:os';
@@ -40,7 +40,7 @@ ${TARGET_FORMS.map((f) => `                        ${f}`).join('\n')}
   --timeout MS        bound of every expectation in ms (default: 2000)
   -h, --help          this help
 
-Exit codes: 0 nothing failed, 1 a scenario failed, 2 usage or configuration error,
+Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed, 2 usage or configuration error,
 3 the broker could not be reached or died during the run.`;
 
 export interface RunOptions {
@@ -193,10 +193,13 @@ class Progress {
   }
 }
 
-/** The exit code of a finished run: 1 when a scenario failed, 3 when one was inconclusive, else 0. */
-export function exitCodeOf(summary: ComplianceModel['summary']): number {
-  if (summary.failed > 0) return 1;
-  if (summary.inconclusive > 0) return 3;
+/**
+ * The exit code of a finished run: 1 when a required scenario failed (an `@optional` one is
+ * informational, never non-compliance), 3 when one was inconclusive, else 0.
+ */
+export function exitCodeOf(model: Pick<ComplianceModel, 'scenarios'>): number {
+  if (model.scenarios.some((s) => s.verdict === 'failed' && !s.optional)) return 1;
+  if (model.scenarios.some((s) => s.verdict === 'inconclusive')) return 3;
   return 0;
 }
 
@@ -296,7 +299,7 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
     process.stderr.write(`\nThe broker died during the run, so the results are inconclusive: ${died.message}\n${died.detail ?? ''}\n`);
     return 3;
   }
-  const code = exitCodeOf(model.summary);
+  const code = exitCodeOf(model);
   if (code === 0 && !result.success) {
     process.stderr.write('\ncucumber reported a problem with the suite itself (an undefined or ambiguous step, or a broken hook): see messages.ndjson\n');
     return 2;
