@@ -17,7 +17,7 @@ async function childArgs(): Promise<string[]> {
   built ??= (async () => {
     try {
       const esbuild = await import('esbuild');
-      await esbuild.build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['better-sqlite3'], outfile: BUNDLE, logLevel: 'warning' });
+      await esbuild.build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: BUNDLE, logLevel: 'warning' });
       return [BUNDLE];
     } catch {
       return ['--import', 'tsx', ENTRY];
@@ -38,7 +38,8 @@ export class BrokerProcessError extends Error {
 }
 
 export class BrokerProcess {
-  private readonly exited: Promise<void>;
+  /** Resolves when the process has exited (for any reason). */
+  readonly exited: Promise<void>;
   stderr = '';
 
   private constructor(
