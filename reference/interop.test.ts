@@ -75,6 +75,28 @@ describe.each(VERSIONS)('MQTT.js over $name', ({ name, options }) => {
     }
   });
 
+  it('a persistent session at QoS 0 receives live messages; none are queued while it is away', async () => {
+    try {
+      const id = `jsp${v}q0`;
+      const topic = `jsp/${v}/q0`;
+      const first = await client(id, { ...options, clean: false });
+      await first.subscribeAsync(topic, { qos: 0 });
+      const pub = await client(`${id}pub`, { ...options, clean: true });
+      const live = nextMessages(first, 1);
+      await pub.publishAsync(topic, 'live', { qos: 0 });
+      expect(await live).toEqual([{ topic, payload: 'live', qos: 0, retain: false }]);
+      await first.endAsync();
+      await pub.publishAsync(topic, 'while away', { qos: 0 });
+      await pub.publishAsync(`${topic}/barrier`, 'b', { qos: 1 }); // PUBACK: the broker has handled 'while away'
+      const back = await client(id, { ...options, clean: false });
+      const next = nextMessages(back, 1);
+      await pub.publishAsync(topic, 'marker', { qos: 1 });
+      expect((await next)[0]?.payload).toBe('marker');
+    } finally {
+      await closeAll();
+    }
+  });
+
   it('retained messages and wills', async () => {
     try {
       const pub = await client(`jsr${v}`, { ...options, will: { topic: `jsw/${v}`, payload: Buffer.from('will'), qos: 1, retain: false } });
