@@ -1,0 +1,114 @@
+/**
+ * The third-party brokers whose whole-suite results are committed under `test/expected/`, how to
+ * tell whether one is installed and which version it is (before running it), and how to run the
+ * suite against one: `mqtt-conformance run --broker <target>` in a child process (the targets
+ * module starts the broker on a free port with a generated config and stops it afterwards).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readReportJson, type ReportJson } from '../../reports/index.js';
+import { parseExpectedResults, type ExpectedResults } from './expected-results.js';
+
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const EXPECTED_DIR = join(PACKAGE_ROOT, 'test', 'expected');
+export const MOSQUITTO_BINARY = '/usr/sbin/mosquitto';
+
+export interface ThirdPartyBroker {
+  /** Name as the run reports it (`target.name`) and as the expected file begins. */
+  name: string;
+  /** The `--broker` value. */
+  target: string;
+  /** Undefined when the broker can run here; otherwise why not. */
+  unavailable(): string | undefined;
+  /** The installed version, read without starting the broker. */
+  installedVersion(): string;
+}
+
+export const MOSQUITTO: ThirdPartyBroker = {
+  name: 'mosquitto',
+  target: 'process:mosquitto',
+  unavailable: () => (existsSync(MOSQUITTO_BINARY) ? undefined : `${MOSQUITTO_BINARY} is not installed (Debian package "mosquitto"; .ci/run installs it)`),
+  installedVersion: () => {
+    const out = spawnSync(MOSQUITTO_BINARY, ['-h'], { encoding: 'utf8', timeout: 5000 });
+    const match = /mosquitto version (\S+)/.exec(`${out.stdout ?? ''}${out.stderr ?? ''}`);
+    if (match?.[1] === undefined) throw new Error(`cannot read the version from "${MOSQUITTO_BINARY} -h": ${out.error?.message ?? out.stdout}`);
+    return match[1];
+  },
+};
+
+export const AEDES: ThirdPartyBroker = {
+  name: 'aedes',
+  target: 'process:aedes',
+  unavailable: () => {
+    try {
+      createRequire(join(PACKAGE_ROOT, 'package.json')).resolve('aedes');
+      return undefined;
+    } catch {
+      return 'the npm package "aedes" is not installed (npm install)';
+    }
+  },
+  installedVersion: () => {
+    // aedes exports no ./package.json: read it beside its resolved entry point.
+    const entry = createRequire(join(PACKAGE_ROOT, 'package.json')).resolve('aedes');
+    const pkg = JSON.parse(readFileSync(join(dirname(entry), 'package.json'), 'utf8')) as { version?: unknown };
+    if (typeof pkg.version !== 'string') throw new Error(`no version in ${join(dirname(entry), 'package.json')}`);
+    return pkg.version;
+  },
+};
+
+export const THIRD_PARTY_BROKERS: readonly ThirdPartyBroker[] = [MOSQUITTO, AEDES];
+
+/** `test/expected/<name>-<version>.json`. */
+export function expectedFile(name: string, version: string): string {
+  return join(EXPECTED_DIR, `${name}-${version}.json`);
+}
+
+export function loadExpectedFile(path: string): ExpectedResults {
+  return parseExpectedResults(JSON.parse(readFileSync(path, 'utf8')) as unknown, relative(PACKAGE_ROOT, path));
+}
+
+export interface SuiteRun {
+  /** Exit code of `mqtt-conformance run`: 0 nothing failed, 1 a scenario failed, 2 usage, 3 unreachable. */
+  code: number;
+  /** Its stdout and stderr, interleaved. */
+  output: string;
+  /** report.json, when the run wrote one. */
+  report?: ReportJson;
+}
+
+export interface SuiteRunOptions {
+  parallel?: number;
+  /** Echo the run's output while it runs. */
+  echo?: boolean;
+}
+
+/** Runs the whole suite against `target` in a child process, in a temporary report directory (removed after). */
+export async function runWholeSuite(target: string, options: SuiteRunOptions = {}): Promise<SuiteRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'mqttc-third-party-'));
+  try {
+    const args = [join(PACKAGE_ROOT, 'bin', 'mqtt-conformance.js'), 'run', '--broker', target, '--parallel', String(options.parallel ?? 2), '--report-dir', dir];
+    const chunks: string[] = [];
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+      const collect = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+        chunks.push(chunk.toString());
+        if (options.echo) stream.write(chunk);
+      };
+      child.stdout.on('data', collect(process.stdout));
+      child.stderr.on('data', collect(process.stderr));
+      child.once('error', reject);
+      child.once('close', (c, signal) => resolve(c ?? (signal ? 128 : -1)));
+    });
+    const reportPath = join(dir, 'report.json');
+    const run: SuiteRun = { code, output: chunks.join('') };
+    if (existsSync(reportPath)) run.report = await readReportJson(reportPath);
+    return run;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
