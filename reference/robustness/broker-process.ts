@@ -56,8 +56,8 @@ export class BrokerProcess {
   }
 
   /** Spawns the broker and resolves once it is listening (bounded by `timeoutMs`). */
-  static async start(options: BrokerOptions, timeoutMs = 15_000): Promise<BrokerProcess> {
-    const child = spawn(process.execPath, [...(await childArgs()), JSON.stringify({ logLevel: 'error', ...options })], {
+  static async start(options: BrokerOptions, timeoutMs = 15_000, nodeArgs: string[] = []): Promise<BrokerProcess> {
+    const child = spawn(process.execPath, [...nodeArgs, ...(await childArgs()), JSON.stringify({ logLevel: 'error', ...options })], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -88,6 +88,25 @@ export class BrokerProcess {
       });
     });
     return new BrokerProcess(child, port);
+  }
+
+  /** The child's memory (after a GC when started with --expose-gc) and connected client count. */
+  async memory(): Promise<{ memory: NodeJS.MemoryUsage; clients: number }> {
+    const stdout = this.child.stdout;
+    if (!stdout) throw new Error('no stdout');
+    const line = new Promise<string>((resolve) => {
+      let buf = '';
+      const onData = (chunk: Buffer): void => {
+        buf += chunk.toString();
+        if (buf.includes('\n')) {
+          stdout.off('data', onData);
+          resolve(buf.split('\n')[0] ?? '');
+        }
+      };
+      stdout.on('data', onData);
+    });
+    this.child.kill('SIGUSR2');
+    return JSON.parse(await line) as { memory: NodeJS.MemoryUsage; clients: number };
   }
 
   get pid(): number | undefined {
