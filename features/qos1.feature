@@ -95,7 +95,7 @@ Feature: PUBLISH at QoS 1
       | qos |
       | 2   |
 
-  @v3.1.1 @MQTT-4.3.2-1 @MQTT-4.4.0-1 @MQTT-2.3.1-4 @needs:qos1
+  @v3.1.1 @MQTT-4.3.2-1 @MQTT-4.4.0-1 @MQTT-2.3.1-4 @MQTT-3.3.1-1 @needs:qos1
   Scenario: An unacknowledged QoS 1 delivery stays in flight and is sent again with DUP 1 when the session resumes
     Given "sub" is connected with CleanSession 0 and subscribed to "t/unacked" at QoS 1
     And "pub" is connected
