@@ -17,7 +17,27 @@ const MALFORMED: [string, string, string][] = [
   ['topic with U+0000', '30 05 00 03 61 00 62', 'DECODE_NULL_CHARACTER'],
   ['topic with invalid UTF-8', '30 04 00 02 c3 28', 'DECODE_MALFORMED_UTF8'],
   ['QoS 1 PUBLISH with packet id 0', '32 05 00 01 74 00 00', 'DECODE_PACKET_ID_ZERO'],
+  ['QoS 0 PUBLISH with DUP', '38 05 00 01 74 00 01', 'DECODE_RESERVED_FLAGS'],
+  ['SUBSCRIBE filter with invalid UTF-8', '82 07 00 01 00 02 c3 28 00', 'DECODE_MALFORMED_UTF8'],
 ];
+
+/** CONNECTs that break section 3.1: closed without any CONNACK (MQTT-3.1.4-1). */
+const BAD_CONNECTS: [string, string][] = [
+  ['Will QoS 3 (MQTT-3.1.2-14)', '10 0d 00 04 4d 51 54 54 04 1e 00 00 00 01 63'],
+  ['User Name Flag without a user name (MQTT-3.1.2-19)', '10 0d 00 04 4d 51 54 54 04 82 00 00 00 01 63'],
+  ['client id with invalid UTF-8 (MQTT-3.1.3-4)', '10 0e 00 04 4d 51 54 54 04 02 00 00 00 02 c3 28'],
+  ['trailing bytes after the payload', '10 0e 00 04 4d 51 54 54 04 02 00 00 00 01 63 00'],
+];
+
+describe('a CONNECT that breaks section 3.1', () => {
+  it.each(BAD_CONNECTS)('%s: closed without CONNACK, counted', async (_name, hex) => {
+    const before = f.broker.stats().malformedPackets;
+    const c = await f.open();
+    c.sendBytes(fromHex(hex));
+    await c.expectClosed();
+    expect(f.broker.stats().malformedPackets).toBe(before + 1);
+  });
+});
 
 describe('malformed input closes that connection only', () => {
   it.each(MALFORMED)('%s: closed, logged with client id and reason, counted; a bystander is unaffected', async (_name, hex, code) => {
