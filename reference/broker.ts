@@ -135,10 +135,11 @@ export class Broker {
    * when its payload is empty (MQTT-3.3.1-5, -10, -11).
    */
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean): void {
-    const owned = Buffer.from(payload); // decoded payloads may be views into a socket chunk
+    // Decoded payloads may be views into a socket chunk: keep a copy once the message is stored anywhere.
+    let owned: Buffer | undefined;
     if (retain) {
-      if (owned.length === 0) this.retained.delete(topic);
-      else this.retained.set({ topic, payload: owned, qos, retain: true });
+      if (payload.length === 0) this.retained.delete(topic);
+      else this.retained.set({ topic, payload: (owned = Buffer.from(payload)), qos, retain: true });
     }
     const targets = new Map<string, QoS>();
     this.subscriptions.match(topic, (clientId, grant) => {
@@ -146,6 +147,7 @@ export class Broker {
       if (previous === undefined || grant.qos > previous) targets.set(clientId, grant.qos);
     });
     if (targets.size === 0) return;
+    owned ??= Buffer.from(payload);
     const encoder = new PublishEncoder({ topic, payload: owned, qos, retain: false });
     for (const [clientId, granted] of targets) {
       const session = this.sessions.get(clientId);
