@@ -2,6 +2,7 @@ import { Then, When } from '@cucumber/cucumber';
 import type { PacketType, PublishPacket, QoS } from '../harness/codec/index.js';
 import { ClientUsageError, TimeoutError, describePacket, type PacketPattern } from '../harness/client/index.js';
 import {
+  beyondPacketLimit,
   completePipelined,
   describeAll,
   grantedQoS,
@@ -71,7 +72,9 @@ When('{client} publishes the bytes {hex} to {topic} at QoS {qos}', async functio
 });
 
 When('{client} publishes a {int}-byte message to {topic} at QoS {qos}', async function (this: MqttWorld, name: string, size: number, topic: string, qos: QoS) {
+  if (await beyondPacketLimit(this, size + Buffer.byteLength(topic) + 10)) return 'skipped';
   await this.publish(name, topic, patternPayload(size), qos, false);
+  return undefined;
 });
 
 When('{client} publishes an empty message to {topic} at QoS {qos}', async function (this: MqttWorld, name: string, topic: string, qos: QoS) {

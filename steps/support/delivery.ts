@@ -168,3 +168,15 @@ export function sysBoundMs(world: MqttWorld): number {
   const interval = world.target.capabilities.sysInterval ?? 10;
   return (2 * interval + 1) * 1000;
 }
+
+/**
+ * Whether a packet of about `bytes` bytes exceeds the target's declared maximum packet size
+ * (a server's own limit, which 3.1.1 leaves to the implementation). When it does, the scenario
+ * is marked not applicable (the verdict attachment says why) and the step returns 'skipped'.
+ */
+export async function beyondPacketLimit(world: MqttWorld, bytes: number): Promise<boolean> {
+  const limit = world.target.capabilities.maxPacketSize;
+  if (limit === undefined || bytes <= limit) return false;
+  await world.attachVerdict('not-applicable', `the scenario sends a packet of about ${bytes} bytes; the target declares a maximum packet size of ${limit} bytes`);
+  return true;
+}
