@@ -61,7 +61,7 @@ When('{client} connects with a {int}-character client identifier', async functio
 
 When('{client} disconnects', async function (this: MqttWorld, name: string) {
   const client = this.client(name);
-  client.send({ type: 'disconnect' });
+  this.send(name, { type: 'disconnect' });
   client.end();
   // The server closes after reading DISCONNECT and our FIN; once it has, it has processed them.
   if (!(await client.waitClosed(this.timeoutMs))) client.destroy();

@@ -25,7 +25,7 @@ When(
   '{client} sends a PUBLISH of {string} to {topic} at QoS {qos} with packet identifier {int}',
   function (this: MqttWorld, name: string, payload: string, topic: string, qos: QoS, packetId: number) {
     const packet: PublishPacket = { type: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false, packetId };
-    this.client(name).send(packet);
+    this.send(name, packet);
     this.lastPublisher.set(topic, { client: name, qos });
   },
 );
@@ -34,13 +34,13 @@ When(
   '{client} sends a PUBLISH of {string} to {topic} at QoS {qos} with packet identifier {int} and DUP set',
   function (this: MqttWorld, name: string, payload: string, topic: string, qos: QoS, packetId: number) {
     const packet: PublishPacket = { type: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: true, packetId };
-    this.client(name).send(packet);
+    this.send(name, packet);
     this.lastPublisher.set(topic, { client: name, qos });
   },
 );
 
 When('{client} sends a PUBLISH of {string} to {topic} at QoS 0', function (this: MqttWorld, name: string, payload: string, topic: string) {
-  this.client(name).send({ type: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false });
+  this.send(name, { type: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false });
   this.lastPublisher.set(topic, { client: name, qos: 0 });
 });
 
@@ -48,7 +48,7 @@ When('{client} sends {packetType} with packet identifier {int}', function (this:
   if (type !== 'puback' && type !== 'pubrec' && type !== 'pubrel' && type !== 'pubcomp') {
     throw new ClientUsageError(`"sends ${type.toUpperCase()} with packet identifier" is for PUBACK, PUBREC, PUBREL and PUBCOMP`);
   }
-  this.client(name).send({ type, packetId });
+  this.send(name, { type, packetId });
 });
 
 When('{client} acknowledges the PUBLISH', async function (this: MqttWorld, name: string) {
@@ -62,7 +62,7 @@ When('{client} sends {packetType} for the PUBLISH', function (this: MqttWorld, n
   const last = this.lastReceived.get(name);
   if (!last || last.type !== 'publish' || last.packetId === undefined) throw new ClientUsageError(`"${name}" has received no QoS>0 PUBLISH through a step`);
   if (type !== 'puback' && type !== 'pubrec' && type !== 'pubrel' && type !== 'pubcomp') throw new ClientUsageError('only PUBACK, PUBREC, PUBREL, PUBCOMP');
-  this.client(name).send({ type, packetId: last.packetId });
+  this.send(name, { type, packetId: last.packetId });
 });
 
 /**
@@ -78,6 +78,6 @@ When(
     if (connect.length >= 128 || connect[8] !== 4) throw new ClientUsageError('unexpected CONNECT layout');
     connect[8] = level;
     const publish = encode({ type: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: true, dup: false }, 4);
-    client.sendRaw(Buffer.concat([connect, publish]));
+    this.sendRaw(name, Buffer.concat([connect, publish]));
   },
 );

@@ -10,11 +10,11 @@ When('{client} sends the bytes', function (this: MqttWorld, name: string, docStr
     .split('\n')
     .map((line) => line.replace(/#.*$/, ''))
     .join(' ');
-  this.client(name).sendRaw(fromHex(hex));
+  this.sendRaw(name, fromHex(hex));
 });
 
 When('{client} sends the bytes {hex}', function (this: MqttWorld, name: string, bytes: Buffer) {
-  this.client(name).sendRaw(bytes);
+  this.sendRaw(name, bytes);
 });
 
 /** Packets without fields: PINGREQ, DISCONNECT. */
@@ -22,10 +22,10 @@ When('{client} sends {packetType}', function (this: MqttWorld, name: string, typ
   if (type !== 'pingreq' && type !== 'disconnect') {
     throw new ClientUsageError(`"sends ${type.toUpperCase()}" without fields is for PINGREQ and DISCONNECT`);
   }
-  this.client(name).send({ type });
+  this.send(name, { type });
 });
 
 /** A second CONNECT on an established connection [MQTT-3.1.0-2]. */
 When('{client} sends CONNECT again', function (this: MqttWorld, name: string) {
-  this.client(name).send(this.connectPacket(name));
+  this.send(name, this.connectPacket(name));
 });

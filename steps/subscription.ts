@@ -30,14 +30,14 @@ When('{client} subscribes to:', async function (this: MqttWorld, name: string, t
 When('{client} sends SUBSCRIBE for:', function (this: MqttWorld, name: string, table: DataTable) {
   const client = this.client(name);
   const packetId = client.nextPacketId();
-  client.send({ type: 'subscribe', packetId, subscriptions: subscriptionsFromTable(this, table) });
+  this.send(name, { type: 'subscribe', packetId, subscriptions: subscriptionsFromTable(this, table) });
   this.notes.set(`subscribe:${name}`, packetId);
 });
 
 When('{client} sends SUBSCRIBE to {topic} at QoS {qos}', function (this: MqttWorld, name: string, topicFilter: string, qos: QoS) {
   const client = this.client(name);
   const packetId = client.nextPacketId();
-  client.send({ type: 'subscribe', packetId, subscriptions: [{ topicFilter, qos }] });
+  this.send(name, { type: 'subscribe', packetId, subscriptions: [{ topicFilter, qos }] });
   this.notes.set(`subscribe:${name}`, packetId);
 });
 
@@ -48,7 +48,7 @@ When('{client} unsubscribes from {topic}', async function (this: MqttWorld, name
 When('{client} sends UNSUBSCRIBE for {topic}', function (this: MqttWorld, name: string, filter: string) {
   const client = this.client(name);
   const packetId = client.nextPacketId();
-  client.send({ type: 'unsubscribe', packetId, topicFilters: [filter] });
+  this.send(name, { type: 'unsubscribe', packetId, topicFilters: [filter] });
   this.notes.set(`unsubscribe:${name}`, packetId);
 });
 
@@ -56,6 +56,6 @@ When('{client} sends UNSUBSCRIBE for {topic}', function (this: MqttWorld, name: 
 When('{client} sends SUBSCRIBE with an empty topic filter', function (this: MqttWorld, name: string) {
   const client = this.client(name);
   const packetId = client.nextPacketId();
-  client.sendRaw(Buffer.from([0x82, 0x05, packetId >> 8, packetId & 0xff, 0x00, 0x00, 0x00]));
+  this.sendRaw(name, Buffer.from([0x82, 0x05, packetId >> 8, packetId & 0xff, 0x00, 0x00, 0x00]));
   this.notes.set(`subscribe:${name}`, packetId);
 });

@@ -21,12 +21,17 @@ function idsSent(client: TestClient, type: Packet['type']): Set<number> {
  * Tolerated (the spec allows them, or they answer something the client sent): a PUBLISH on a
  * topic one of the client identifier's subscriptions matches (extra copies are allowed,
  * [MQTT-3.3.5-1]); an acknowledgement carrying an identifier the client used; the first CONNACK;
- * a PINGRESP per PINGREQ; a PUBREL answering a PUBREC. Everything else is a finding.
+ * a PINGRESP per PINGREQ; a PUBREL answering a PUBREC. Everything else is a finding, and so
+ * are bytes that do not decode on an established connection.
  */
 export function findUnaccounted(world: MqttWorld): Finding[] {
   const findings: Finding[] = [];
   for (const c of world.connections) {
-    if (c.decodeError) {
+    // Undecodable bytes count only on an established connection (after CONNACK 0x00): before that
+    // the server may answer a CONNECT it refuses in another version's format (e.g. a 3.1.1
+    // CONNACK 0x01 to an unsupported protocol level), which the scenario's own steps judge.
+    const established = c.received.some((p) => p.type === 'connack' && p.reasonCode === 0);
+    if (c.decodeError && established) {
       const statement = (c.decodeError as { statement?: unknown }).statement;
       findings.push({
         client: c.name,

@@ -167,7 +167,9 @@ export class MqttWorld extends World {
   rule(hints: readonly string[] = []): Rule | undefined {
     const tagged = this.statements;
     const id = hints.find((h) => tagged.includes(h)) ?? tagged.find((t) => !GENERIC_STATEMENTS.has(t)) ?? tagged[0];
-    return id === undefined ? undefined : ruleFor(id);
+    const tags = this.setupState?.tags ?? [];
+    const v5Only = tags.includes('@v5') && !tags.includes('@v3.1.1') && !tags.includes('@v3.1');
+    return id === undefined ? undefined : ruleFor(id, v5Only ? '5.0' : '3.1.1');
   }
 
   /** Runs an expectation, attributing an ExpectationError to the scenario's rule and the full trace. */
@@ -183,6 +185,28 @@ export class MqttWorld extends World {
   /** Fails the scenario with the rule, what was expected and what arrived. */
   fail(hints: readonly string[], expected: string, received: string): never {
     throw new ExpectationError({ expected, received, rule: this.rule(hints), trace: this.trace.entries });
+  }
+
+  /** Sends a packet on the client's connection; sending on a connection the server closed fails the step under the scenario's rule. */
+  send(name: string, packet: Packet): void {
+    const client = this.client(name);
+    try {
+      client.send(packet);
+    } catch (e) {
+      if (e instanceof ExpectationError) throw e.withContext(this.rule(), this.trace.entries);
+      throw e;
+    }
+  }
+
+  /** Sends raw bytes on the client's connection (see {@link send}). */
+  sendRaw(name: string, bytes: Uint8Array): void {
+    const client = this.client(name);
+    try {
+      client.sendRaw(bytes);
+    } catch (e) {
+      if (e instanceof ExpectationError) throw e.withContext(this.rule(), this.trace.entries);
+      throw e;
+    }
   }
 
   /** Opens a new network connection for the client name (no MQTT packet sent). */
