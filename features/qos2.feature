@@ -69,6 +69,22 @@ Feature: PUBLISH at QoS 2
       | version |
       | 3.1     |
 
+  @v3.1.1 @MQTT-4.3.3-2 @MQTT-4.5.0-1 @needs:qos2
+  Scenario: Two publishers using the same packet identifier at the same time each get their message through
+    Given "sub" is connected and subscribed to "t/same-id" at QoS 2
+    And "a" is connected
+    And "b" is connected
+    When "a" sends a PUBLISH of "from a" to "t/same-id" at QoS 2 with packet identifier 5
+    And "b" sends a PUBLISH of "from b" to "t/same-id" at QoS 2 with packet identifier 5
+    Then "a" receives PUBREC with packet identifier 5
+    And "b" receives PUBREC with packet identifier 5
+    When "a" sends PUBREL with packet identifier 5
+    And "b" sends PUBREL with packet identifier 5
+    Then "a" receives PUBCOMP with packet identifier 5
+    And "b" receives PUBCOMP with packet identifier 5
+    And "sub" receives "from a" on "t/same-id"
+    And "sub" receives "from b" on "t/same-id"
+
   @v3.1.1 @MQTT-4.3.3-2
   Scenario: A PUBREL for a packet identifier with no message is still answered with PUBCOMP
     Given "pub" is connected

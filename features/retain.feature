@@ -121,6 +121,19 @@ Feature: Retained messages
       | version |
       | 3.1     |
 
+  @v3.1.1 @MQTT-3.3.1-6 @MQTT-3.3.1-8 @MQTT-4.7.1-2 @needs:retain @needs:wildcards
+  Scenario: A '#' subscription gets the retained messages of the parent level and of every level below it
+    Given "pub" is connected
+    When "pub" publishes "parent" to "r/h" at QoS 1 with RETAIN set
+    And "pub" publishes "child" to "r/h/a" at QoS 1 with RETAIN set
+    And "pub" publishes "grandchild" to "r/h/a/b" at QoS 1 with RETAIN set
+    And "pub" publishes "sibling" to "r/hx" at QoS 1 with RETAIN set
+    And "late" is connected and subscribed to "r/h/#" at QoS 1
+    Then "late" receives a PUBLISH on "r/h" with RETAIN 1 and payload "parent"
+    And "late" receives a PUBLISH on "r/h/a" with RETAIN 1 and payload "child"
+    And "late" receives a PUBLISH on "r/h/a/b" with RETAIN 1 and payload "grandchild"
+    And "late" receives no PUBLISH on "r/hx"
+
   @v3.1.1 @MQTT-3.3.1-10 @MQTT-3.3.1-9 @needs:retain
   Scenario: A retained message with an empty payload is forwarded as usual and removes the retained message
     Given "sub" is connected and subscribed to "r/clear" at QoS 1
