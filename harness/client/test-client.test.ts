@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { encode, fromHex, type Packet } from '../codec/index.js';
 import { ClientConnectError, ExpectationError, TestClient, TimeoutError, TraceRecorder, formatTrace } from './index.js';
 
@@ -162,5 +163,30 @@ describe('TestClient', () => {
   it('attributes a failure to a rule when given one', () => {
     const e = new ExpectationError({ expected: 'x', received: 'y' }).withContext({ id: 'MQTT-3.1.0-1', summary: 'CONNECT first.' }, []);
     expect(e.message.split('\n')).toEqual(['[MQTT-3.1.0-1] CONNECT first.', 'Expected: x', 'Received: y']);
+  });
+
+  it('speaks over WebSocket: binary frames, the "mqtt" subprotocol, packets split across frames', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false) });
+    await new Promise<void>((r) => wss.once('listening', r));
+    const received: { binary: boolean; protocol: string }[] = [];
+    wss.on('connection', (socket) => {
+      socket.on('message', (_data, isBinary) => {
+        received.push({ binary: isBinary, protocol: socket.protocol });
+        // CONNACK split over two frames: the client must reassemble it.
+        socket.send(Buffer.from([0x20, 0x02]));
+        socket.send(Buffer.from([0x00, 0x00]));
+      });
+    });
+    try {
+      const port = (wss.address() as net.AddressInfo).port;
+      const c = await TestClient.open({ url: `ws://127.0.0.1:${port}/mqtt`, protocol: 'ws', host: '127.0.0.1', port, path: '/mqtt' }, { name: 'ws', version: 4, timeoutMs: 1000 });
+      clients.push(c);
+      c.send({ type: 'connect', protocolName: 'MQTT', protocolVersion: 4, clean: true, keepalive: 0, clientId: 'ws' });
+      await c.expect({ type: 'connack', reasonCode: 0 });
+      expect(received[0]).toEqual({ binary: true, protocol: 'mqtt' });
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((r) => wss.close(r));
+    }
   });
 });
