@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { encode, fromHex, type Packet } from '../codec/index.js';
@@ -187,6 +192,31 @@ describe('TestClient', () => {
     } finally {
       for (const client of wss.clients) client.terminate();
       await new Promise((r) => wss.close(r));
+    }
+  });
+
+  it('speaks over TLS, checking the server certificate against the given CA', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mqttc-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+      const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+      const server = tls.createServer({ cert, key }, (socket) => {
+        socket.on('error', () => undefined);
+        socket.on('data', () => socket.write(connack(0)));
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      servers.push(server);
+      const port = (server.address() as net.AddressInfo).port;
+      const endpoint = { url: `mqtts://127.0.0.1:${port}`, protocol: 'mqtts' as const, host: '127.0.0.1', port, tls: { ca: cert, rejectUnauthorized: true } };
+      const c = await TestClient.open(endpoint, { name: 'tls', version: 4 });
+      clients.push(c);
+      c.send({ type: 'connect', protocolName: 'MQTT', protocolVersion: 4, clean: true, keepalive: 0, clientId: 'tls' });
+      await c.expect({ type: 'connack', reasonCode: 0 });
+      const untrusted = await TestClient.open({ ...endpoint, tls: { rejectUnauthorized: true } }, { name: 'tls2', version: 4 }).catch((e: unknown) => e);
+      expect(untrusted).toBeInstanceOf(ClientConnectError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
