@@ -73,6 +73,13 @@ export function findUnaccounted(world: MqttWorld): Finding[] {
         case 'unsuback':
           if (!idsSent(c, 'unsubscribe').has(p.packetId)) findings.push({ client: c.name, packet: p, why: 'an UNSUBACK for an UNSUBSCRIBE the client never sent', statement: 'MQTT-2.3.1-7' });
           break;
+        case 'disconnect':
+          // MQTT 5.0: a server may send DISCONNECT with a reason code before closing (section
+          // 4.13); the v5 steps check its code and that nothing follows it. Last packet, then the close.
+          if (c.version !== 5 || !c.closed || c.received[c.received.length - 1] !== p) {
+            findings.push({ client: c.name, packet: p, why: 'a DISCONNECT that does not end the connection', statement: 'MQTT-3.14.4-1' });
+          }
+          break;
         default:
           findings.push({ client: c.name, packet: p, why: 'a packet only a client may send' });
       }
@@ -88,7 +95,7 @@ export function unaccountedPackets(world: MqttWorld): ExpectationError | undefin
   const first = findings[0];
   const rule = first?.statement !== undefined ? ruleFor(first.statement) : world.rule();
   return new ExpectationError({
-    rule,
+    ...(rule ? { rule } : { headline: world.headline }),
     expected: 'every packet the server sent to be one the scenario accounts for',
     received: findings.map((f) => `"${f.client}": ${f.packet ? describePacket(f.packet) : ''} (${f.why})`).join('; '),
     trace: world.trace.entries,

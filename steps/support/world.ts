@@ -172,19 +172,25 @@ export class MqttWorld extends World {
     return id === undefined ? undefined : ruleFor(id, v5Only ? '5.0' : '3.1.1');
   }
 
+  /** The first line of a failure in a scenario that names no statement (optional behaviour). */
+  get headline(): string {
+    return `${this.tags.includes('@optional') ? 'Optional behaviour' : 'Behaviour'} not shown (no statement): ${this.state.name}`;
+  }
+
   /** Runs an expectation, attributing an ExpectationError to the scenario's rule and the full trace. */
   async check<T>(hints: readonly string[], fn: () => Promise<T> | T): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof ExpectationError) throw e.withContext(this.rule(hints), this.trace.entries);
+      if (e instanceof ExpectationError) throw e.withContext(this.rule(hints), this.trace.entries, this.headline);
       throw e;
     }
   }
 
   /** Fails the scenario with the rule, what was expected and what arrived. */
   fail(hints: readonly string[], expected: string, received: string): never {
-    throw new ExpectationError({ expected, received, rule: this.rule(hints), trace: this.trace.entries });
+    const rule = this.rule(hints);
+    throw new ExpectationError({ expected, received, trace: this.trace.entries, ...(rule ? { rule } : { headline: this.headline }) });
   }
 
   /** Sends a packet on the client's connection; sending on a connection the server closed fails the step under the scenario's rule. */
@@ -193,7 +199,7 @@ export class MqttWorld extends World {
     try {
       client.send(packet);
     } catch (e) {
-      if (e instanceof ExpectationError) throw e.withContext(this.rule(), this.trace.entries);
+      if (e instanceof ExpectationError) throw e.withContext(this.rule(), this.trace.entries, this.headline);
       throw e;
     }
   }
@@ -204,7 +210,7 @@ export class MqttWorld extends World {
     try {
       client.sendRaw(bytes);
     } catch (e) {
-      if (e instanceof ExpectationError) throw e.withContext(this.rule(), this.trace.entries);
+      if (e instanceof ExpectationError) throw e.withContext(this.rule(), this.trace.entries, this.headline);
       throw e;
     }
   }
