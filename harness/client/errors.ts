@@ -27,10 +27,12 @@ export interface ExpectationDetail {
   trace?: readonly TraceEntry[];
   /** The statement broken; the steps layer fills it in from the scenario's tags when the client cannot know it. */
   rule?: Rule;
+  /** First line when there is no rule (a scenario checking optional behaviour names no statement). */
+  headline?: string;
 }
 
 function render(detail: ExpectationDetail): string {
-  const head = detail.rule ? `[${detail.rule.id}] ${detail.rule.summary}` : 'Expectation failed';
+  const head = detail.rule ? `[${detail.rule.id}] ${detail.rule.summary}` : (detail.headline ?? 'Expectation failed');
   const lines = [head, `Expected: ${detail.expected}`, `Received: ${detail.received}`];
   if (detail.trace && detail.trace.length > 0) lines.push('Trace:', formatTrace(detail.trace));
   return lines.join('\n');
@@ -43,6 +45,7 @@ export class ExpectationError extends Error {
   readonly received: string;
   readonly trace: readonly TraceEntry[];
   readonly rule: Rule | undefined;
+  readonly headline: string | undefined;
 
   constructor(detail: ExpectationDetail, code: ClientErrorCode = 'EXPECTATION_FAILED') {
     super(render(detail));
@@ -52,16 +55,20 @@ export class ExpectationError extends Error {
     this.received = detail.received;
     this.trace = detail.trace ?? [];
     this.rule = detail.rule;
+    this.headline = detail.headline;
   }
 
-  /** The same failure attributed to a rule and carrying a (fuller) trace. */
-  withContext(rule: Rule | undefined, trace: readonly TraceEntry[]): ExpectationError {
+  /** The same failure attributed to a rule (or, without one, a headline) and carrying a (fuller) trace. */
+  withContext(rule: Rule | undefined, trace: readonly TraceEntry[], headline?: string): ExpectationError {
     const detail: ExpectationDetail = {
       expected: this.expected,
       received: this.received,
       trace,
-      rule: this.rule ?? rule,
     };
+    const r = this.rule ?? rule;
+    if (r) detail.rule = r;
+    const h = this.headline ?? headline;
+    if (h !== undefined) detail.headline = h;
     const copy =
       this instanceof TimeoutError
         ? new TimeoutError(this.awaited, this.timeoutMs, detail)
