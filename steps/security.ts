@@ -1,0 +1,187 @@
+/**
+ * Steps of the security features (auth, TLS, WebSocket, limits). Credentials come from the
+ * target's profile (`capabilities.auth`); WebSocket scenarios open their own socket to the
+ * target's ws:// or wss:// endpoint, since they judge the framing itself.
+ */
+import { randomBytes } from 'node:crypto';
+import { After, Then, When } from '@cucumber/cucumber';
+import WebSocket from 'ws';
+import { decodeAll, encode, type Packet } from '../harness/codec/index.js';
+import type { Credentials } from '../harness/targets/index.js';
+import type { MqttWorld } from './support/world.js';
+
+function auth(world: MqttWorld): NonNullable<MqttWorld['target']['capabilities']['auth']> {
+  const a = world.target.capabilities.auth;
+  if (!a) throw new Error('this step needs capabilities.auth in the target profile (tag the scenario @needs:auth)');
+  return a;
+}
+
+const wrongPassword = (world: MqttWorld): Credentials => auth(world).invalidPassword ?? { username: auth(world).valid.username, password: `wrong-${randomBytes(6).toString('hex')}` };
+
+When('{client} connects with the valid credentials', async function (this: MqttWorld, name: string) {
+  const { username, password } = auth(this).valid;
+  await this.sendConnect(name, { username, password: Buffer.from(password) });
+});
+
+When('{client} connects with a wrong password', async function (this: MqttWorld, name: string) {
+  const { username, password } = wrongPassword(this);
+  await this.sendConnect(name, { username, password: Buffer.from(password) });
+});
+
+When('{client} connects with an unknown user name', async function (this: MqttWorld, name: string) {
+  await this.sendConnect(name, { username: `nobody-${randomBytes(6).toString('hex')}`, password: Buffer.from(randomBytes(8).toString('hex')) });
+});
+
+When('{client} connects without a user name', async function (this: MqttWorld, name: string) {
+  await this.sendConnect(name);
+});
+
+When('{client} connects with a wrong password followed by a retained PUBLISH of {string} to {topic}', async function (this: MqttWorld, name: string, payload: string, topic: string) {
+  const { username, password } = wrongPassword(this);
+  const client = await this.open(name);
+  const connect = this.connectPacket(name, { username, password: Buffer.from(password) });
+  client.sendRaw(Buffer.concat([encode(connect, this.version), encode({ type: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: true, dup: false }, this.version)]));
+});
+
+When('{client} is connected with the valid credentials', async function (this: MqttWorld, name: string) {
+  const { username, password } = auth(this).valid;
+  await this.connect(name, { username, password: Buffer.from(password) });
+});
+
+/**
+ * A refused authentication: CONNACK 0x04 (bad user name or password) or 0x05 (not authorised)
+ * with Session Present 0 [MQTT-3.2.2-4], then the close [MQTT-3.2.2-5]. The specification does not
+ * say which of the two codes a wrong password gets, so either is accepted.
+ */
+async function expectAuthRefusal(world: MqttWorld, name: string): Promise<void> {
+  const client = world.client(name);
+  const connack = await world.check(['MQTT-3.2.2-4'], () => client.expectNext({ type: 'connack' }));
+  if (connack.reasonCode !== 4 && connack.reasonCode !== 5) world.fail(['MQTT-3.2.2-4'], 'CONNACK with return code 0x04 or 0x05', `CONNACK with return code 0x${connack.reasonCode.toString(16).padStart(2, '0')}`);
+  if (connack.sessionPresent) world.fail(['MQTT-3.2.2-4'], 'Session Present 0 in a refusal', 'Session Present 1');
+  await world.check(['MQTT-3.2.2-5'], () => client.expectClosed());
+}
+
+Then('the server refuses the connection of {client} as not authenticated', async function (this: MqttWorld, name: string) {
+  await expectAuthRefusal(this, name);
+});
+
+Then('the server answers {client} as the profile declares for anonymous clients', async function (this: MqttWorld, name: string) {
+  if (auth(this).anonymousAllowed) {
+    const client = this.client(name);
+    await this.check(['MQTT-3.1.4-4'], () => client.expectNext({ type: 'connack', reasonCode: 0 }));
+  } else {
+    await expectAuthRefusal(this, name);
+  }
+});
+
+// ---- WebSocket framing (section 6) -----------------------------------------------------------
+
+interface WsState {
+  ws: WebSocket;
+  received: Packet[];
+  closed: Promise<number>;
+  /** Called on every decoded packet (wakes a waiting step). */
+  notify: () => void;
+}
+const sockets = new WeakMap<MqttWorld, Map<string, WsState>>();
+
+After(function (this: MqttWorld) {
+  for (const s of sockets.get(this)?.values() ?? []) s.ws.terminate();
+  sockets.delete(this);
+});
+
+function wsUrl(world: MqttWorld): string {
+  const e = world.target.endpoint;
+  if (e.protocol !== 'ws' && e.protocol !== 'wss') throw new Error('this step needs a ws:// or wss:// target (tag the scenario @needs:websocket)');
+  return e.url;
+}
+
+function ws(world: MqttWorld, name: string): WsState {
+  const s = sockets.get(world)?.get(name);
+  if (!s) throw new Error(`no WebSocket connection named ${name}`);
+  return s;
+}
+
+When('{client} opens a WebSocket connection offering the subprotocol {string}', async function (this: MqttWorld, name: string, protocol: string) {
+  const tls = this.target.endpoint.tls;
+  const socket = new WebSocket(wsUrl(this), [protocol], { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.rejectUnauthorized ?? true, ...(tls?.servername !== undefined ? { servername: tls.servername } : {}) } as WebSocket.ClientOptions);
+  socket.binaryType = 'nodebuffer';
+  const received: Packet[] = [];
+  const state = { received, notify: () => undefined } as Pick<WsState, 'received' | 'notify'>;
+  let pending = Buffer.alloc(0);
+  socket.on('message', (data: Buffer) => {
+    pending = Buffer.concat([pending, data]);
+    try {
+      received.push(...decodeAll(pending, this.version));
+      pending = Buffer.alloc(0);
+      state.notify();
+    } catch {
+      // an incomplete packet: wait for the next frame
+    }
+  });
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`WebSocket handshake with ${wsUrl(this)} not done within 5000 ms`)), 5000);
+    socket.once('open', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    socket.once('error', (e) => {
+      clearTimeout(t);
+      reject(e);
+    });
+  });
+  let map = sockets.get(this);
+  if (!map) sockets.set(this, (map = new Map()));
+  map.set(name, Object.assign(state, { ws: socket, closed }));
+});
+
+Then('the server selects the WebSocket subprotocol {string} for {client}', function (this: MqttWorld, protocol: string, name: string) {
+  const got = ws(this, name).ws.protocol;
+  if (got !== protocol) this.fail(['MQTT-6.0.0-4'], `Sec-WebSocket-Protocol: ${protocol}`, got === '' ? 'no subprotocol selected' : got);
+});
+
+When('{client} sends its CONNECT split over {int} binary frames', function (this: MqttWorld, name: string, frames: number) {
+  const bytes = encode(this.connectPacket(name), this.version);
+  const size = Math.ceil(bytes.length / frames);
+  for (let i = 0; i < bytes.length; i += size) ws(this, name).ws.send(bytes.subarray(i, i + size), { binary: true });
+});
+
+When('{client} sends PINGREQ twice in one binary frame', function (this: MqttWorld, name: string) {
+  const ping = encode({ type: 'pingreq' }, this.version);
+  ws(this, name).ws.send(Buffer.concat([ping, ping]), { binary: true });
+});
+
+/**
+ * A text frame holding a complete, valid packet (a QoS 0 PUBLISH whose bytes are all ASCII, so the
+ * frame is valid UTF-8): the only thing wrong is the frame type, so only MQTT-6.0.0-1 can close it.
+ */
+When('{client} sends a complete PUBLISH in a text frame', function (this: MqttWorld, name: string) {
+  const bytes = encode({ type: 'publish', topic: 'tx', payload: Buffer.from('text'), qos: 0, retain: false, dup: false }, this.version);
+  ws(this, name).ws.send(bytes.toString('latin1'), { binary: false });
+});
+
+Then('{client} receives over WebSocket {string}', async function (this: MqttWorld, name: string, list: string) {
+  const want = list.split(',').map((s) => s.trim().toLowerCase());
+  const s = ws(this, name);
+  if (s.received.length < want.length) {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, this.timeoutMs);
+      s.notify = () => {
+        if (s.received.length >= want.length) {
+          clearTimeout(t);
+          resolve();
+        }
+      };
+    });
+  }
+  const got = s.received.map((p) => p.type);
+  if (got.join(',') !== want.join(',')) this.fail(['MQTT-6.0.0-2'], want.join(', ').toUpperCase(), got.join(', ').toUpperCase() || `nothing within ${String(this.timeoutMs)} ms`);
+});
+
+Then('the server closes the WebSocket connection of {client}', async function (this: MqttWorld, name: string) {
+  const s = ws(this, name);
+  const code = await Promise.race([s.closed, new Promise<undefined>((r) => setTimeout(() => r(undefined), this.timeoutMs))]);
+  s.ws.terminate();
+  if (code === undefined) this.fail(['MQTT-6.0.0-1'], `the connection closed within ${String(this.timeoutMs)} ms`, 'still open');
+});
