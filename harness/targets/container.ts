@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import createDebug from 'debug';
+import { trackChild } from './children.js';
 import type { StartedTestContainer } from 'testcontainers';
 import { OutputLog } from './output-log.js';
 import type { BrokerProfile, ContainerSpec } from './profile-schema.js';
@@ -9,7 +13,7 @@ import { TargetError, type Endpoint, type StartedTarget, type Target } from './t
 const log = createDebug('mqtt-conformance:target');
 
 /** How long finding a container runtime may take before the run gives up (the issue asks < 5 s overall). */
-export const RUNTIME_DETECTION_TIMEOUT_MS = 4000;
+export const RUNTIME_DETECTION_TIMEOUT_MS = 3500;
 
 /** `container:IMAGE[:TAG]` split into image and tag; a registry port (host:5000/x) is not a tag. */
 export function parseImageReference(reference: string): { image: string; tag?: string } {
@@ -48,6 +52,40 @@ async function within<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () =
 }
 
 /**
+ * Asks testcontainers, in a child process, whether a container runtime is reachable; resolves
+ * `undefined` if so, else the reason. A child, because testcontainers' detection cannot be
+ * cancelled: a DOCKER_HOST that accepts connections but never answers would keep this process
+ * alive long after the bound. The child is killed at the bound.
+ */
+export async function detectContainerRuntime(timeoutMs: number): Promise<string | undefined> {
+  const require = createRequire(import.meta.url);
+  const module = pathToFileURL(require.resolve('testcontainers')).href;
+  const script = [
+    `const tc = await import(${JSON.stringify(module)});`,
+    'try { await tc.getContainerRuntimeClient(); process.stdout.write("ok"); process.exit(0); }',
+    'catch (error) { process.stdout.write(String(error && error.message ? error.message : error)); process.exit(1); }',
+  ].join('\n');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    trackChild(child);
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve(`none answered within ${timeoutMs} ms`);
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve(`cannot run the runtime check: ${error.message}`);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? undefined : out.trim() || `runtime check exited with code ${code ?? '?'}`);
+    });
+  });
+}
+
+/**
  * A broker image run through testcontainers. Without a reachable Docker (or Podman) engine,
  * `start()` fails within `RUNTIME_DETECTION_TIMEOUT_MS` with `TARGET_NO_CONTAINER_RUNTIME`,
  * before anything is pulled or started.
@@ -82,16 +120,12 @@ export class ContainerTarget implements Target {
         `cannot run container ${image}: no container runtime is reachable (${reason}). Start Docker or Podman (or set DOCKER_HOST), or run the broker yourself and use --broker mqtt://host:port.`,
         reason,
       );
-    const detection = (async () => {
-      const tc = await import('testcontainers');
-      await tc.getContainerRuntimeClient();
-      return tc;
-    })();
-    // If the bound wins, the detection still settles later: keep its rejection from surfacing as unhandled.
-    detection.catch(() => undefined);
+    const problem = await detectContainerRuntime(this.runtimeTimeoutMs);
+    if (problem !== undefined) throw noRuntime(problem);
     let tc: typeof import('testcontainers');
     try {
-      tc = await within(detection, this.runtimeTimeoutMs, () => noRuntime(`none answered within ${this.runtimeTimeoutMs} ms`));
+      tc = await import('testcontainers');
+      await within(tc.getContainerRuntimeClient(), this.runtimeTimeoutMs, () => noRuntime(`none answered within ${this.runtimeTimeoutMs} ms`));
     } catch (error) {
       if (error instanceof TargetError) throw error;
       throw noRuntime((error as Error).message);

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import { connectAsync } from 'mqtt';
 import { resolveTarget } from './resolve.js';
-import { loadBundledProfile } from './profiles.js';
+import { loadBundledProfile, PACKAGE_ROOT } from './profiles.js';
+import { spawn } from 'node:child_process';
 import { mqttJsOptions } from './probe.js';
 import { findFreePort, tryTcpConnect } from './net.js';
 import { roundTrip } from './test-support/round-trip.js';
@@ -160,6 +161,46 @@ describe('generic process targets', () => {
 });
 
 describe('container targets without a container runtime', () => {
+  it('gives up within 5 s on a DOCKER_HOST that accepts connections but never answers, and the CLI exits 3', async () => {
+    const sockets = new Set<Socket>();
+    // Reads whatever comes and never answers (reading, so that a client's close is seen).
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    if (address === null || typeof address === 'string') throw new Error('no address');
+    const previous = process.env['DOCKER_HOST'];
+    process.env['DOCKER_HOST'] = `tcp://127.0.0.1:${address.port}`;
+    try {
+      const t0 = performance.now();
+      const error = await startError('container:emqx/emqx');
+      expect(error.code).toBe('TARGET_NO_CONTAINER_RUNTIME');
+      expect(performance.now() - t0).toBeLessThan(5000);
+      // The whole command ends too: nothing of the abandoned detection keeps it alive.
+      const cli = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'mqtt-conformance.js'), 'run', '--broker', 'container:emqx/emqx'], { stdio: 'ignore' });
+      const code = await new Promise<number | null>((resolve) => {
+        const bound = setTimeout(() => {
+          cli.kill('SIGKILL');
+          resolve(null);
+        }, 15_000);
+        cli.once('exit', (c) => {
+          clearTimeout(bound);
+          resolve(c);
+        });
+      });
+      expect(code).toBe(3);
+    } finally {
+      if (previous === undefined) delete process.env['DOCKER_HOST'];
+      else process.env['DOCKER_HOST'] = previous;
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+
   it('fails within 5 s with TARGET_NO_CONTAINER_RUNTIME', async () => {
     const t0 = performance.now();
     const error = await startError('container:eclipse-mosquitto:2.0.18');
