@@ -87,7 +87,11 @@ function wsConnector(endpoint: ClientEndpoint, timeoutMs: number): Promise<Duple
     ws.once('error', onError);
     ws.once('open', () => {
       ws.off('error', onError);
-      resolve(createWebSocketStream(ws));
+      const stream = createWebSocketStream(ws);
+      // ws keeps the duplex half open after the server closes (no 'close' until our side ends
+      // too); a TCP socket closes fully on FIN, and the client relies on that 'close'.
+      stream.once('end', () => stream.destroy());
+      resolve(stream);
     });
   });
 }
