@@ -185,3 +185,55 @@ Then('the server closes the WebSocket connection of {client}', async function (t
   s.ws.terminate();
   if (code === undefined) this.fail(['MQTT-6.0.0-1'], `the connection closed within ${String(this.timeoutMs)} ms`, 'still open');
 });
+
+// ---- limits ----------------------------------------------------------------------------------
+
+const trickles = new WeakMap<MqttWorld, NodeJS.Timeout[]>();
+After(function (this: MqttWorld) {
+  for (const t of trickles.get(this) ?? []) clearInterval(t);
+  trickles.delete(this);
+});
+
+/** Slowloris: the bytes of a CONNECT, one at a time, all but the last; the trickle stops when the connection closes. */
+When('{client} trickles a CONNECT one byte every {int} ms, never sending its last byte', async function (this: MqttWorld, name: string, everyMs: number) {
+  const client = await this.open(name);
+  const bytes = encode(this.connectPacket(name), this.version);
+  let i = 0;
+  const timer = setInterval(() => {
+    if (client.closed || i >= bytes.length - 1) {
+      clearInterval(timer);
+      return;
+    }
+    client.sendRaw(bytes.subarray(i, ++i));
+  }, everyMs);
+  trickles.set(this, [...(trickles.get(this) ?? []), timer]);
+});
+
+/**
+ * Only the fixed header of a PUBLISH one byte larger than the maximum packet size the target
+ * declares (capabilities.maxPacketSize): a server that checks the size from the Remaining Length
+ * closes at once, without waiting for a body that never comes. Not applicable without a declared size.
+ */
+When('{client} sends the fixed header of a PUBLISH one byte over the maximum packet size', async function (this: MqttWorld, name: string) {
+  const max = this.target.capabilities.maxPacketSize;
+  if (max === undefined) {
+    await this.attachVerdict('not-applicable', 'the target declares no maxPacketSize');
+    return 'skipped';
+  }
+  // Remaining Length = max + 1 - (1 type byte + its own length bytes), so the whole packet is max + 1 bytes.
+  let remaining = max + 1 - 2;
+  for (let width = 1; width <= 4; width++) {
+    remaining = max + 1 - 1 - width;
+    if (remaining < 128 ** width) break;
+  }
+  const header = [0x30];
+  let n = remaining;
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    header.push(byte);
+  } while (n > 0);
+  this.client(name).sendRaw(Buffer.from(header));
+  return undefined;
+});

@@ -22,10 +22,15 @@ beforeAll(async () => {
   const certs = makeTestCertificates(dir);
   ca = certs.ca;
   writeFileSync(join(dir, 'passwd'), `alice:${hashPassword('secret', { N: 1024, r: 8, p: 1 })}\n`);
-  writeFileSync(join(dir, 'profile.json'), JSON.stringify({ name: 'reference-auth', capabilities: { auth: { valid: { username: 'alice', password: 'secret' }, anonymousAllowed: true } } }));
+  writeFileSync(
+    join(dir, 'profile.json'),
+    JSON.stringify({ name: 'reference-auth', capabilities: { auth: { valid: { username: 'alice', password: 'secret' }, anonymousAllowed: true }, maxPacketSize: 4096, connectTimeout: 2 } }),
+  );
   const tls = { cert: certs.serverCert, key: certs.serverKey };
   broker = await startBroker({
     sysIntervalSeconds: 1,
+    maxPacketSize: 4096,
+    connectTimeoutMs: 2000,
     listeners: [{ protocol: 'mqtt' }, { protocol: 'mqtts', tls }, { protocol: 'ws' }, { protocol: 'wss', tls }],
     auth: { allowAnonymous: true, passwordFile: join(dir, 'passwd') },
   });
@@ -48,7 +53,7 @@ async function run(url: string, tags: string, extra: string[] = []): Promise<{ c
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? -1)));
-  const text = readFileSync(join(reportDir, 'summary.md'), 'utf8');
+  const text = readFileSync(join(reportDir, 'summary.md'), 'utf8') + readFileSync(join(reportDir, 'messages.ndjson'), 'utf8');
   const count = (label: string): number => Number(new RegExp(`(\\d+) ${label}`).exec(output)?.[1] ?? NaN);
   return { code, output: `${output}\n${text}`, summary: { passed: count('passed'), failed: count('failed'), notApplicable: count('not applicable') } };
 }
@@ -60,9 +65,13 @@ const port = (protocol: string): number => {
 };
 
 describe('security features against the reference broker', () => {
-  it('auth.feature passes over TCP with the profile credentials', async () => {
-    const r = await run(`mqtt://127.0.0.1:${String(port('mqtt'))}`, '@needs:auth', ['--profile', join(dir, 'profile.json')]);
-    expect(r.summary, r.output).toEqual({ passed: 6, failed: 0, notApplicable: 0 });
+  it('auth.feature and limits.feature pass over TCP with the profile credentials and limits', async () => {
+    const r = await run(`mqtt://127.0.0.1:${String(port('mqtt'))}`, '@needs:auth or @needs:connect-timeout or @optional', ['--profile', join(dir, 'profile.json')]);
+    expect(r.output).toContain('A client trickling a CONNECT byte by byte');
+    expect(r.output).toContain('A packet over the maximum packet size closes the connection before its body arrives');
+    expect(r.summary.failed, r.output).toBe(0);
+    expect(r.summary.notApplicable, r.output).toBe(0);
+    expect(r.summary.passed, r.output).toBeGreaterThanOrEqual(8);
     expect(r.code).toBe(0);
   }, 120_000);
 
