@@ -12,7 +12,7 @@ Feature: MQTT 5.0 CONNECT and CONNACK
     And "c" remains connected
 
   @v5 @MQTT-3.1.3-5
-  Scenario Outline: Client identifiers of 1 and 23 letters and digits are accepted
+  Scenario Outline: Client identifiers of 1 and 23 letters and digits are accepted (<id>)
     When "c" connects with the properties:
       | client identifier | <id> |
     Then "c" receives CONNACK 0x00 with Session Present 0
@@ -30,7 +30,7 @@ Feature: MQTT 5.0 CONNECT and CONNACK
     Then the server closes the connection of "c", optionally after DISCONNECT 0x82
 
   @v5 @MQTT-3.1.0-1 @MQTT-3.14.0-1
-  Scenario Outline: A first packet other than CONNECT closes the connection without any packet
+  Scenario Outline: A first packet other than CONNECT closes the connection without any packet (<bytes>)
     Given "c" opens a network connection
     When "c" sends the bytes <bytes>
     Then the server closes the connection of "c" without sending any packet
@@ -60,7 +60,7 @@ Feature: MQTT 5.0 CONNECT and CONNACK
     Then the server refuses the connection of "c", optionally with CONNACK 0x84 or 0x01
 
   @v5 @MQTT-3.1.4-1 @MQTT-3.14.0-1 @MQTT-3.2.2-6 @MQTT-3.2.2-7
-  Scenario Outline: A CONNECT that breaks the CONNECT format is refused: the close, optionally after CONNACK 0x81 or 0x82
+  Scenario Outline: A CONNECT that breaks the CONNECT format is refused: the close, optionally after CONNACK 0x81 or 0x82 (<bytes>)
     Given "c" opens a network connection
     When "c" sends the bytes <bytes>
     Then the server refuses the connection of "c", optionally with CONNACK 0x81 or 0x82
@@ -179,7 +179,7 @@ Feature: MQTT 5.0 CONNECT and CONNACK
     And "late" receives no PUBLISH on "refused/r"
 
   @v5 @MQTT-3.1.2-28
-  Scenario Outline: Without Request Response Information 1 the CONNACK has no Response Information
+  Scenario Outline: Without Request Response Information 1 the CONNACK has no Response Information (<value>)
     When "c" connects with the properties:
       | Request Response Information | <value> |
     Then "c" receives CONNACK 0x00 with Session Present 0

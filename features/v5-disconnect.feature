@@ -35,7 +35,7 @@ Feature: MQTT 5.0 DISCONNECT, malformed packets and protocol errors
     Given "first" is connected with the properties:
       | Session Expiry Interval | 10 |
     When "second" connects with the client identifier of "first"
-    Then "second" receives CONNACK 0x00 with Session Present 1
+    Then "second" receives CONNACK 0x00 with Session Present 0
     And the server closes the connection of "first", optionally after DISCONNECT 0x8E
 
   @v5 @MQTT-4.12.0-7 @MQTT-4.13.1-1

@@ -1,6 +1,6 @@
 Feature: MQTT 5.0 Maximum Packet Size both ways
 
-  @v5 @MQTT-3.1.2-24 @MQTT-3.1.2-25 @needs:qos1
+  @v5 @MQTT-3.1.2-25 @MQTT-3.1.2-24 @needs:qos1
   Scenario: A message too large for the client is not sent to it, and later messages still are
     Given "sub" is connected with the properties:
       | Maximum Packet Size | 128 |

@@ -59,7 +59,7 @@ Feature: MQTT 5.0 PUBLISH properties passed to subscribers: request/response, us
     Then the server closes the connection of "c", optionally after DISCONNECT 0x81
 
   @v5 @MQTT-3.3.2-2 @MQTT-4.7.0-1 @MQTT-4.13.1-1
-  Scenario Outline: A topic name with a wildcard is refused: the server closes the connection
+  Scenario Outline: A topic name with a wildcard is refused: the server closes the connection (<bytes>)
     Given "c" is connected
     When "c" sends the bytes <bytes>
     Then the server closes the connection of "c", optionally after DISCONNECT 0x90 or 0x82 or 0x81

@@ -17,7 +17,7 @@ Feature: MQTT 5.0 shared subscriptions
     Then the server refuses the subscription of "c" with SUBACK 0x8F or 0x80 or 0x9E, or closes the connection
 
   @v5 @MQTT-4.8.2-2 @needs:shared-subscriptions
-  Scenario Outline: A ShareName with a wildcard, or without a following filter, is refused, or the connection closed
+  Scenario Outline: A ShareName with a wildcard, or without a following filter, is refused, or the connection closed (<filter>)
     Given "c" is connected
     When "c" sends SUBSCRIBE to the filter "<filter>" at QoS 0
     Then the server refuses the subscription of "c" with SUBACK 0x8F or 0x80 or 0x9E, or closes the connection

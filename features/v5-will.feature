@@ -119,4 +119,4 @@ Feature: MQTT 5.0 Will Messages: will properties, Will Delay Interval, DISCONNEC
       | Keep Alive   | 1       |
       | will topic   | wl/j    |
       | will message | timeout |
-    Then "sub" receives "timeout" on "wl/j" within 7 seconds
+    Then "sub" receives "timeout" on "wl/j" within 12 seconds
