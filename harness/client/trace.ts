@@ -1,3 +1,4 @@
+import createDebug from 'debug';
 import type { Packet } from '../codec/index.js';
 import { toHex } from '../codec/index.js';
 
@@ -66,6 +67,9 @@ export function toTracePacket(packet: Packet): TracePacket {
   return toTraceValue(packet) as TracePacket;
 }
 
+/** Live wire log: `DEBUG=mqtt-conformance:wire` prints every trace line as it happens. */
+const wire = createDebug('mqtt-conformance:wire');
+
 /** Collects the trace of every client of one scenario, in time order. */
 export class TraceRecorder {
   readonly entries: TraceEntry[] = [];
@@ -78,6 +82,7 @@ export class TraceRecorder {
   record(entry: Omit<TraceEntry, 't'>): TraceEntry {
     const full: TraceEntry = { t: Math.round((performance.now() - this.start) * 1000) / 1000, ...entry };
     this.entries.push(full);
+    if (wire.enabled) wire(formatTrace([full]));
     return full;
   }
 }
