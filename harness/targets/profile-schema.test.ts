@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseProfile } from './profile-schema.js';
-import { bundledProfileNames, loadBundledProfile, loadBundledProfiles, loadProfileFile } from './profiles.js';
+import { bundledProfileNames, loadBundledProfile, loadBundledProfiles, loadProfileFile, PROFILES_DIR } from './profiles.js';
 import { TargetError } from './types.js';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,6 +30,13 @@ describe('broker profiles', () => {
   it('covers the container images the issue names', () => {
     const images = loadBundledProfiles().flatMap((p) => (p.container === undefined ? [] : [p.container.image]));
     expect(images).toEqual(expect.arrayContaining(['eclipse-mosquitto', 'emqx/emqx', 'hivemq/hivemq-ce', 'vernemq/vernemq', 'emqx/nanomq', 'rabbitmq']));
+  });
+
+  it('accepts the example profile of profiles/README.md', () => {
+    const readme = readFileSync(join(PROFILES_DIR, 'README.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (example === undefined) throw new Error('profiles/README.md has no json example');
+    expect(parseProfile(JSON.parse(example), 'profiles/README.md').name).toBe('mybroker');
   });
 
   it('parses a minimal process profile', () => {
