@@ -122,3 +122,15 @@ Feature: MQTT 5.0 QoS 0, 1 and 2 flows with reason codes
     Given "c" is connected
     When "c" sends the bytes <60 02 00 01>
     Then the server closes the connection of "c", optionally after DISCONNECT 0x81
+
+  @v5 @MQTT-4.3.3-9 @needs:qos2
+  Scenario: After a PUBREC of 0x80 or above, a PUBLISH with the same identifier is a new message
+    Given "sub" is connected and subscribed to "q/r" at QoS 2
+    And "pub" is connected
+    When "pub" sends a QoS 2 PUBLISH to "q/r" with Payload Format Indicator 1 and a payload that is not UTF-8, with packet identifier 21
+    And the server refuses it with a PUBREC of 0x80 or above for packet identifier 21, else the scenario is not applicable
+    And "pub" sends a PUBLISH of "valid" to "q/r" at QoS 2 with packet identifier 21
+    And "pub" receives PUBREC with packet identifier 21
+    And "pub" sends PUBREL with packet identifier 21
+    And "pub" receives PUBCOMP with packet identifier 21
+    Then "sub" receives "valid" on "q/r"

@@ -450,3 +450,28 @@ Then('{client} receives PUBCOMP for its PUBLISH', async function (this: MqttWorl
   checkCode(this, 'pubcomp', comp.reasonCode, ['MQTT-3.7.2-1']);
   if ((comp.reasonCode ?? 0) !== 0) this.fail(['MQTT-4.3.3-13'], 'PUBCOMP 0x00 (the PUBREC accepted the message)', describePacket(comp));
 });
+
+// ---- a PUBLISH the server refuses ------------------------------------------------------------------
+
+/** Payload Format Indicator 1 with bytes that are not UTF-8: a server that checks refuses it (0x99); one that does not check may accept it. */
+When('{client} sends a QoS 2 PUBLISH to {topic} with Payload Format Indicator 1 and a payload that is not UTF-8, with packet identifier {int}', function (this: MqttWorld, name: string, topic: string, packetId: number) {
+  this.client(name).send({ type: 'publish', topic, payload: Buffer.from([0xff, 0xfe, 0xc3]), qos: 2, retain: false, dup: false, packetId, properties: { payloadFormatIndicator: 1 } });
+});
+
+/** The premise of MQTT-4.3.3-9: a PUBREC >= 0x80. A server that accepted the message, or closed the connection instead, makes the scenario not applicable. */
+Then('the server refuses it with a PUBREC of 0x80 or above for packet identifier {int}, else the scenario is not applicable', async function (this: MqttWorld, packetId: number) {
+  const name = [...this.clients.keys()].find((n) => this.client(n).sent.some((p) => p.type === 'publish' && p.packetId === packetId && p.qos === 2));
+  if (name === undefined) throw new ClientUsageError(`no client sent a QoS 2 PUBLISH with packet identifier ${packetId}`);
+  const client = this.client(name);
+  const rec = await client.expect({ type: 'pubrec', packetId }).catch((e: unknown) => {
+    if (client.closed) return undefined;
+    throw e;
+  });
+  if (rec === undefined) {
+    checkDisconnects(this, client, [0x99, 0x81, 0x82], ['MQTT-4.13.1-1']);
+    return notApplicable(this, 'the server closed the connection on the invalid payload instead of answering PUBREC >= 0x80');
+  }
+  checkCode(this, 'pubrec', rec.reasonCode, ['MQTT-3.5.2-1']);
+  if ((rec.reasonCode ?? 0) < 0x80) return notApplicable(this, `the server accepted the payload (PUBREC ${hex2(rec.reasonCode ?? 0)}): it does not check Payload Format Indicator 1`);
+  return undefined;
+});

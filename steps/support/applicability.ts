@@ -14,7 +14,15 @@ export const CAPABILITY_CHECKS: Record<string, (c: Capabilities) => boolean> = {
   'shared-subscriptions': (c) => c.sharedSubscriptions,
   auth: (c) => c.auth !== undefined,
   'connect-timeout': (c) => typeof connectTimeoutOf(c) === 'number',
+  // MQTT 5.0 enhanced authentication with SCRAM-SHA-256, using the credentials of capabilities.auth.valid.
+  'enhanced-auth': (c) => authMethodsOf(c).includes('SCRAM-SHA-256') && c.auth !== undefined,
 };
+
+/** MQTT 5.0 Authentication Methods the broker supports (profile field `authMethods`, e.g. ["SCRAM-SHA-256"]). */
+export function authMethodsOf(c: Capabilities): string[] {
+  const v = (c as Capabilities & { authMethods?: unknown }).authMethods;
+  return Array.isArray(v) ? v.filter((m): m is string => typeof m === 'string') : [];
+}
 
 /** Seconds within which the broker says it closes a connection that sends no CONNECT (profile field `connectTimeout`). */
 export function connectTimeoutOf(c: Capabilities): number | undefined {
