@@ -88,9 +88,8 @@ export function findUnaccounted(world: MqttWorld): Finding[] {
             findings.push({ client: c.name, packet: p, why: 'a DISCONNECT that does not end the connection', statement: 'MQTT-3.14.4-1' });
           }
           break;
-        case 'disconnect':
         case 'auth':
-          // MQTT 5 servers send DISCONNECT (with a reason) and AUTH; earlier versions never do.
+          // MQTT 5 servers send AUTH (enhanced authentication); earlier versions never do.
           if (c.version !== 5) findings.push({ client: c.name, packet: p, why: 'a packet only a client may send in this protocol version' });
           break;
         default:
