@@ -58,6 +58,28 @@ describe('compareWithExpected', () => {
   });
 });
 
+describe('not-applicable rules', () => {
+  const v5 = (name: string): ObservedScenario => ({ uri: 'features/v5.feature', name, versions: ['5'], verdict: 'not-applicable', reason: 'no MQTT 5' });
+  const rule = { runReason: 'no MQTT 5', kind: 'capability' as const, reason: 'speaks 3.1.1 only' };
+
+  it('covers every scenario not applicable for that reason, and only those', () => {
+    const expected = { ...file([]), notApplicable: [rule] };
+    expect(compareWithExpected([v5('a'), v5('b'), passed('c')], expected)).toEqual([]);
+    expect(compareWithExpected([notApplicable('other')], expected).map((d) => d.kind)).toEqual(['new-failure', 'unused-rule']);
+  });
+
+  it('survives a merge (used) and is dropped when nothing matches it', () => {
+    const previous = { ...file([]), notApplicable: [rule] };
+    const merged = mergeRun([v5('a'), notApplicable('n')], previous, HEADER);
+    expect(merged.results.notApplicable).toEqual([rule]);
+    expect(merged.results.scenarios.map((e) => e.scenario)).toEqual(['n']);
+    const stale = mergeRun([passed('a')], previous, HEADER);
+    expect(stale.results.notApplicable).toBeUndefined();
+    expect(stale.removed).toEqual(['notApplicable "no MQTT 5"']);
+    expect(parseExpectedResults(JSON.parse(renderExpectedResults(merged.results)), 'x.json')).toEqual(merged.results);
+  });
+});
+
 describe('observedKeys', () => {
   it('is feature and name, qualified by versions and then an ordinal only where names repeat', () => {
     const keys = observedKeys([

@@ -41,6 +41,19 @@ export interface ExpectedEntry {
   evidence?: string;
 }
 
+/**
+ * Not applicable in bulk: every scenario the run reports not applicable with exactly this reason
+ * (e.g. "the target does not support MQTT 5 (it supports 3.1, 3.1.1)") is expected, without being
+ * listed one by one. A rule no scenario matches is a drift (stale).
+ */
+export interface NotApplicableRule {
+  /** The run's not-applicable reason, verbatim. */
+  runReason: string;
+  kind: 'capability';
+  /** Why the broker lacks it. */
+  reason: string;
+}
+
 export interface ExpectedResults {
   /** Broker name as the run reports it (`target.name`). */
   broker: string;
@@ -49,6 +62,7 @@ export interface ExpectedResults {
   target: string;
   /** How to refresh the file. */
   update: string;
+  notApplicable?: NotApplicableRule[];
   scenarios: ExpectedEntry[];
 }
 
@@ -61,6 +75,7 @@ export type DriftKind =
   | 'verdict-changed' // listed with another non-passing verdict
   | 'statement-changed' // failed, listed, but for another statement
   | 'not-run' // listed, but no such scenario ran
+  | 'unused-rule' // a not-applicable rule no scenario matched
   | 'todo'; // listed with a TODO reason or kind
 
 export interface Drift {
@@ -156,13 +171,30 @@ export function parseExpectedResults(value: unknown, source: string): ExpectedRe
     seen.add(key);
     return entry;
   });
-  return {
+  const results: ExpectedResults = {
     broker: text(value, 'broker', 'broker'),
     version: text(value, 'version', 'version'),
     target: text(value, 'target', 'target'),
     update: text(value, 'update', 'update'),
     scenarios,
   };
+  const rules = value['notApplicable'];
+  if (rules !== undefined) {
+    if (!Array.isArray(rules)) return fail('notApplicable', 'expected an array');
+    results.notApplicable = rules.map((item: unknown, i): NotApplicableRule => {
+      const at = `notApplicable[${i}]`;
+      if (!isObject(item)) return fail(at, 'expected an object');
+      if (item['kind'] !== 'capability') return fail(`${at}.kind`, 'expected "capability"');
+      return { runReason: text(item, 'runReason', `${at}.runReason`), kind: 'capability', reason: text(item, 'reason', `${at}.reason`) };
+    });
+  }
+  return results;
+}
+
+/** The bulk rule that covers a not-applicable scenario, if any. */
+export function ruleFor(s: ObservedScenario, rules: readonly NotApplicableRule[] | undefined): NotApplicableRule | undefined {
+  if (s.verdict !== 'not-applicable' || s.reason === undefined) return undefined;
+  return rules?.find((r) => r.runReason === s.reason);
 }
 
 /** True when a person still has to write the reason. */
@@ -191,11 +223,14 @@ export function compareWithExpected(observed: readonly ObservedScenario[], expec
   const listed = new Map(expected.scenarios.map((e) => [entryKey(e), e]));
   const drifts: Drift[] = [];
   const ran = new Set<string>();
+  const usedRules = new Set<NotApplicableRule>();
   for (const { key, scenario: s } of observedKeys(observed)) {
     ran.add(key);
     const entry = listed.get(key);
+    const rule = ruleFor(s, expected.notApplicable);
+    if (rule !== undefined) usedRules.add(rule);
     if (entry === undefined) {
-      if (s.verdict !== 'passed') drifts.push({ kind: 'new-failure', key, detail: `${s.verdict}, not listed: ${evidenceOf(s) ?? '(no detail)'}` });
+      if (s.verdict !== 'passed' && rule === undefined) drifts.push({ kind: 'new-failure', key, detail: `${s.verdict}, not listed: ${evidenceOf(s) ?? '(no detail)'}` });
       continue;
     }
     if (s.verdict === 'passed') {
@@ -214,6 +249,9 @@ export function compareWithExpected(observed: readonly ObservedScenario[], expec
     const key = entryKey(e);
     if (!ran.has(key)) drifts.push({ kind: 'not-run', key, detail: 'listed, but no scenario of this feature file and name ran (renamed or removed?)' });
     if (isTodo(e)) drifts.push({ kind: 'todo', key, detail: `${e.verdict} with no written reason: replace kind and reason "TODO" (evidence: ${e.evidence ?? 'none'})` });
+  }
+  for (const r of expected.notApplicable ?? []) {
+    if (!usedRules.has(r)) drifts.push({ kind: 'unused-rule', key: `notApplicable "${r.runReason}"`, detail: 'no scenario of the run was not applicable for this reason: remove the rule' });
   }
   return drifts;
 }
@@ -249,8 +287,10 @@ export function mergeRun(
   const changed: string[] = [];
   const scenarios: ExpectedEntry[] = [];
   const kept = new Set<string>();
+  const rules = previous?.notApplicable;
   for (const { key, qualifier, scenario: s } of observedKeys(observed)) {
     if (s.verdict === 'passed') continue;
+    if (!old.has(key) && ruleFor(s, rules) !== undefined) continue;
     const statement = s.verdict === 'failed' ? s.failure?.statement : undefined;
     const before = old.get(key);
     if (before !== undefined && before.verdict === s.verdict && (s.verdict !== 'failed' || before.statement === statement)) {
@@ -273,7 +313,11 @@ export function mergeRun(
     scenarios.push(entry);
   }
   const removed = [...old.keys()].filter((k) => !kept.has(k));
-  return { results: { ...header, scenarios }, added, changed, removed };
+  const results: ExpectedResults = { ...header, scenarios };
+  const used = (rules ?? []).filter((r) => observed.some((s) => ruleFor(s, [r]) !== undefined));
+  for (const r of rules ?? []) if (!used.includes(r)) removed.push(`notApplicable "${r.runReason}"`);
+  if (used.length > 0) results.notApplicable = used;
+  return { results, added, changed, removed };
 }
 
 /** The file's text: stable key order, two-space indent, final newline. */
@@ -283,6 +327,7 @@ export function renderExpectedResults(results: ExpectedResults): string {
     version: results.version,
     target: results.target,
     update: results.update,
+    ...(results.notApplicable === undefined ? {} : { notApplicable: results.notApplicable.map((r) => ({ runReason: r.runReason, kind: r.kind, reason: r.reason })) }),
     scenarios: results.scenarios.map((e) => {
       const out: Record<string, string> = { feature: e.feature, scenario: e.scenario };
       if (e.qualifier !== undefined) out['qualifier'] = e.qualifier;
