@@ -14,5 +14,6 @@ COPY . .
 EXPOSE 1883
 USER node
 # The launcher prints "mqtt-conformance reference broker listening on HOST:PORT" once bound and
-# stops cleanly on SIGTERM; $SYS is published every second (profiles/reference.json says so).
-ENTRYPOINT ["node", "--import", "tsx", "harness/targets/launchers/reference.ts", "--host", "0.0.0.0", "--port", "1883"]
+# stops cleanly on SIGTERM. $SYS every second and a 2 s CONNECT timeout: what
+# profiles/reference.json declares (sysInterval, connectTimeout), so keep the two in step.
+ENTRYPOINT ["node", "--import", "tsx", "harness/targets/launchers/reference.ts", "--host", "0.0.0.0", "--port", "1883", "--sys-interval", "1", "--connect-timeout", "2"]
