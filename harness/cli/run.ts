@@ -333,9 +333,18 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  // Ctrl-C or a kill stops the broker this run started (a local process or container) before leaving.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\nmqtt-conformance run: ${signal}, stopping the broker\n`);
+    void started.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     return await runSuite(started, options, argv);
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await started.stop().catch((e: unknown) => process.stderr.write(`warning: stopping the broker failed: ${(e as Error).message}\n`));
   }
 }
