@@ -351,7 +351,12 @@ export class TestClient {
         if (this.closedState.by === 'client') throw new ClientUsageError(`${this.name}: the test itself closed the connection; cannot expect the server to close it`);
         return true;
       },
-      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: `the connection still open after ${this.inbox.length ? this.receivedText() : 'no packet'}`, trace: this.trace.entries }),
+      () =>
+        new TimeoutError(expected, timeoutMs, {
+          expected: `${expected} within ${timeoutMs} ms`,
+          received: `${this.inbox.length ? this.inbox.map(describePacket).join('; ') : 'no packet'}, and the connection still open after ${timeoutMs} ms`,
+          trace: this.trace.entries,
+        }),
     ).then(() => undefined);
   }
 
