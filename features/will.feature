@@ -27,6 +27,13 @@ Feature: Will messages
       | 3.1     | 1   |
 
   @v3.1.1 @MQTT-3.1.2-8
+  Scenario: The will is published when the network connection fails (TCP reset)
+    Given "sub" is connected and subscribed to "will/w" at QoS 1
+    And "w" is connected with the will "lost" on "will/w" at QoS 1
+    When the network connection of "w" is reset
+    Then "sub" receives a PUBLISH on "will/w" with QoS 1 and payload "lost"
+
+  @v3.1.1 @MQTT-3.1.2-8
   Scenario Outline: The will is published when the server closes the connection for a protocol violation (<violation>)
     Given "sub" is connected and subscribed to "will/w" at QoS 1
     And "w" is connected with the will "violated" on "will/w" at QoS 1

@@ -78,6 +78,11 @@ When('{client} drops the network connection', function (this: MqttWorld, name: s
   this.client(name).destroy();
 });
 
+/** A network failure as the server sees it: a TCP reset, no DISCONNECT, no FIN. */
+When('the network connection of {client} is reset', function (this: MqttWorld, name: string) {
+  this.client(name).reset();
+});
+
 When('{client} opens a network connection', async function (this: MqttWorld, name: string) {
   await this.open(name);
 });

@@ -392,6 +392,16 @@ export class TestClient {
     this.stream.destroy();
   }
 
+  /** Aborts the connection with a TCP reset (RST) where the transport allows, as a network failure would. */
+  reset(): void {
+    if (this.closedState) return;
+    this.destroyedByUs = true;
+    this.trace.record({ client: this.name, dir: 'event', event: 'end-sent', note: 'the test reset the connection (RST)' });
+    const socket = this.stream as Duplex & { resetAndDestroy?: () => void };
+    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+    else this.stream.destroy();
+  }
+
   /** Destroys the connection and waits for it to be closed. */
   async close(): Promise<void> {
     if (this.closedState) return;
