@@ -120,3 +120,4 @@ Feature: MQTT 5.0 Will Messages: will properties, Will Delay Interval, DISCONNEC
       | will topic   | wl/j    |
       | will message | timeout |
     Then "sub" receives "timeout" on "wl/j" within 12 seconds
+    And the server closes the connection of "w", optionally after DISCONNECT 0x8D
