@@ -7,7 +7,7 @@ import { describeRetainedStoreContract } from '../retain/store-contract.js';
 import { describeSessionStoreContract } from '../session/store-contract.js';
 import type { RetainedStore } from '../retain/index.js';
 import type { SessionStore } from '../session/index.js';
-import { DATABASE_FILE, openDataDir, PersistenceError, type DurableStores } from './index.js';
+import { DATABASE_FILE, openDatabase, openDataDir, PersistenceError, type DurableStores } from './index.js';
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -92,6 +92,18 @@ describe('SQLite stores', () => {
     after.close();
     await stores.sessionStore.close();
     await stores.retainedStore.close();
+  });
+
+  it("opens in WAL mode with synchronous NORMAL by default and FULL on request", async () => {
+    for (const [mode, expected] of [['normal', 1], ['full', 2]] as const) {
+      const dir = tempDir();
+      const stores = openDataDir(dir, mode);
+      await stores.sessionStore.close();
+      await stores.retainedStore.close();
+      const db = openDatabase(dir, mode);
+      expect([db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true })]).toEqual(['wal', expected]);
+      db.close();
+    }
   });
 
   it('refuses a database from a newer schema with PERSISTENCE_SCHEMA, and an unusable path with PERSISTENCE_OPEN', async () => {

@@ -32,6 +32,8 @@ export class SessionClient {
   private completeWaiters: (() => void)[] = [];
   private subackWaiter: ((codes: number[]) => void) | undefined;
   sessionPresentHistory: boolean[] = [];
+  /** PUBLISH (DUP 1) and PUBREL re-sent on reconnects; QoS 2 duplicates received and not delivered. */
+  readonly counts = { resentPublish: 0, resentPubrel: 0, duplicatesFiltered: 0 };
 
   constructor(
     readonly clientId: string,
@@ -91,8 +93,13 @@ export class SessionClient {
   /** MQTT-4.4.0-1: unacknowledged PUBLISH with DUP 1, and PUBREL, in the original order. */
   private resend(): void {
     for (const [packetId, o] of this.outgoing) {
-      if (o.state === 'publish') this.send({ ...o.packet, dup: true });
-      else this.send({ type: 'pubrel', packetId });
+      if (o.state === 'publish') {
+        this.counts.resentPublish++;
+        this.send({ ...o.packet, dup: true });
+      } else {
+        this.counts.resentPubrel++;
+        this.send({ type: 'pubrel', packetId });
+      }
     }
   }
 
@@ -108,6 +115,8 @@ export class SessionClient {
           if (!this.inboundQos2.has(id)) {
             this.inboundQos2.add(id);
             this.events.message?.(p);
+          } else {
+            this.counts.duplicatesFiltered++;
           }
           this.send({ type: 'pubrec', packetId: id });
         }
