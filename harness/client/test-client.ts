@@ -398,8 +398,17 @@ export class TestClient {
     this.destroyedByUs = true;
     this.trace.record({ client: this.name, dir: 'event', event: 'end-sent', note: 'the test reset the connection (RST)' });
     const socket = this.stream as Duplex & { resetAndDestroy?: () => void };
-    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-    else this.stream.destroy();
+    if (typeof socket.resetAndDestroy !== 'function') {
+      this.stream.destroy();
+      return;
+    }
+    try {
+      socket.resetAndDestroy();
+    } catch {
+      // A TLS socket has no TCP handle of its own to reset (ERR_INVALID_HANDLE_TYPE): close it
+      // abruptly instead, still without DISCONNECT or close_notify.
+      this.stream.destroy();
+    }
   }
 
   /** Destroys the connection and waits for it to be closed. */
