@@ -90,11 +90,10 @@ describe('protocol name and level', () => {
     await c.expectClosed();
   });
 
-  it('MQTT 5.0 is refused for now with 0x84 Unsupported Protocol Version, then closed', async () => {
+  it('MQTT 5.0 is served: CONNACK 0x00 in the 5.0 format (reference/v5 tests the rest)', async () => {
     const c = await f.open(5);
     c.send(connectPacket('v5client', { protocolVersion: 5 }));
-    expect(await c.expect('connack')).toMatchObject({ reasonCode: 0x84, sessionPresent: false });
-    await c.expectClosed();
+    expect(await c.expect('connack')).toMatchObject({ reasonCode: 0x00, sessionPresent: false, properties: { receiveMaximum: 100 } });
   });
 
   it('nothing sent after a refused CONNECT is acted on (MQTT-3.1.4-5)', async () => {

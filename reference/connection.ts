@@ -3,10 +3,12 @@ import type { Broker } from './broker.js';
 import { dispatch, dispatchDecodeError } from './dispatcher.js';
 import type { ClientStream } from './options.js';
 import type { SessionState } from './session/index.js';
+import type { V5State } from './v5/state.js';
 
 /** Why a connection ended. Every reason but 'disconnect' (and a broker shutdown) publishes the will. */
 export type CloseReason =
   | 'disconnect'
+  | 'disconnect-with-will'
   | 'socket-closed'
   | 'socket-error'
   | 'keep-alive-timeout'
@@ -39,6 +41,10 @@ export class Connection {
   will: Will | undefined;
   keepAliveSeconds = 0;
   readonly remote: string;
+  /** MQTT 5.0 negotiated values and per-connection state (reference/v5); undefined for 3.1/3.1.1. */
+  v5: V5State | undefined;
+  /** A DISCONNECT was queued: flush it before the close, whatever the reason. */
+  private flushOnClose = false;
 
   private readonly decoder: PacketDecoder;
   private lastPacketAt = Date.now();
@@ -154,7 +160,7 @@ export class Connection {
     if (idle >= limit) {
       this.broker.counters.keepAliveTimeouts++;
       this.broker.log.info('keep-alive expired: closing', { clientId: this.label, keepAlive: this.keepAliveSeconds, idleMs: idle });
-      this.close('keep-alive-timeout');
+      this.disconnect(0x8d, 'keep-alive-timeout'); // 5.0: DISCONNECT 0x8D Keep Alive timeout first
     } else {
       this.timer = setTimeout(this.onKeepAliveCheck, limit - idle);
     }
@@ -201,9 +207,42 @@ export class Connection {
     if (keepAliveSeconds > 0) this.timer = setTimeout(this.onKeepAliveCheck, keepAliveSeconds * 1500);
   }
 
-  /** Encodes and queues one packet for this connection (3.1 and 3.1.1 share encodings). */
+  /**
+   * Encodes and queues one packet for this connection (3.1 and 3.1.1 share encodings). For a 5.0
+   * client, a packet over its Maximum Packet Size loses its Reason String and User Properties
+   * (MQTT-3.1.2-25); one still too large is not sent (MQTT-3.1.2-24).
+   */
   send(packet: Packet, version: ProtocolVersion = this.version ?? 4): void {
-    this.write(encode(packet, version));
+    let bytes = encode(packet, version);
+    const limit = this.v5?.maximumPacketSize;
+    if (version === 5 && limit !== undefined && bytes.length > limit) {
+      const props = 'properties' in packet ? packet.properties : undefined;
+      if (props && (props.reasonString !== undefined || props.userProperties !== undefined)) {
+        const { reasonString: _r, userProperties: _u, ...rest } = props;
+        bytes = encode({ ...packet, properties: rest } as Packet, version);
+      }
+      if (bytes.length > limit) {
+        this.broker.log.debug('packet larger than the client Maximum Packet Size: not sent', { clientId: this.label, type: packet.type, size: bytes.length, limit });
+        return;
+      }
+    }
+    this.write(bytes);
+  }
+
+  /**
+   * The server ends the connection: a 5.0 client gets DISCONNECT with the reason code first
+   * (MQTT-4.13.1-1; only after CONNACK, MQTT-3.14.0-1), then the close. 3.1/3.1.1: the close.
+   */
+  disconnect(reasonCode: number, reason: CloseReason, reasonString?: string): void {
+    if (this.state !== 'active') {
+      this.close(reason);
+      return;
+    }
+    if (this.version === 5) {
+      this.send({ type: 'disconnect', reasonCode, properties: reasonString !== undefined ? { reasonString } : undefined }, 5);
+      this.flushOnClose = true;
+    }
+    this.close(reason);
   }
 
   /** Queues encoded bytes; all writes of one tick go out together. */
@@ -262,7 +301,8 @@ export class Connection {
     if (wasActive) this.broker.connectionEnded(this, reason);
     const stream = this.stream;
     if (stream.destroyed) return;
-    if (reason === 'socket-error' || reason === 'socket-closed' || reason === 'broker-shutdown' || reason === 'keep-alive-timeout' || reason === 'connect-timeout') {
+    const abrupt = reason === 'socket-error' || reason === 'socket-closed' || reason === 'broker-shutdown' || reason === 'keep-alive-timeout' || reason === 'connect-timeout';
+    if (abrupt && !(this.flushOnClose && reason !== 'socket-error' && reason !== 'socket-closed')) {
       stream.destroy();
       return;
     }

@@ -1,5 +1,6 @@
 import { type DecodeError, type Packet, type ProtocolVersion } from '../harness/codec/index.js';
 import type { Connection } from './connection.js';
+import { handleAuth } from './handlers/auth.js';
 import { handleConnect } from './handlers/connect.js';
 import { handleDisconnect } from './handlers/disconnect.js';
 import { handlePingreq } from './handlers/pingreq.js';
@@ -20,10 +21,51 @@ import { violation, type HandlerResult, type ProtocolViolation, type ViolationCo
 const CONNACK_FOR: Partial<Record<ViolationCode, { returnCode: number; version: ProtocolVersion }>> = {
   PROTOCOL_LEVEL: { returnCode: 0x01, version: 4 }, // MQTT-3.1.2-2
   CLIENT_ID_REJECTED: { returnCode: 0x02, version: 4 }, // MQTT-3.1.3-8, MQTT-3.1.3-9
-  PROTOCOL_V5_UNSUPPORTED: { returnCode: 0x84, version: 5 }, // 5.0: Unsupported Protocol Version
   BAD_CREDENTIALS: { returnCode: 0x04, version: 4 }, // bad user name or password (reference/auth)
   NOT_AUTHORIZED: { returnCode: 0x05, version: 4 }, // not authorised (reference/auth)
 };
+
+/**
+ * MQTT 5.0: the reason code of each violation, sent in CONNACK before the connection is accepted
+ * (MQTT-3.2.2-6, -7) and in DISCONNECT after (MQTT-4.13.1-1), then the close. A first packet that
+ * is not CONNECT is closed without any packet (MQTT-3.1.0-1: the server does not know the version).
+ */
+const V5_REASON: Record<ViolationCode, number | undefined> = {
+  FIRST_PACKET_NOT_CONNECT: undefined,
+  SECOND_CONNECT: 0x82, // Protocol Error
+  PROTOCOL_NAME: 0x84,
+  PROTOCOL_LEVEL: 0x84,
+  PROTOCOL_V5_UNSUPPORTED: 0x84,
+  CLIENT_ID_REJECTED: 0x85, // Client Identifier not valid
+  WILL_TOPIC_INVALID: 0x90, // Topic Name invalid
+  PUBLISH_TOPIC_INVALID: 0x90,
+  UNEXPECTED_PACKET: 0x82,
+  MALFORMED_PACKET: 0x81,
+  BAD_CREDENTIALS: 0x86, // Bad User Name or Password
+  NOT_AUTHORIZED: 0x87,
+  PROTOCOL_ERROR: 0x82,
+  TOPIC_ALIAS_INVALID: 0x94,
+  RECEIVE_MAXIMUM_EXCEEDED: 0x93,
+  PAYLOAD_FORMAT_INVALID: 0x99,
+  QOS_NOT_SUPPORTED: 0x9b,
+  RETAIN_NOT_SUPPORTED: 0x9a,
+  BAD_AUTHENTICATION_METHOD: 0x8c,
+  PACKET_TOO_LARGE: 0x95,
+};
+
+/** MQTT 5.0: the DISCONNECT reason for a packet the codec refused on an accepted connection. */
+function v5DecodeReason(error: DecodeError): number {
+  switch (error.code) {
+    case 'DECODE_PACKET_TOO_LARGE':
+      return 0x95; // Packet too large (MQTT-3.2.2-?; the server's Maximum Packet Size)
+    case 'DECODE_PROPERTY_DUPLICATE':
+      return 0x82; // a property more than once is a Protocol Error (§2.2.2.2)
+    case 'DECODE_PROPERTY_VALUE':
+      return /Topic Alias/i.test(error.message) ? 0x94 : 0x82;
+    default:
+      return 0x81; // Malformed Packet
+  }
+}
 
 /** Routes one decoded packet: CONNECT first and exactly once, then one handler per packet type. */
 export function dispatch(conn: Connection, packet: Packet): void {
@@ -32,9 +74,19 @@ export function dispatch(conn: Connection, packet: Packet): void {
 }
 
 function first(conn: Connection, packet: Packet): HandlerResult {
+  if (conn.v5?.authenticating) {
+    // MQTT 5.0 enhanced authentication in progress: only AUTH (or DISCONNECT) may follow the CONNECT (MQTT-4.12.0-?).
+    if (packet.type === 'auth') return handleAuth(conn, packet);
+    if (packet.type === 'disconnect') {
+      conn.close('disconnect');
+      return undefined;
+    }
+    return violation('PROTOCOL_ERROR', 'MQTT-3.1.0-2', `${packet.type.toUpperCase()} during the authentication exchange`);
+  }
   if (packet.type !== 'connect') {
     return violation('FIRST_PACKET_NOT_CONNECT', 'MQTT-3.1.0-1', `first packet was ${packet.type.toUpperCase()}, not CONNECT`);
   }
+  conn.version = packet.protocolVersion; // refusals are encoded in the CONNECT's version
   return handleConnect(conn, packet);
 }
 
@@ -64,8 +116,9 @@ function route(conn: Connection, packet: Packet): HandlerResult {
     case 'suback':
     case 'unsuback':
     case 'pingresp':
-    case 'auth':
       return handleServerToClient(conn, packet);
+    case 'auth':
+      return conn.version === 5 ? handleAuth(conn, packet) : handleServerToClient(conn, packet);
     default:
       return assertNever(packet);
   }
@@ -83,6 +136,7 @@ export function dispatchDecodeError(conn: Connection, error: DecodeError): void 
     applyViolation(conn, violation('PROTOCOL_LEVEL', 'MQTT-3.1.2-2', error.message));
     return;
   }
+  const active = conn.state === 'active';
   conn.broker.log.warn('malformed packet: closing the connection', {
     clientId: conn.label,
     code: error.code,
@@ -91,11 +145,17 @@ export function dispatchDecodeError(conn: Connection, error: DecodeError): void 
     statement: error.statement,
     reason: error.message,
   });
-  conn.close('malformed-packet');
+  // 5.0: DISCONNECT 0x81 Malformed Packet (or 0x82, 0x94, 0x95) before the close (MQTT-4.13.1-1).
+  if (active && conn.version === 5) conn.disconnect(v5DecodeReason(error), 'malformed-packet');
+  else conn.close('malformed-packet');
 }
 
 function applyViolation(conn: Connection, v: ProtocolViolation): void {
   const broker = conn.broker;
+  if (conn.version === 5) {
+    applyV5Violation(conn, v);
+    return;
+  }
   const connack = conn.state === 'awaiting-connect' ? CONNACK_FOR[v.code] : undefined;
   if (connack) {
     broker.counters.connectionsRefused++;
@@ -110,3 +170,20 @@ function applyViolation(conn: Connection, v: ProtocolViolation): void {
   conn.close('protocol-violation');
 }
 
+
+/** MQTT 5.0: CONNACK with the reason code before acceptance, DISCONNECT with it after; then the close. */
+function applyV5Violation(conn: Connection, v: ProtocolViolation): void {
+  const broker = conn.broker;
+  const reasonCode = V5_REASON[v.code];
+  if (conn.state === 'awaiting-connect') {
+    broker.counters.connectionsRefused++;
+    broker.log.info('CONNECT refused', { clientId: conn.label, code: v.code, statement: v.statement, reasonCode, reason: v.detail });
+    // MQTT-3.2.2-6: a refusal has Session Present 0 and is followed by the close (MQTT-3.2.2-7).
+    if (reasonCode !== undefined) conn.send({ type: 'connack', sessionPresent: false, reasonCode }, 5);
+    conn.close('connect-refused');
+    return;
+  }
+  broker.counters.protocolViolations++;
+  broker.log.warn('protocol violation: closing the connection', { clientId: conn.label, code: v.code, statement: v.statement, reasonCode, reason: v.detail });
+  conn.disconnect(reasonCode ?? 0x82, v.code === 'MALFORMED_PACKET' ? 'malformed-packet' : 'protocol-violation');
+}

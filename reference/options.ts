@@ -46,6 +46,20 @@ export interface BrokerOptions {
   auth?: AuthOptions;
   /** Listeners to open (TCP, TLS, WebSocket, secure WebSocket; reference/listeners) instead of one TCP listener on port/host. */
   listeners?: ListenerConfig[];
+  /** MQTT 5.0: Receive Maximum announced in CONNACK, inbound QoS 2 messages awaiting PUBREL per client (default 100); more is DISCONNECT 0x93. */
+  receiveMaximum?: number;
+  /** MQTT 5.0: Topic Alias Maximum announced in CONNACK (default 10; 0: no aliases accepted). */
+  topicAliasMaximum?: number;
+  /** MQTT 5.0: Maximum QoS announced in CONNACK and enforced (default 2). */
+  maximumQoS?: number;
+  /** MQTT 5.0: Retain Available (default true); false refuses retained PUBLISH (0x9A). Applies to 5.0 clients only. */
+  retainAvailable?: boolean;
+  /** MQTT 5.0: Server Keep Alive in seconds; when set, it replaces the client's Keep Alive and is announced in CONNACK. */
+  serverKeepAlive?: number;
+  /** MQTT 5.0: the longest Session Expiry Interval granted (seconds); a longer request is lowered and announced in CONNACK. Default: none. */
+  maxSessionExpiryInterval?: number;
+  /** MQTT 5.0 enhanced authentication: SCRAM-SHA-256 users, `{ "user": "password" }` (only the derived keys are kept). */
+  scramUsers?: Record<string, string>;
 }
 
 export interface ResolvedOptions {
@@ -62,6 +76,13 @@ export interface ResolvedOptions {
   maxPacketSize: number;
   maxBufferedBytes: number;
   highWaterMark: number;
+  receiveMaximum: number;
+  topicAliasMaximum: number;
+  maximumQoS: 0 | 1 | 2;
+  retainAvailable: boolean;
+  serverKeepAlive: number | undefined;
+  maxSessionExpiryInterval: number | undefined;
+  scramUsers: Record<string, string>;
   log: Logger;
 }
 
@@ -83,6 +104,15 @@ function integer(name: string, value: number | undefined, fallback: number, min:
   return value;
 }
 
+function scramUsers(value: Record<string, string> | undefined): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BrokerConfigError('scramUsers', 'expected an object of user name -> password');
+  for (const [user, password] of Object.entries(value)) {
+    if (user === '' || typeof password !== 'string') throw new BrokerConfigError('scramUsers', `user ${JSON.stringify(user)} needs a non-empty name and a string password`);
+  }
+  return value;
+}
+
 export function resolveOptions(options: BrokerOptions): ResolvedOptions {
   return {
     port: integer('port', options.port, 0, 0, 65535),
@@ -98,6 +128,14 @@ export function resolveOptions(options: BrokerOptions): ResolvedOptions {
     maxPacketSize: integer('maxPacketSize', options.maxPacketSize, 268_435_460, 2, 268_435_460),
     maxBufferedBytes: integer('maxBufferedBytes', options.maxBufferedBytes, 16 * 1024 * 1024, 1024, 2 ** 31),
     highWaterMark: integer('highWaterMark', options.highWaterMark, 1024 * 1024, 1024, 2 ** 31),
+    receiveMaximum: integer('receiveMaximum', options.receiveMaximum, 100, 1, 65535),
+    topicAliasMaximum: integer('topicAliasMaximum', options.topicAliasMaximum, 10, 0, 65535),
+    maximumQoS: integer('maximumQoS', options.maximumQoS, 2, 0, 2) as 0 | 1 | 2,
+    retainAvailable: options.retainAvailable ?? true,
+    serverKeepAlive: options.serverKeepAlive === undefined ? undefined : integer('serverKeepAlive', options.serverKeepAlive, 0, 0, 65535),
+    maxSessionExpiryInterval:
+      options.maxSessionExpiryInterval === undefined ? undefined : integer('maxSessionExpiryInterval', options.maxSessionExpiryInterval, 0, 0, 0xffff_ffff),
+    scramUsers: scramUsers(options.scramUsers),
     log: createLogger(options.logLevel ?? 'error', options.logger),
   };
 }

@@ -14,7 +14,16 @@ export type ViolationCode =
   | 'UNEXPECTED_PACKET'
   | 'MALFORMED_PACKET'
   | 'BAD_CREDENTIALS'
-  | 'NOT_AUTHORIZED';
+  | 'NOT_AUTHORIZED'
+  // MQTT 5.0 (reference/v5): each has its reason code in the dispatcher's V5_REASON table.
+  | 'PROTOCOL_ERROR'
+  | 'TOPIC_ALIAS_INVALID'
+  | 'RECEIVE_MAXIMUM_EXCEEDED'
+  | 'PAYLOAD_FORMAT_INVALID'
+  | 'QOS_NOT_SUPPORTED'
+  | 'RETAIN_NOT_SUPPORTED'
+  | 'BAD_AUTHENTICATION_METHOD'
+  | 'PACKET_TOO_LARGE';
 
 export interface ProtocolViolation {
   readonly kind: 'violation';

@@ -1,16 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import type { ConnectPacket } from '../../harness/codec/index.js';
+import type { ConnectPacket, Properties } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
 import { topicNameProblem, TOPIC_PROBLEM_STATEMENTS } from '../topic/index.js';
 import { violation, type HandlerResult } from '../violation.js';
+import { isValidUtf8 } from '../v5/message.js';
+import { ScramError, ScramServer } from '../v5/scram.js';
+import { newV5State, PROTOCOL_MAX_PACKET } from '../v5/state.js';
 
 /**
  * CONNECT, as a list of named steps: protocol, client identifier, will, then acceptance
  * (take-over, session, CONNACK, resend of the session's unfinished deliveries).
  */
 export function handleConnect(conn: Connection, packet: ConnectPacket): HandlerResult {
-  const problem = checkProtocol(packet) ?? checkClientId(packet) ?? checkWill(packet);
+  const problem = checkProtocol(packet) ?? checkClientId(packet) ?? checkWill(packet) ?? checkV5(conn, packet);
   if (problem) return problem;
+  if (packet.protocolVersion === 5 && packet.properties?.authenticationMethod !== undefined) {
+    return startEnhancedAuth(conn, packet);
+  }
   // Credentials and the will's ACL (reference/auth). 'pending': the connection is held while the
   // password is verified off the event loop, and this CONNECT is handled again with the verdict.
   const auth = conn.broker.security.checkConnect(conn, packet);
@@ -24,10 +30,7 @@ function checkProtocol(packet: ConnectPacket): HandlerResult {
   if (name !== 'MQTT' && name !== 'MQIsdp') {
     return violation('PROTOCOL_NAME', 'MQTT-3.1.2-1', `protocol name ${JSON.stringify(name)} is not MQTT`);
   }
-  if ((name === 'MQTT' && level === 4) || (name === 'MQIsdp' && level === 3)) return undefined;
-  if (name === 'MQTT' && level === 5) {
-    return violation('PROTOCOL_V5_UNSUPPORTED', 'MQTT-3.1.2-2', 'MQTT 5.0 is not served yet');
-  }
+  if ((name === 'MQTT' && (level === 4 || level === 5)) || (name === 'MQIsdp' && level === 3)) return undefined;
   return violation('PROTOCOL_LEVEL', 'MQTT-3.1.2-2', `protocol ${name} level ${String(level)} is not supported`);
 }
 
@@ -40,7 +43,8 @@ function checkClientId(packet: ConnectPacket): HandlerResult {
     }
     return undefined;
   }
-  if (id.length === 0 && !packet.clean) {
+  // 5.0: an empty client identifier is assigned one whatever Clean Start says (MQTT-3.1.3-6, -7).
+  if (id.length === 0 && !packet.clean && packet.protocolVersion !== 5) {
     return violation('CLIENT_ID_REJECTED', 'MQTT-3.1.3-8', 'an empty client identifier needs CleanSession 1');
   }
   return undefined;
@@ -54,6 +58,60 @@ function checkWill(packet: ConnectPacket): HandlerResult {
   return violation('WILL_TOPIC_INVALID', TOPIC_PROBLEM_STATEMENTS[problem], `will topic ${JSON.stringify(packet.will.topic.slice(0, 100))}: ${problem}`);
 }
 
+/**
+ * MQTT 5.0 checks of a CONNECT: the will against Maximum QoS / Retain Available (MQTT-3.2.2-12,
+ * -13) and its Payload Format Indicator (0x99); Authentication Data needs a method (§3.1.2.11.10).
+ */
+function checkV5(conn: Connection, packet: ConnectPacket): HandlerResult {
+  if (packet.protocolVersion !== 5) return undefined;
+  const options = conn.broker.options;
+  const will = packet.will;
+  if (will) {
+    if (will.qos > options.maximumQoS) return violation('QOS_NOT_SUPPORTED', 'MQTT-3.2.2-12', `will QoS ${String(will.qos)} above the Maximum QoS ${String(options.maximumQoS)}`);
+    if (will.retain && !options.retainAvailable) return violation('RETAIN_NOT_SUPPORTED', 'MQTT-3.2.2-13', 'will retain without retain available');
+    if (will.properties?.payloadFormatIndicator === 1 && !isValidUtf8(will.payload)) {
+      return violation('PAYLOAD_FORMAT_INVALID', 'MQTT-3.1.3-?', 'will payload is not UTF-8 although its Payload Format Indicator is 1');
+    }
+  }
+  const props = packet.properties;
+  if (props?.authenticationData !== undefined && props.authenticationMethod === undefined) {
+    return violation('PROTOCOL_ERROR', 'MQTT-3.1.2-?', 'Authentication Data without an Authentication Method');
+  }
+  return undefined;
+}
+
+/**
+ * MQTT 5.0 enhanced authentication (§4.12): SCRAM-SHA-256 answers the client-first message with
+ * AUTH 0x18 and waits for the client-final message (handlers/auth.ts); an unknown method is
+ * CONNACK 0x8C Bad authentication method.
+ */
+function startEnhancedAuth(conn: Connection, packet: ConnectPacket): HandlerResult {
+  const broker = conn.broker;
+  const method = packet.properties?.authenticationMethod ?? '';
+  if (!broker.supportsAuthMethod(method)) {
+    return violation('BAD_AUTHENTICATION_METHOD', 'MQTT-4.12.0-1', `authentication method ${JSON.stringify(method.slice(0, 100))} is not supported: CONNACK 0x8C`);
+  }
+  const state = newV5State(packet.properties);
+  const scram = new ScramServer((user) => broker.scram.get(user), broker.scramSecret);
+  let serverFirst: Buffer;
+  try {
+    serverFirst = scram.first(packet.properties?.authenticationData);
+  } catch (error) {
+    return violation('BAD_CREDENTIALS', 'MQTT-4.12.0-?', (error as ScramError).message);
+  }
+  state.auth = scram;
+  state.authenticating = true;
+  // Keep our own copy: the decoder's buffers may be reused while the exchange runs.
+  state.pendingConnect = {
+    ...packet,
+    password: packet.password ? Buffer.from(packet.password) : undefined,
+    will: packet.will ? { ...packet.will, payload: Buffer.from(packet.will.payload) } : undefined,
+  };
+  conn.v5 = state;
+  conn.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: method, authenticationData: serverFirst } }, 5);
+  return undefined;
+}
+
 function assignClientId(conn: Connection): string {
   for (;;) {
     const id = `auto-${randomBytes(8).toString('hex')}`;
@@ -61,17 +119,48 @@ function assignClientId(conn: Connection): string {
   }
 }
 
-function accept(conn: Connection, packet: ConnectPacket): HandlerResult {
+/** Accepts a CONNECT (after its checks and, in 5.0, its authentication exchange). `authProps`: the final AUTH data for CONNACK. */
+export function accept(conn: Connection, packet: ConnectPacket, authProps?: Properties): HandlerResult {
   const broker = conn.broker;
-  const clientId = packet.clientId.length > 0 ? packet.clientId : assignClientId(conn);
+  const options = broker.options;
+  const v5 = packet.protocolVersion === 5;
+  const assigned = packet.clientId.length === 0;
+  const clientId = assigned ? assignClientId(conn) : packet.clientId;
   // MQTT-3.1.4-2: a connection already using this client id is closed (its will is published).
   broker.takeOver(clientId);
-  // MQTT-3.1.2-4 / -6, MQTT-3.2.2-1..3.
-  const { session, present } = broker.openSession(clientId, packet.clean, packet.protocolVersion);
-  conn.activate(clientId, packet.protocolVersion, session, packet.will, packet.keepalive);
+  let keepAlive = packet.keepalive;
+  let connack: Properties | undefined;
+  if (v5) {
+    const state = conn.v5 ?? newV5State(packet.properties);
+    conn.v5 = state;
+    state.authenticating = false;
+    state.pendingConnect = undefined;
+    const requested = packet.properties?.sessionExpiryInterval ?? 0;
+    const max = options.maxSessionExpiryInterval;
+    state.sessionExpiry = max !== undefined && requested > max ? max : requested;
+    if (options.serverKeepAlive !== undefined) keepAlive = options.serverKeepAlive;
+    // MQTT-3.2.2-? CONNACK properties: what this server allows (absent ones take their defaults).
+    connack = {
+      receiveMaximum: options.receiveMaximum,
+      topicAliasMaximum: options.topicAliasMaximum,
+      retainAvailable: options.retainAvailable ? 1 : 0,
+      wildcardSubscriptionAvailable: 1,
+      subscriptionIdentifierAvailable: 1,
+      sharedSubscriptionAvailable: 1,
+      ...(options.maximumQoS < 2 ? { maximumQoS: options.maximumQoS as 0 | 1 } : {}),
+      ...(options.maxPacketSize < PROTOCOL_MAX_PACKET ? { maximumPacketSize: options.maxPacketSize } : {}),
+      ...(assigned ? { assignedClientIdentifier: clientId } : {}), // MQTT-3.2.2-16
+      ...(options.serverKeepAlive !== undefined ? { serverKeepAlive: options.serverKeepAlive } : {}), // MQTT-3.2.2-21
+      ...(state.sessionExpiry !== requested ? { sessionExpiryInterval: state.sessionExpiry } : {}),
+      ...authProps,
+    };
+  }
+  // MQTT-3.1.2-4 / -6, MQTT-3.2.2-1..3; 5.0: Clean Start and Session Expiry Interval (MQTT-3.1.2-4..-5, 3.1.2-23).
+  const { session, present } = broker.openSession(clientId, packet.clean, packet.protocolVersion, v5 ? conn.v5?.sessionExpiry : undefined);
+  conn.activate(clientId, packet.protocolVersion, session, packet.will, keepAlive);
   broker.connectionStarted(conn);
   // MQTT-3.2.0-1, MQTT-3.1.4-4. 3.1's CONNACK has no Session Present flag (the byte is reserved).
-  conn.send({ type: 'connack', sessionPresent: present && packet.protocolVersion >= 4, reasonCode: 0 });
+  conn.send({ type: 'connack', sessionPresent: present && packet.protocolVersion >= 4, reasonCode: 0, ...(connack ? { properties: connack } : {}) });
   broker.log.info('client connected', {
     clientId,
     remote: conn.remote,

@@ -3,6 +3,7 @@ export { allocatePacketId } from './packet-ids.js';
 export {
   MessageQueue,
   queuedSize,
+  type DeliveryExtras,
   type InflightMessage,
   type QueuedMessage,
   type SessionChange,

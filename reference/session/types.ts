@@ -1,4 +1,4 @@
-import type { QoS } from '../../harness/codec/index.js';
+import type { Properties, QoS } from '../../harness/codec/index.js';
 
 /** An application message as the broker stores and forwards it. Immutable once created. */
 export interface StoredMessage {
@@ -7,11 +7,28 @@ export interface StoredMessage {
   /** QoS it was published with. */
   readonly qos: QoS;
   readonly retain: boolean;
+  /** MQTT 5.0 message properties forwarded to subscribers (payload format, content type, response topic, correlation data, user properties). */
+  readonly properties?: Properties;
+  /** MQTT 5.0 Message Expiry: epoch ms after which the message is no longer delivered (MQTT-3.3.2-5). */
+  readonly expiresAt?: number;
 }
 
-/** What a subscription grants (room for the 5.0 subscription options). */
+/** What a subscription grants, with the 5.0 subscription options. */
 export interface SubscriptionGrant {
   qos: QoS;
+  noLocal?: boolean;
+  retainAsPublished?: boolean;
+  retainHandling?: 0 | 1 | 2;
+  /** MQTT 5.0 Subscription Identifier (MQTT-3.8.2-? / 3.3.4-3). */
+  subscriptionId?: number;
+}
+
+/** MQTT 5.0 extras of one delivery to one session. */
+export interface DeliveryExtras {
+  /** Subscription Identifiers of the matching subscriptions (MQTT-3.3.4-3). */
+  readonly subscriptionIds?: readonly number[];
+  /** The shared subscription (`$share/group/filter`) that chose this session. */
+  readonly share?: string;
 }
 
 /**
@@ -25,12 +42,14 @@ export interface InflightMessage {
   /** QoS of this delivery: min(publish QoS, granted QoS). */
   readonly qos: 1 | 2;
   state: 'publish' | 'pubrel';
+  readonly extras?: DeliveryExtras;
 }
 
 /** A message waiting for a slot in the in-flight window (or for the client to come back). */
 export interface QueuedMessage {
   readonly message: StoredMessage;
   readonly qos: QoS;
+  readonly extras?: DeliveryExtras;
 }
 
 /** A plain, serialisable-in-spirit session state; the broker mutates it and journals each change. */
@@ -48,6 +67,10 @@ export interface SessionState {
   readonly inboundQos2: Set<number>;
   /** Next packet identifier to try; never 0. */
   nextPacketId: number;
+  /** MQTT 5.0 Session Expiry Interval in seconds (0xFFFFFFFF: never); undefined: 3.1.1 rules (clean ends with the connection, else kept). */
+  expiryInterval?: number;
+  /** Epoch ms at which an offline session with an expiry interval expires (persisted by durable stores). */
+  expiresAt?: number;
 }
 
 /** Changes a durable store journals, in the order they happen. */

@@ -1,0 +1,57 @@
+import { encode, type Properties, type QoS } from '../../harness/codec/index.js';
+import type { DeliveryExtras, StoredMessage } from '../session/index.js';
+
+/**
+ * The properties of a PUBLISH (or a will) that travel with the application message to every
+ * subscriber unaltered (MQTT-3.3.2-4, -15, -16, -17, -18, -19, 3.3.2.3.7): Payload Format
+ * Indicator, Content Type, Response Topic, Correlation Data, User Properties in their order.
+ * Topic Alias and Subscription Identifiers are per connection; Message Expiry is recomputed.
+ * Buffers are copied: decoded ones may be views into a socket chunk.
+ */
+export function forwardedProperties(props: Properties | undefined): Properties | undefined {
+  if (!props) return undefined;
+  const out: Properties = {};
+  let any = false;
+  if (props.payloadFormatIndicator !== undefined) ((out.payloadFormatIndicator = props.payloadFormatIndicator), (any = true));
+  if (props.contentType !== undefined) ((out.contentType = props.contentType), (any = true));
+  if (props.responseTopic !== undefined) ((out.responseTopic = props.responseTopic), (any = true));
+  if (props.correlationData !== undefined) ((out.correlationData = Buffer.from(props.correlationData)), (any = true));
+  if (props.userProperties !== undefined) ((out.userProperties = props.userProperties.map(([k, v]) => [k, v] as const)), (any = true));
+  return any ? out : undefined;
+}
+
+/** Epoch ms at which a message published now with `props` expires; undefined when it does not (MQTT-3.3.2-5). */
+export function expiresAt(props: Properties | undefined, now = Date.now()): number | undefined {
+  const seconds = props?.messageExpiryInterval;
+  return seconds === undefined ? undefined : now + seconds * 1000;
+}
+
+/** True once the message's expiry interval has passed: it is no longer delivered (MQTT-3.3.2-5). */
+export function isExpired(message: StoredMessage, now = Date.now()): boolean {
+  return message.expiresAt !== undefined && message.expiresAt <= now;
+}
+
+/**
+ * A 5.0 PUBLISH to one subscriber: the forwarded properties, the Message Expiry Interval lowered
+ * by the time the message waited (MQTT-3.3.2-6), the Subscription Identifiers of the matching
+ * subscriptions (MQTT-3.3.4-3). No Topic Alias is sent (allowed by every Topic Alias Maximum).
+ */
+export function encodePublishV5(message: StoredMessage, qos: QoS, packetId: number | undefined, dup: boolean, extras: DeliveryExtras | undefined, now = Date.now()): Buffer {
+  let properties: Properties | undefined = message.properties;
+  if (message.expiresAt !== undefined || extras?.subscriptionIds?.length) {
+    properties = { ...message.properties };
+    if (message.expiresAt !== undefined) properties.messageExpiryInterval = Math.max(0, Math.ceil((message.expiresAt - now) / 1000));
+    if (extras?.subscriptionIds?.length) properties.subscriptionIdentifiers = [...extras.subscriptionIds];
+  }
+  return encode({ type: 'publish', topic: message.topic, payload: message.payload, qos, retain: message.retain, dup, packetId: qos > 0 ? packetId : undefined, properties }, 5);
+}
+
+/** Strict UTF-8 check for Payload Format Indicator 1 (MQTT-3.3.2-? / 5.0 §3.3.2.3.2). */
+export function isValidUtf8(bytes: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
