@@ -74,7 +74,7 @@ describe('mqtt-conformance (process)', () => {
 
   it('runs tagged scenarios against the reference broker and writes report.json', () => {
     const dir = tempDir();
-    const r = cli(['run', '--tags', '@MQTT-3.1.0-2 or @MQTT-3.12.4-1', '--parallel', '1', '--report-dir', dir]);
+    const r = cli(['run', '--tags', '@MQTT-3.1.0-2 or @MQTT-3.12.4-1', '--parallel', '1', '--timeout', '5000', '--report-dir', dir]);
     expect(r.stderr + r.stdout).not.toContain('internal error');
     expect(r.status).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { summary: { passed: number; failed: number }; target: { name: string } };
