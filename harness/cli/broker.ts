@@ -35,13 +35,15 @@ maxQueuedBytes (64 MiB), maxConnections (100000, 0 = none), maxInboundBytesPerSe
 auth { allowAnonymous (true), passwordFile, aclFile },
 listeners [{ protocol: "mqtt" | "mqtts" | "ws" | "wss", port, host,
              tls: { cert, key, ca, requireClientCert, identityAsUsername } }] (replace --port/--host).
+MQTT 5.0: receiveMaximum (100), topicAliasMaximum (10), maximumQoS (2), retainAvailable (true),
+serverKeepAlive, maxSessionExpiryInterval, scramUsers { "user": "password" } (SCRAM-SHA-256 AUTH).
 `;
 
 export class BrokerUsageError extends Error {
   readonly code = 'CLI_USAGE';
 }
 
-type Kind = 'integer' | 'boolean' | 'string' | 'log-level' | 'sync' | 'auth' | 'listeners';
+type Kind = 'integer' | 'boolean' | 'string' | 'log-level' | 'sync' | 'auth' | 'listeners' | 'users';
 const CONFIG_KEYS: Record<string, Kind> = {
   port: 'integer',
   host: 'string',
@@ -61,6 +63,14 @@ const CONFIG_KEYS: Record<string, Kind> = {
   maxQueuedBytes: 'integer',
   maxConnections: 'integer',
   maxInboundBytesPerSecond: 'integer',
+  // MQTT 5.0 (reference/v5)
+  receiveMaximum: 'integer',
+  topicAliasMaximum: 'integer',
+  maximumQoS: 'integer',
+  retainAvailable: 'boolean',
+  serverKeepAlive: 'integer',
+  maxSessionExpiryInterval: 'integer',
+  scramUsers: 'users',
 };
 
 function checkValue(where: string, key: string, kind: Kind, value: unknown): void {
@@ -72,6 +82,11 @@ function checkValue(where: string, key: string, kind: Kind, value: unknown): voi
     } catch (e) {
       throw new BrokerUsageError(`${where}: ${(e as Error).message}`);
     }
+    return;
+  }
+  if (kind === 'users') {
+    const ok = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+    if (!ok) throw new BrokerUsageError(`${where}: "${key}" must be an object of user name -> password strings, got ${JSON.stringify(value)}`);
     return;
   }
   const ok =

@@ -43,6 +43,16 @@ export function handleAuth(conn: Connection, packet: AuthPacket): HandlerResult 
     return violation('PROTOCOL_ERROR', 'MQTT-4.12.0-2', `AUTH with reason code 0x${reasonCode.toString(16)} out of an exchange`);
   }
   const scram = state.auth;
+  if (!scram.started) {
+    // The client-first message in AUTH (the CONNECT carried no Authentication Data).
+    try {
+      const serverFirst = scram.first(data);
+      conn.send({ type: 'auth', reasonCode: CONTINUE, properties: { authenticationMethod: method, authenticationData: serverFirst } }, 5);
+      return undefined;
+    } catch (error) {
+      return violation('BAD_CREDENTIALS', 'MQTT-4.12.0-4', `authentication failed: ${(error as Error).message}`);
+    }
+  }
   state.auth = undefined;
   let serverFinal: Buffer;
   try {

@@ -93,11 +93,15 @@ function startEnhancedAuth(conn: Connection, packet: ConnectPacket): HandlerResu
   }
   const state = newV5State(packet.properties);
   const scram = new ScramServer((user) => broker.scram.get(user), broker.scramSecret);
-  let serverFirst: Buffer;
-  try {
-    serverFirst = scram.first(packet.properties?.authenticationData);
-  } catch (error) {
-    return violation('BAD_CREDENTIALS', 'MQTT-4.12.0-?', (error as ScramError).message);
+  const clientFirst = packet.properties?.authenticationData;
+  let serverFirst: Buffer | undefined;
+  // Without Authentication Data the client-first message comes in the client's first AUTH 0x18.
+  if (clientFirst !== undefined) {
+    try {
+      serverFirst = scram.first(clientFirst);
+    } catch (error) {
+      return violation('BAD_CREDENTIALS', 'MQTT-4.12.0-4', (error as ScramError).message);
+    }
   }
   state.auth = scram;
   state.authenticating = true;
@@ -108,7 +112,7 @@ function startEnhancedAuth(conn: Connection, packet: ConnectPacket): HandlerResu
     will: packet.will ? { ...packet.will, payload: Buffer.from(packet.will.payload) } : undefined,
   };
   conn.v5 = state;
-  conn.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: method, authenticationData: serverFirst } }, 5);
+  if (serverFirst) conn.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: method, authenticationData: serverFirst } }, 5);
   return undefined;
 }
 

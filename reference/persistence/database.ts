@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { PersistenceError } from './errors.js';
+import { migrateV5 } from './v5-columns.js';
 
 /**
  * How hard a commit is pushed to disk.
@@ -15,7 +16,8 @@ import { PersistenceError } from './errors.js';
 export type SyncMode = 'normal' | 'full';
 
 export const DATABASE_FILE = 'broker.sqlite3';
-const SCHEMA_VERSION = 1;
+/** 2: the MQTT 5.0 columns (reference/persistence/v5-columns.ts), added to a version 1 file on open. */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -83,6 +85,7 @@ export function openDatabase(dir: string, sync: SyncMode = 'normal'): SqliteData
       throw new PersistenceError('PERSISTENCE_SCHEMA', path, `database schema version ${String(version)} is newer than this broker's (${String(SCHEMA_VERSION)})`);
     }
     db.exec(SCHEMA);
+    migrateV5(db);
     db.pragma(`user_version = ${String(SCHEMA_VERSION)}`);
   } catch (error) {
     db.close();

@@ -8,6 +8,7 @@ import {
   type StoredMessage,
 } from '../session/index.js';
 import type { Journal } from './journal.js';
+import { extrasFromJson, extrasToJson, grantFromRow, optionsToJson, propsFromJson, propsToJson } from './v5-columns.js';
 
 interface MessageRow {
   client_id: string;
@@ -16,10 +17,22 @@ interface MessageRow {
   message_qos: number;
   retain: number;
   qos: number;
+  props?: string | null;
+  expires_at?: number | null;
+  extras?: string | null;
 }
 
 const asQos = (n: number): QoS => (n === 2 ? 2 : n === 1 ? 1 : 0);
-const toMessage = (row: MessageRow): StoredMessage => ({ topic: row.topic, payload: row.payload, qos: asQos(row.message_qos), retain: row.retain === 1 });
+const toMessage = (row: MessageRow): StoredMessage => {
+  const properties = propsFromJson(row.props);
+  const m: StoredMessage = { topic: row.topic, payload: row.payload, qos: asQos(row.message_qos), retain: row.retain === 1 };
+  if (properties === undefined && (row.expires_at ?? null) === null) return m;
+  return { ...m, properties, expiresAt: row.expires_at ?? undefined };
+};
+const withExtras = <T extends object>(entry: T, extras: string | null | undefined): T => {
+  const e = extrasFromJson(extras);
+  return e ? { ...entry, extras: e } : entry;
+};
 
 function emptySession(clientId: string, clean: boolean, protocolVersion: 3 | 4 | 5): SessionState {
   return {
@@ -47,44 +60,53 @@ export class SqliteSessionStore implements SessionStore {
   constructor(private readonly journal: Journal) {
     const db = journal.db;
     this.stmt = {
-      insertSession: db.prepare('INSERT OR REPLACE INTO sessions (client_id, protocol_version) VALUES (?, ?)'),
+      insertSession: db.prepare('INSERT OR REPLACE INTO sessions (client_id, protocol_version, expiry_interval, expires_at) VALUES (?, ?, NULL, NULL)'),
       deleteSession: db.prepare('DELETE FROM sessions WHERE client_id = ?'),
       deleteSubscriptions: db.prepare('DELETE FROM subscriptions WHERE client_id = ?'),
       deleteQueue: db.prepare('DELETE FROM queue WHERE client_id = ?'),
       deleteInflight: db.prepare('DELETE FROM inflight WHERE client_id = ?'),
       deleteInbound: db.prepare('DELETE FROM inbound_qos2 WHERE client_id = ?'),
-      subscribe: db.prepare('INSERT OR REPLACE INTO subscriptions (client_id, filter, qos) VALUES (?, ?, ?)'),
+      subscribe: db.prepare('INSERT OR REPLACE INTO subscriptions (client_id, filter, qos, options) VALUES (?, ?, ?, ?)'),
       unsubscribe: db.prepare('DELETE FROM subscriptions WHERE client_id = ? AND filter = ?'),
-      enqueue: db.prepare('INSERT INTO queue (client_id, topic, payload, message_qos, retain, qos) VALUES (?, ?, ?, ?, ?, ?)'),
+      enqueue: db.prepare('INSERT INTO queue (client_id, topic, payload, message_qos, retain, qos, props, expires_at, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       dequeue: db.prepare('DELETE FROM queue WHERE seq = (SELECT seq FROM queue WHERE client_id = ? ORDER BY seq LIMIT 1)'),
       inflightAdd: db.prepare(
-        'INSERT OR REPLACE INTO inflight (client_id, packet_id, topic, payload, message_qos, retain, qos, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO inflight (client_id, packet_id, topic, payload, message_qos, retain, qos, state, props, expires_at, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       inflightPubrel: db.prepare("UPDATE inflight SET state = 'pubrel' WHERE client_id = ? AND packet_id = ?"),
       inflightRemove: db.prepare('DELETE FROM inflight WHERE client_id = ? AND packet_id = ?'),
       inboundAdd: db.prepare('INSERT OR IGNORE INTO inbound_qos2 (client_id, packet_id) VALUES (?, ?)'),
       inboundRemove: db.prepare('DELETE FROM inbound_qos2 WHERE client_id = ? AND packet_id = ?'),
-      touch: db.prepare('UPDATE sessions SET protocol_version = ? WHERE client_id = ?'),
+      touch: db.prepare('UPDATE sessions SET protocol_version = ?, expiry_interval = ?, expires_at = ? WHERE client_id = ?'),
     };
     this.load();
   }
 
   private load(): void {
     const db = this.journal.db;
-    for (const row of db.prepare('SELECT client_id, protocol_version FROM sessions').all() as { client_id: string; protocol_version: number }[]) {
+    type SessionRow = { client_id: string; protocol_version: number; expiry_interval: number | null; expires_at: number | null };
+    for (const row of db.prepare('SELECT client_id, protocol_version, expiry_interval, expires_at FROM sessions').all() as SessionRow[]) {
       const v = row.protocol_version === 3 || row.protocol_version === 5 ? row.protocol_version : 4;
-      this.sessions.set(row.client_id, emptySession(row.client_id, false, v));
+      const session = emptySession(row.client_id, false, v);
+      // MQTT 5.0 Session Expiry Interval, kept across a restart (the broker expires or schedules it).
+      if (row.expiry_interval !== null) session.expiryInterval = row.expiry_interval;
+      if (row.expires_at !== null) session.expiresAt = row.expires_at;
+      this.sessions.set(row.client_id, session);
     }
-    for (const row of db.prepare('SELECT client_id, filter, qos FROM subscriptions ORDER BY rowid').all() as { client_id: string; filter: string; qos: number }[]) {
-      this.sessions.get(row.client_id)?.subscriptions.set(row.filter, { qos: asQos(row.qos) });
+    type SubscriptionRow = { client_id: string; filter: string; qos: number; options: string | null };
+    for (const row of db.prepare('SELECT client_id, filter, qos, options FROM subscriptions ORDER BY rowid').all() as SubscriptionRow[]) {
+      this.sessions.get(row.client_id)?.subscriptions.set(row.filter, grantFromRow(asQos(row.qos), row.options));
     }
     for (const row of db.prepare('SELECT * FROM queue ORDER BY seq').all() as MessageRow[]) {
-      this.sessions.get(row.client_id)?.queue.push({ message: toMessage(row), qos: asQos(row.qos) });
+      this.sessions.get(row.client_id)?.queue.push(withExtras({ message: toMessage(row), qos: asQos(row.qos) }, row.extras));
     }
     for (const row of db.prepare('SELECT * FROM inflight ORDER BY seq').all() as (MessageRow & { packet_id: number; state: string })[]) {
       const session = this.sessions.get(row.client_id);
       if (!session) continue;
-      const entry: InflightMessage = { packetId: row.packet_id, message: toMessage(row), qos: row.qos === 2 ? 2 : 1, state: row.state === 'pubrel' ? 'pubrel' : 'publish' };
+      const entry: InflightMessage = withExtras(
+        { packetId: row.packet_id, message: toMessage(row), qos: row.qos === 2 ? 2 : 1, state: row.state === 'pubrel' ? 'pubrel' : 'publish' } as InflightMessage,
+        row.extras,
+      );
       session.inflight.set(row.packet_id, entry);
       if (row.packet_id >= session.nextPacketId) session.nextPacketId = row.packet_id === 65535 ? 1 : row.packet_id + 1;
     }
@@ -140,14 +162,14 @@ export class SqliteSessionStore implements SessionStore {
     this.journal.write(() => {
       switch (change.kind) {
         case 'subscribe':
-          s.subscribe.run(id, change.filter, change.grant.qos);
+          s.subscribe.run(id, change.filter, change.grant.qos, optionsToJson(change.grant));
           return;
         case 'unsubscribe':
           s.unsubscribe.run(id, change.filter);
           return;
         case 'enqueue': {
           const m = change.entry.message;
-          s.enqueue.run(id, m.topic, m.payload, m.qos, m.retain ? 1 : 0, change.entry.qos);
+          s.enqueue.run(id, m.topic, m.payload, m.qos, m.retain ? 1 : 0, change.entry.qos, propsToJson(m.properties), m.expiresAt ?? null, extrasToJson(change.entry.extras));
           return;
         }
         case 'dequeue':
@@ -155,7 +177,8 @@ export class SqliteSessionStore implements SessionStore {
           return;
         case 'inflight-add': {
           const e = change.entry;
-          s.inflightAdd.run(id, e.packetId, e.message.topic, e.message.payload, e.message.qos, e.message.retain ? 1 : 0, e.qos, e.state);
+          const m = e.message;
+          s.inflightAdd.run(id, e.packetId, m.topic, m.payload, m.qos, m.retain ? 1 : 0, e.qos, e.state, propsToJson(m.properties), m.expiresAt ?? null, extrasToJson(e.extras));
           return;
         }
         case 'inflight-pubrel':
@@ -180,7 +203,7 @@ export class SqliteSessionStore implements SessionStore {
 
   touch(session: SessionState): void {
     if (session.clean || this.sessions.get(session.clientId) !== session) return;
-    this.journal.write(() => this.stmt.touch.run(session.protocolVersion, session.clientId));
+    this.journal.write(() => this.stmt.touch.run(session.protocolVersion, session.expiryInterval ?? null, session.expiresAt ?? null, session.clientId));
   }
 
   /** Groups the changes `fn` makes into one transaction (the broker calls this per inbound packet). */

@@ -66,7 +66,14 @@ export class ScramServer {
     private readonly lookup: (username: string) => ScramCredential | undefined,
     /** Secret used to invent a stable salt for unknown users, so the exchange does not reveal which users exist. */
     private readonly secret: Buffer,
+    /** The server's part of the nonce (tests pass a fixed one for the RFC 7677 known answer). */
+    private readonly serverNonce: () => string = () => randomBytes(18).toString('base64'),
   ) {}
+
+  /** True once the client-first message has been answered. */
+  get started(): boolean {
+    return this.state !== 'start';
+  }
 
   /** client-first-message -> server-first-message. */
   first(data: Buffer | undefined): Buffer {
@@ -86,7 +93,7 @@ export class ScramServer {
     this.credential = this.lookup(this.username);
     const salt = this.credential?.salt ?? hmac(this.secret, this.username).subarray(0, 16);
     const iterations = this.credential?.iterations ?? DEFAULT_ITERATIONS;
-    this.nonce = clientNonce + randomBytes(18).toString('base64');
+    this.nonce = clientNonce + this.serverNonce();
     this.serverFirst = `r=${this.nonce},s=${salt.toString('base64')},i=${String(iterations)}`;
     this.state = 'first-sent';
     return Buffer.from(this.serverFirst, 'utf8');
