@@ -37,7 +37,7 @@ ${TARGET_FORMS.map((f) => `                        ${f}`).join('\n')}
   --parallel N        cucumber worker processes (default: ${DEFAULT_PARALLEL})
   --report-dir DIR    where to write messages.ndjson, report.json, report.html, junit.xml,
                       summary.md (default: ${DEFAULT_REPORT_DIR})
-  --timeout MS        bound of every expectation in ms (default: 2000)
+  --timeout MS        bound of every expectation in ms (default: 3000)
   -h, --help          this help
 
 Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed, 2 usage or configuration error,

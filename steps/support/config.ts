@@ -43,5 +43,5 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): SuiteTarget
 
 export function defaultTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env[TIMEOUT_ENV]);
-  return Number.isFinite(n) && n > 0 ? n : 2000;
+  return Number.isFinite(n) && n > 0 ? n : 3000;
 }
