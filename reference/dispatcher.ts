@@ -1,4 +1,4 @@
-import { type DecodeError, type Packet, type ProtocolVersion } from '../harness/codec/index.js';
+import { isValidReasonCode, type DecodeError, type Packet, type ProtocolVersion } from '../harness/codec/index.js';
 import type { Connection } from './connection.js';
 import { handleAuth } from './handlers/auth.js';
 import { handleConnect } from './handlers/connect.js';
@@ -174,7 +174,10 @@ function applyViolation(conn: Connection, v: ProtocolViolation): void {
 /** MQTT 5.0: CONNACK with the reason code before acceptance, DISCONNECT with it after; then the close. */
 function applyV5Violation(conn: Connection, v: ProtocolViolation): void {
   const broker = conn.broker;
-  const reasonCode = V5_REASON[v.code];
+  const code = V5_REASON[v.code];
+  const packetType = conn.state === 'awaiting-connect' ? 'connack' : 'disconnect';
+  // A code the packet cannot carry: credentials refused after CONNACK (re-authentication) are 0x87 Not authorized; else 0x82.
+  const reasonCode = code === undefined || isValidReasonCode(packetType, code) ? code : code === 0x86 ? 0x87 : 0x82;
   if (conn.state === 'awaiting-connect') {
     broker.counters.connectionsRefused++;
     broker.log.info('CONNECT refused', { clientId: conn.label, code: v.code, statement: v.statement, reasonCode, reason: v.detail });

@@ -10,7 +10,7 @@ const REAUTHENTICATE = 0x19;
 /**
  * MQTT 5.0 AUTH (§3.15, §4.12): the client's step of a SCRAM-SHA-256 exchange started by CONNECT
  * (success: CONNACK 0x00 with the server-final data; failure: CONNACK 0x86), or a
- * re-authentication (0x19) on an accepted connection (success: AUTH 0x00; failure: DISCONNECT 0x86).
+ * re-authentication (0x19) on an accepted connection (success: AUTH 0x00; failure: DISCONNECT 0x87).
  * AUTH without an Authentication Method in CONNECT, or with another method, is a Protocol Error
  * (MQTT-4.12.0-7, MQTT-4.12.1-1).
  */
