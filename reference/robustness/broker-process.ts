@@ -1,10 +1,12 @@
 /** The reference broker in a child process (child-broker.ts), so a test can SIGKILL it at any instant. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BrokerOptions } from '../index.js';
 
 const ENTRY = fileURLToPath(new URL('./child-broker.ts', import.meta.url));
-const BUNDLE = fileURLToPath(new URL('../../node_modules/.cache/mqtt-conformance/child-broker.mjs', import.meta.url));
+/** One bundle per test process: parallel test files must not rewrite a file another is starting. */
+const BUNDLE = fileURLToPath(new URL(`../../node_modules/.cache/mqtt-conformance/child-broker-${String(process.pid)}.mjs`, import.meta.url));
 
 let built: Promise<string[]> | undefined;
 
@@ -18,6 +20,7 @@ async function childArgs(): Promise<string[]> {
     try {
       const esbuild = await import('esbuild');
       await esbuild.build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: BUNDLE, logLevel: 'warning' });
+      process.once('exit', () => rmSync(BUNDLE, { force: true }));
       return [BUNDLE];
     } catch {
       return ['--import', 'tsx', ENTRY];
@@ -90,8 +93,12 @@ export class BrokerProcess {
     return new BrokerProcess(child, port);
   }
 
-  /** The child's memory (after a GC when started with --expose-gc) and connected client count. */
-  async memory(): Promise<{ memory: NodeJS.MemoryUsage; clients: number }> {
+  /** Every listener of the child (protocol and port); the child answers SIGUSR2 with one JSON line. */
+  async listenerPorts(): Promise<{ protocol: string; port: number }[]> {
+    return (await this.ask('SIGUSR2')).listeners;
+  }
+
+  private async ask(signal: NodeJS.Signals): Promise<{ memory: NodeJS.MemoryUsage; clients: number; listeners: { protocol: string; port: number }[] }> {
     const stdout = this.child.stdout;
     if (!stdout) throw new Error('no stdout');
     const line = new Promise<string>((resolve) => {
@@ -105,8 +112,13 @@ export class BrokerProcess {
       };
       stdout.on('data', onData);
     });
-    this.child.kill('SIGUSR2');
-    return JSON.parse(await line) as { memory: NodeJS.MemoryUsage; clients: number };
+    this.child.kill(signal);
+    return JSON.parse(await line) as { memory: NodeJS.MemoryUsage; clients: number; listeners: { protocol: string; port: number }[] };
+  }
+
+  /** The child's memory (after a GC when started with --expose-gc) and connected client count. */
+  async memory(): Promise<{ memory: NodeJS.MemoryUsage; clients: number }> {
+    return await this.ask('SIGUSR2');
   }
 
   get pid(): number | undefined {

@@ -7,21 +7,57 @@
 import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { BrokerProcess } from './broker-process.js';
 import { fuzzStream, type FuzzStream } from './fuzz-arbitraries.js';
 import { RawClient } from '../test-support/raw-client.js';
 
 const TARGET = Number(process.env.FUZZ_PACKETS ?? 100_000);
+/** Also sent over the WebSocket listener (after the TCP target is met). */
+const WS_PACKETS = Math.ceil(TARGET / 10);
 let broker: BrokerProcess;
 let died: string | undefined;
 
+let wsPort: number;
 beforeAll(async () => {
-  broker = await BrokerProcess.start({ sysIntervalSeconds: 1, logLevel: 'silent' });
+  // TCP first (its port is the one the child prints), then a WebSocket listener on the next free port.
+  broker = await BrokerProcess.start({ sysIntervalSeconds: 1, logLevel: 'silent', listeners: [{ protocol: 'mqtt' }, { protocol: 'ws', port: 0 }] });
+  wsPort = await wsPortOf();
   void broker.exited.then(() => (died = `broker exited: ${broker.stderr.slice(-2000)}`));
 });
 afterAll(async () => {
   await broker?.kill();
 });
+
+/** The ws listener's port (the child prints only its first listener's port at start: ask it). */
+async function wsPortOf(): Promise<number> {
+  const ws = (await broker.listenerPorts()).find((l) => l.protocol === 'ws');
+  if (!ws) throw new Error('no ws listener');
+  return ws.port;
+}
+
+/** Sends one stream over WebSocket, one binary frame per chunk, and waits (bounded) for the close. */
+async function sendWs(port: number, stream: FuzzStream): Promise<void> {
+  const ws = new WebSocket(`ws://127.0.0.1:${String(port)}/mqtt`, ['mqtt']);
+  ws.on('error', () => undefined);
+  const opened = await new Promise<boolean>((resolve) => {
+    ws.once('open', () => resolve(true));
+    ws.once('error', () => resolve(false));
+  });
+  if (!opened) return;
+  for (const chunk of stream.chunks) if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
+  if (ws.readyState === ws.OPEN) ws.close(1000);
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(() => {
+      ws.terminate();
+      resolve();
+    }, 5000);
+    ws.once('close', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
 
 /** Sends one stream and waits (bounded) until the broker or we close the connection. */
 async function send(port: number, stream: FuzzStream): Promise<'closed-by-broker' | 'closed'> {
@@ -72,7 +108,9 @@ describe('fuzzing the live broker', () => {
         streams += batch.length;
         // The bystander's round trip, through everything the fuzzers did.
         const n = seq++;
-        await pub.publish(`bystander/${token}`, String(n), 1, false, (n % 65535) + 1);
+        await pub.publish(`bystander/${token}`, String(n), 1, false, (n % 65535) + 1).catch((e: unknown) => {
+          throw new Error(`${String(e)}; broker: ${died ?? 'alive'}`);
+        });
         const m = await sub.expect('publish', 5000);
         expect(m.payload.toString()).toBe(String(n));
         expect(died).toBeUndefined();
@@ -86,7 +124,15 @@ describe('fuzzing the live broker', () => {
       await send(port, s);
       packets += s.packets;
       mutated += s.mutated;
+      sent += s.chunks.reduce((n, c) => n + c.length, 0);
       streams++;
+    }
+    // Over WebSocket: every chunk its own binary frame (packets split across and packed into frames).
+    let wsPackets = 0;
+    for (const s of fc.sample(fuzzStream(200), Math.ceil(WS_PACKETS / 100))) {
+      await sendWs(wsPort, s);
+      wsPackets += s.packets;
+      if (died) break;
     }
     await pub.publish(`bystander/${token}`, 'last', 1, false, 1);
     expect((await sub.expect('publish', 5000)).payload.toString()).toBe('last');
@@ -102,7 +148,7 @@ describe('fuzzing the live broker', () => {
     expect(died).toBeUndefined();
     expect(packets).toBeGreaterThanOrEqual(TARGET);
     console.log(
-      `fuzz: ${String(packets)} packets (${String(mutated)} mutated) in ${String(streams)} streams, ${String(sent)} bytes; ` +
+      `fuzz: ${String(packets)} packets over TCP (${String(mutated)} mutated) in ${String(streams)} streams, ${String(sent)} bytes, and ${String(wsPackets)} over WebSocket; ` +
         `broker decoded ${String(decoded)} packets; ${String(seq)} bystander round trips; ${String(Date.now() - started)} ms`,
     );
   }, 600_000);
