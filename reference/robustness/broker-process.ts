@@ -1,27 +1,38 @@
 /** The reference broker in a child process (child-broker.ts), so a test can SIGKILL it at any instant. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrokerOptions } from '../index.js';
 
 const ENTRY = fileURLToPath(new URL('./child-broker.ts', import.meta.url));
-/** One bundle per test process: parallel test files must not rewrite a file another is starting. */
-const BUNDLE = fileURLToPath(new URL(`../../node_modules/.cache/mqtt-conformance/child-broker-${String(process.pid)}.mjs`, import.meta.url));
+const CACHE = fileURLToPath(new URL('../../node_modules/.cache/mqtt-conformance/', import.meta.url));
 
 let built: Promise<string[]> | undefined;
 
 /**
  * The child's command line. Tests restart the broker many times, so the entry is bundled once
- * with esbuild (tsx's own compiler) into node_modules/.cache: a start then costs ~0.1 s instead of
- * ~0.4 s under tsx. Falls back to tsx when esbuild is not available.
+ * with esbuild (tsx's own compiler) into node_modules/.cache (where the external packages resolve):
+ * a start then costs ~0.1 s instead of ~0.4 s under tsx. The file is named by its content's hash
+ * and written by rename, so test files running in parallel never start a half-written bundle.
+ * Falls back to tsx when esbuild is not available.
  */
 async function childArgs(): Promise<string[]> {
   built ??= (async () => {
     try {
       const esbuild = await import('esbuild');
-      await esbuild.build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: BUNDLE, logLevel: 'warning' });
-      process.once('exit', () => rmSync(BUNDLE, { force: true }));
-      return [BUNDLE];
+      const out = await esbuild.build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, logLevel: 'warning' });
+      const code = out.outputFiles[0]?.contents;
+      if (!code) throw new Error('esbuild produced no output');
+      const file = join(CACHE, `child-broker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+      if (!existsSync(file)) {
+        mkdirSync(CACHE, { recursive: true });
+        const tmp = `${file}.${String(process.pid)}.tmp`;
+        writeFileSync(tmp, code);
+        renameSync(tmp, file);
+      }
+      return [file];
     } catch {
       return ['--import', 'tsx', ENTRY];
     }
