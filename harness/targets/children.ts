@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 /**
  * Child processes this process started (brokers, suite runs) that must not outlive it: killed
@@ -7,11 +8,15 @@ import type { ChildProcess } from 'node:child_process';
  * else handles it).
  */
 const live = new Set<ChildProcess>();
+/** Temporary directories of running targets, removed with them. */
+const dirs = new Set<string>();
 let installed = false;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function killAll(signal: NodeJS.Signals): void {
   for (const child of live) child.kill(signal);
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
 }
 
 function install(): void {
@@ -34,4 +39,15 @@ export function trackChild(child: ChildProcess): void {
   live.add(child);
   child.once('exit', () => live.delete(child));
   child.once('error', () => live.delete(child));
+}
+
+/** Registers a temporary directory to be removed if this process ends before the target is stopped. */
+export function trackDir(dir: string): void {
+  install();
+  dirs.add(dir);
+}
+
+/** Forgets a directory the target removed itself. */
+export function untrackDir(dir: string): void {
+  dirs.delete(dir);
 }

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import createDebug from 'debug';
-import { trackChild } from './children.js';
+import { trackChild, trackDir, untrackDir } from './children.js';
 import { findFreePort, waitForPort } from './net.js';
 import { OutputLog } from './output-log.js';
 import { fillPlaceholders, placeholdersIn, tsxLoaderUrl, type PlaceholderValues } from './placeholders.js';
@@ -95,6 +95,7 @@ export class ProcessTarget implements Target {
     const name = this.profile.name;
     const used = usedPlaceholders(spec);
     const dir = await mkdtemp(join(tmpdir(), `mqttc-${name}-`));
+    trackDir(dir);
     // Readable by all: a broker started as root may drop privileges (mosquitto becomes user
     // "mosquitto") before it reads its password file. Nothing secret is kept here.
     await chmod(dir, 0o755);
@@ -121,6 +122,7 @@ export class ProcessTarget implements Target {
       }
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
+      untrackDir(dir);
       throw error;
     }
     const [file, ...args] = launch.command;
@@ -155,6 +157,7 @@ export class ProcessTarget implements Target {
         clearTimeout(forced);
       }
       await rm(dir, { recursive: true, force: true });
+      untrackDir(dir);
     };
 
     const failStart = async (reason: string): Promise<never> => {
