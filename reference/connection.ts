@@ -27,6 +27,38 @@ const LINGER_MS = 2000;
 
 let nextConnectionNumber = 1;
 
+/*
+ * Per-connection memory: the stream and decoder callbacks below are shared functions, not closures
+ * per connection. (tsx compiles with esbuild's keepNames, which redefines `name` on every named
+ * arrow function: that turns each per-instance arrow into a dictionary-mode object of ~300 bytes, so
+ * eight arrow-function class fields cost ~2.5 KB per connection.) A stream finds its connection in
+ * `connectionOf`; the decoder reports to the connection whose bytes it is feeding.
+ */
+const connectionOf = new WeakMap<ClientStream, Connection>();
+let feeding: Connection | undefined;
+
+function onStreamData(this: ClientStream, chunk: Buffer): void {
+  connectionOf.get(this)?.handleData(chunk);
+}
+function onStreamError(this: ClientStream, error: Error): void {
+  connectionOf.get(this)?.handleError(error);
+}
+function onStreamClose(this: ClientStream): void {
+  connectionOf.get(this)?.handleClose();
+}
+function onStreamDrain(this: ClientStream): void {
+  connectionOf.get(this)?.releaseBlocked();
+}
+function onDecodedPacket(packet: Packet): void {
+  feeding?.handlePacket(packet);
+}
+/** Uncorks every socket corked during this tick: one nextTick callback for all of them. */
+const corkedThisTick: Connection[] = [];
+function uncorkAll(): void {
+  for (let i = 0; i < corkedThisTick.length; i++) (corkedThisTick[i] as Connection).uncork();
+  corkedThisTick.length = 0;
+}
+
 /**
  * One client connection: decodes its bytes into packets for the dispatcher, batches its writes
  * (cork now, uncork on the next tick), runs its CONNECT and keep-alive timers, and ends exactly once.
@@ -40,14 +72,13 @@ export class Connection {
   session: SessionState | undefined;
   will: Will | undefined;
   keepAliveSeconds = 0;
-  readonly remote: string;
   /** MQTT 5.0 negotiated values and per-connection state (reference/v5); undefined for 3.1/3.1.1. */
   v5: V5State | undefined;
   /** A DISCONNECT was queued: flush it before the close, whatever the reason. */
   private flushOnClose = false;
 
   private readonly decoder: PacketDecoder;
-  private lastPacketAt = Date.now();
+  private lastPacketAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private corked = false;
   /** Connections whose congestion paused this one: resumed when the count drops to 0. */
@@ -60,12 +91,17 @@ export class Connection {
     readonly broker: Broker,
   ) {
     this.decoder = new PacketDecoder({ maxPacketSize: broker.options.maxPacketSize });
-    const socket = stream as Partial<{ remoteAddress: string; remotePort: number }>;
-    this.remote = socket.remoteAddress !== undefined ? `${socket.remoteAddress}:${String(socket.remotePort)}` : 'stream';
-    stream.on('data', this.onData);
-    stream.on('error', this.onError);
-    stream.on('close', this.onClose);
-    this.timer = setTimeout(this.onConnectTimeout, broker.options.connectTimeoutMs);
+    connectionOf.set(stream, this);
+    stream.on('data', onStreamData);
+    stream.on('error', onStreamError);
+    stream.on('close', onStreamClose);
+    this.timer = setTimeout(onConnectTimeout, broker.options.connectTimeoutMs, this);
+  }
+
+  /** The peer's address, for logs (computed when asked, not kept per connection). */
+  get remote(): string {
+    const socket = this.stream as Partial<{ remoteAddress: string; remotePort: number }>;
+    return socket.remoteAddress !== undefined ? `${socket.remoteAddress}:${String(socket.remotePort)}` : 'stream';
   }
 
   /** For logs. */
@@ -81,12 +117,15 @@ export class Connection {
     return this.stream.writableLength;
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  /** A chunk from the stream (onStreamData). */
+  handleData(chunk: Buffer): void {
     if (this.state === 'closed') return; // lingering after a close: discard
     this.broker.beginInput();
     this.broker.counters.bytesReceived += chunk.length;
+    const outer = feeding;
+    feeding = this;
     try {
-      this.decoder.feed(chunk, this.onPacket);
+      this.decoder.feed(chunk, onDecodedPacket);
     } catch (error) {
       if (error instanceof DecodeError) {
         if (!this.isClosed()) dispatchDecodeError(this, error);
@@ -94,13 +133,15 @@ export class Connection {
         this.broker.log.error('internal error while handling a packet', { clientId: this.label, error: String((error as Error).stack ?? error) });
         this.close('internal-error');
       }
+    } finally {
+      feeding = outer;
     }
     this.broker.applyBackPressure(this);
     if (this.broker.options.maxInboundBytesPerSecond > 0) this.throttle(chunk.length);
-  };
+  }
 
   /** Inbound rate limit (reference/options maxInboundBytesPerSecond): a client ahead of its budget is paused until it is back within it. */
-  private budgetStart = Date.now();
+  private budgetStart = 0;
   private budgetBytes = 0;
   private throttle(bytes: number): void {
     const rate = this.broker.options.maxInboundBytesPerSecond;
@@ -119,7 +160,8 @@ export class Connection {
     }, Math.ceil(aheadMs)).unref();
   }
 
-  private readonly onPacket = (packet: Packet): void => {
+  /** One decoded packet (onDecodedPacket, or a held one on release()). */
+  handlePacket(packet: Packet): void {
     if (this.state === 'closed') return; // MQTT-3.1.4-5: nothing after a refusal or a violation is acted on
     if (this.held) {
       this.held.push(packet); // a credential check is running: handled in order by release()
@@ -130,29 +172,32 @@ export class Connection {
     const store = this.broker.sessions;
     if (store.batch) store.batch(() => dispatch(this, packet));
     else dispatch(this, packet);
-  };
+  }
 
-  private readonly onError = (error: Error): void => {
+  handleError(error: Error): void {
     this.broker.log.debug('socket error', { clientId: this.label, error: error.message });
     this.close('socket-error');
-  };
+  }
 
-  private readonly onClose = (): void => {
+  handleClose(): void {
     this.close('socket-closed');
     this.clearTimer();
     this.releaseBlocked();
     this.broker.forget(this);
-  };
+    connectionOf.delete(this.stream);
+  }
 
-  private readonly onConnectTimeout = (): void => {
+  /** The CONNECT timer (onConnectTimeout). */
+  connectTimedOut(): void {
     this.timer = undefined;
     if (this.state !== 'awaiting-connect') return;
     this.broker.counters.connectTimeouts++;
     this.broker.log.info('no CONNECT in time: closing', { clientId: this.label, timeoutMs: this.broker.options.connectTimeoutMs });
     this.close('connect-timeout');
-  };
+  }
 
-  private readonly onKeepAliveCheck = (): void => {
+  /** The keep-alive timer (onKeepAliveCheck). */
+  keepAliveCheck(): void {
     this.timer = undefined;
     if (this.state !== 'active') return;
     const limit = this.keepAliveSeconds * 1500;
@@ -162,9 +207,9 @@ export class Connection {
       this.broker.log.info('keep-alive expired: closing', { clientId: this.label, keepAlive: this.keepAliveSeconds, idleMs: idle });
       this.disconnect(0x8d, 'keep-alive-timeout'); // 5.0: DISCONNECT 0x8D Keep Alive timeout first
     } else {
-      this.timer = setTimeout(this.onKeepAliveCheck, limit - idle);
+      this.timer = setTimeout(onKeepAliveCheck, limit - idle, this);
     }
-  };
+  }
 
   /** Packets kept while an asynchronous CONNECT step (the password check, reference/auth) runs. */
   private held: Packet[] | undefined;
@@ -187,7 +232,7 @@ export class Connection {
         again.push(...held.slice(i)); // held again (cannot happen after CONNECT, kept safe)
         return;
       }
-      this.onPacket(held[i] as Packet);
+      this.handlePacket(held[i] as Packet);
     }
     this.broker.applyBackPressure(this);
     if ((this.held as Packet[] | undefined) === undefined && this.pausedBy === 0 && !this.stream.destroyed) this.stream.resume();
@@ -204,7 +249,7 @@ export class Connection {
     this.will = will ? { ...will, payload: Buffer.from(will.payload) } : undefined;
     this.keepAliveSeconds = keepAliveSeconds;
     this.lastPacketAt = Date.now();
-    if (keepAliveSeconds > 0) this.timer = setTimeout(this.onKeepAliveCheck, keepAliveSeconds * 1500);
+    if (keepAliveSeconds > 0) this.timer = setTimeout(onKeepAliveCheck, keepAliveSeconds * 1500, this);
   }
 
   /**
@@ -252,7 +297,7 @@ export class Connection {
     if (!this.corked) {
       this.corked = true;
       stream.cork();
-      process.nextTick(this.uncork);
+      if (corkedThisTick.push(this) === 1) process.nextTick(uncorkAll);
     }
     stream.write(bytes);
     this.broker.counters.bytesSent += bytes.length;
@@ -261,15 +306,17 @@ export class Connection {
       this.broker.noteCongested(this);
       if (this.blocked === undefined) {
         this.blocked = [];
-        stream.once('drain', this.onDrain);
+        stream.once('drain', onStreamDrain);
       }
     }
   }
 
-  private readonly uncork = (): void => {
+  /** Sends what this tick queued (uncorkAll). */
+  uncork(): void {
+    if (!this.corked) return; // already uncorked by close()
     this.corked = false;
     this.stream.uncork();
-  };
+  }
 
   /** Pauses this connection's input until `congested` drains. */
   pauseFor(congested: Connection): void {
@@ -278,11 +325,8 @@ export class Connection {
     if (this.pausedBy++ === 0) this.stream.pause();
   }
 
-  private readonly onDrain = (): void => {
-    this.releaseBlocked();
-  };
-
-  private releaseBlocked(): void {
+  /** The socket drained (onStreamDrain), or closed: resumes the publishers it paused. */
+  releaseBlocked(): void {
     const blocked = this.blocked;
     this.blocked = undefined;
     if (!blocked) return;
@@ -320,4 +364,11 @@ export class Connection {
       this.timer = undefined;
     }
   }
+}
+
+function onConnectTimeout(conn: Connection): void {
+  conn.connectTimedOut();
+}
+function onKeepAliveCheck(conn: Connection): void {
+  conn.keepAliveCheck();
 }

@@ -43,14 +43,17 @@ export const PROTOCOL_MAX_PACKET_SIZE = MAX_VARIABLE_BYTE_INTEGER + 5;
 /** Initial size of the buffer for a packet spanning chunks; it grows as bytes arrive. */
 const INITIAL_SPAN_CAPACITY = 64 * 1024;
 
+/** What the reader points at between packets, so that a decoder keeps no chunk alive while idle. */
+const NO_BYTES = Buffer.alloc(0);
+
 export class PacketDecoder {
   version: ProtocolVersion | undefined;
   readonly maxPacketSize: number;
 
   private readonly reader = new Reader();
   private failed: DecodeError | undefined;
-  /** Bytes of an incomplete fixed header (at most 5). */
-  private readonly hdr = Buffer.alloc(5);
+  /** Bytes of an incomplete fixed header (at most 5); allocated the first time a header is split (a server holds many idle decoders). */
+  private hdr: Buffer | undefined;
   private hdrLen = 0;
   /** Buffer of an incomplete packet whose size is known. */
   private span: Buffer | undefined;
@@ -103,7 +106,7 @@ export class PacketDecoder {
         const hl = this.readHeader(chunk, pos, len);
         if (hl === 0) {
           // Incomplete fixed header: keep its bytes (at most 4 here).
-          chunk.copy(this.hdr, 0, pos, len);
+          chunk.copy((this.hdr ??= Buffer.alloc(5)), 0, pos, len);
           this.hdrLen = len - pos;
           return;
         }
@@ -129,16 +132,17 @@ export class PacketDecoder {
     const len = chunk.length;
     try {
       if (this.hdrLen > 0) {
+        const hdr = this.hdr as Buffer; // hdrLen > 0: allocated
         while (pos < len) {
-          this.hdr[this.hdrLen++] = chunk[pos++] as number;
-          const hl = this.readHeader(this.hdr, 0, this.hdrLen);
+          hdr[this.hdrLen++] = chunk[pos++] as number;
+          const hl = this.readHeader(hdr, 0, this.hdrLen);
           if (hl > 0) {
-            const first = this.hdr[0] as number;
+            const first = hdr[0] as number;
             const type = PACKET_TYPE_BY_ID[first >> 4] as PacketType;
             const total = hl + this.bodyLen;
             this.checkSize(total, type);
             this.hdrLen = 0;
-            this.startSpan(this.hdr, 0, hl, total, hl);
+            this.startSpan(hdr, 0, hl, total, hl);
             break;
           }
         }
@@ -205,6 +209,7 @@ export class PacketDecoder {
     const r = this.reader;
     r.reset(buf, start, bodyStart, end, type, this.version ?? 4);
     const packet = parseBody(r, first);
+    r.buf = NO_BYTES; // the packet holds views of what it needs; the reader must not keep the chunk alive
     if (packet.type === 'connect' && this.version === undefined) this.version = packet.protocolVersion;
     return packet;
   }
