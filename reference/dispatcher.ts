@@ -146,7 +146,7 @@ export function dispatchDecodeError(conn: Connection, error: DecodeError): void 
     reason: error.message,
   });
   // 5.0: DISCONNECT 0x81 Malformed Packet (or 0x82, 0x94, 0x95) before the close (MQTT-4.13.1-1).
-  if (active && conn.version === 5) conn.disconnect(v5DecodeReason(error), 'malformed-packet');
+  if (active && conn.version === 5) conn.disconnect(v5DecodeReason(error), 'malformed-packet', Array.from(`${error.code}: ${error.message}`).slice(0, 200).join(''));
   else conn.close('malformed-packet');
 }
 
@@ -182,11 +182,20 @@ function applyV5Violation(conn: Connection, v: ProtocolViolation): void {
     broker.counters.connectionsRefused++;
     broker.log.info('CONNECT refused', { clientId: conn.label, code: v.code, statement: v.statement, reasonCode, reason: v.detail });
     // MQTT-3.2.2-6: a refusal has Session Present 0 and is followed by the close (MQTT-3.2.2-7).
-    if (reasonCode !== undefined) conn.send({ type: 'connack', sessionPresent: false, reasonCode }, 5);
+    if (reasonCode !== undefined) conn.send({ type: 'connack', sessionPresent: false, reasonCode, properties: { reasonString: reasonText(v) } }, 5);
     conn.close('connect-refused');
     return;
   }
   broker.counters.protocolViolations++;
   broker.log.warn('protocol violation: closing the connection', { clientId: conn.label, code: v.code, statement: v.statement, reasonCode, reason: v.detail });
-  conn.disconnect(reasonCode ?? 0x82, v.code === 'MALFORMED_PACKET' ? 'malformed-packet' : 'protocol-violation');
+  conn.disconnect(reasonCode ?? 0x82, v.code === 'MALFORMED_PACKET' ? 'malformed-packet' : 'protocol-violation', reasonText(v));
+}
+
+/**
+ * The Reason String of a refusal or server DISCONNECT: the statement and what was wrong, at most 200
+ * code points. CONNACK and DISCONNECT may carry it whatever Request Problem Information says
+ * (MQTT-3.1.2-29); one that would break the client's Maximum Packet Size is left out (Connection.send).
+ */
+function reasonText(v: ProtocolViolation): string {
+  return Array.from(`[${v.statement}] ${v.detail}`).slice(0, 200).join('');
 }

@@ -162,6 +162,22 @@ describe('MQTT 5.0 acknowledgements', () => {
     expect(await p.expect('disconnect')).toMatchObject({ reasonCode: 0x99 });
   });
 
+  it('Request Problem Information 0: acknowledgements carry no Reason String, a server DISCONNECT still may (MQTT-3.1.2-29)', async () => {
+    const bad = { payloadFormatIndicator: 1 as const };
+    const told = await f.connect('rpi5-on', v5());
+    told.send({ ...pub('rpi5/a', '', 1, bad), payload: Buffer.from([0xff]) });
+    expect((await told.expect('puback')).properties?.reasonString).toMatch(/UTF-8/);
+    const quiet = await f.connect('rpi5-off', v5({ requestProblemInformation: 0 }));
+    quiet.send({ ...pub('rpi5/a', '', 1, bad), payload: Buffer.from([0xff]) });
+    const ack = await quiet.expect('puback');
+    expect(ack.reasonCode).toBe(0x99);
+    expect(ack.properties).toBeUndefined();
+    quiet.send(pub('rpi5/a', 'x', 0, { subscriptionIdentifiers: [1] }));
+    const d = await quiet.expect('disconnect');
+    expect(d.reasonCode).toBe(0x82);
+    expect(d.properties?.reasonString).toContain('MQTT-3.3.4-6');
+  });
+
   it('PUBREL for an unknown identifier gets PUBCOMP 0x92; UNSUBACK says 0x00 or 0x11 per filter (MQTT-3.11.3-1)', async () => {
     const c = await f.connect('ack5', v5());
     c.send({ type: 'pubrel', packetId: 77 });
