@@ -14,3 +14,7 @@ Feature: MQTT over TLS (MQTT 3.1.1 section 5.4.9)
     And "pub" is connected
     When "pub" publishes "over tls" to "t/tls" at QoS 1
     Then "sub" receives "over tls" on "t/tls" at QoS 1
+
+  @v3.1.1 @optional
+  Scenario: The server negotiates TLS 1.2 or later
+    Then the server negotiates TLS 1.2 or later

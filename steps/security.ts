@@ -237,3 +237,30 @@ When('{client} sends the fixed header of a PUBLISH one byte over the maximum pac
   this.client(name).sendRaw(Buffer.from(header));
   return undefined;
 });
+
+// ---- TLS -------------------------------------------------------------------------------------
+
+/** A bare TLS handshake with the target's TLS material; the protocol version the server agreed to. */
+Then('the server negotiates TLS 1.2 or later', async function (this: MqttWorld) {
+  const e = this.target.endpoint;
+  if (e.protocol !== 'mqtts' && e.protocol !== 'wss') throw new Error('this step needs an mqtts:// or wss:// target (tag the scenario @needs:tls)');
+  const { connect } = await import('node:tls');
+  const tls = e.tls;
+  const negotiated = await new Promise<string>((resolve, reject) => {
+    const socket = connect({ host: e.host, port: e.port, ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.rejectUnauthorized ?? true, servername: tls?.servername ?? (/^[\d.:]+$/.test(e.host) ? undefined : e.host), minVersion: 'TLSv1' });
+    const t = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no TLS handshake with ${e.host}:${String(e.port)} within ${String(this.timeoutMs)} ms`));
+    }, this.timeoutMs);
+    socket.once('secureConnect', () => {
+      clearTimeout(t);
+      resolve(socket.getProtocol() ?? 'unknown');
+      socket.destroy();
+    });
+    socket.once('error', (error) => {
+      clearTimeout(t);
+      reject(error);
+    });
+  });
+  if (negotiated !== 'TLSv1.2' && negotiated !== 'TLSv1.3') this.fail([], 'TLS 1.2 or TLS 1.3', negotiated);
+});
