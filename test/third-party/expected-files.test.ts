@@ -1,0 +1,35 @@
+/**
+ * The committed expected-results files, checked without running any broker: valid, named after
+ * their broker and version, no reason left "TODO", and every finding names the statement it breaks
+ * and quotes it in the reason.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXPECTED_DIR, loadExpectedFile } from './brokers.js';
+import { isTodo } from './expected-results.js';
+
+const files = readdirSync(EXPECTED_DIR).filter((f) => f.endsWith('.json'));
+
+describe('test/expected/*.json', () => {
+  it('exist', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  for (const file of files) {
+    it(`${file} is valid, fully justified and named <broker>-<version>.json`, () => {
+      const results = loadExpectedFile(join(EXPECTED_DIR, file));
+      expect(file).toBe(`${results.broker}-${results.version}.json`);
+      expect(results.scenarios.filter(isTodo).map((e) => e.scenario)).toEqual([]);
+      for (const e of results.scenarios) {
+        if (e.kind === 'finding') {
+          expect(e.verdict, e.scenario).toBe('failed');
+          expect(e.statement, `${e.scenario}: a finding names its statement`).toMatch(/^MQTT-/);
+          expect(e.reason, `${e.scenario}: the reason quotes a statement`).toMatch(/MQTT-\d/);
+        }
+        if (e.kind === 'choice') expect(e.reason, `${e.scenario}: a choice is an @optional scenario`).toMatch(/@optional/);
+        if (e.verdict === 'not-applicable') expect(e.kind, e.scenario).toBe('capability');
+      }
+    });
+  }
+});
