@@ -38,9 +38,8 @@ interface ShareGroup {
   next: number;
 }
 
-/** Per matching session: the highest granted QoS, the Subscription Identifiers, Retain As Published. */
+/** Per matching session with 5.0 options: the Subscription Identifiers, Retain As Published. */
 interface Target {
-  qos: QoS;
   ids: number[] | undefined;
   rap: boolean;
 }
@@ -349,15 +348,17 @@ export class Broker {
       else this.retained.set({ topic, payload: (owned = Buffer.from(payload)), qos, retain: true, properties, expiresAt: expires });
     }
     const publisher = extras?.publisher;
-    const targets = new Map<string, Target>();
+    // Highest granted QoS per session; the 5.0 extras (identifiers, Retain As Published) only when a grant has them.
+    const targets = new Map<string, QoS>();
+    let v5: Map<string, Target> | undefined;
     this.subscriptions.match(topic, (clientId, grant) => {
       if (grant.noLocal === true && clientId === publisher) return; // MQTT-3.8.3-3
-      const t = targets.get(clientId);
-      if (t === undefined) {
-        targets.set(clientId, { qos: grant.qos, ids: grant.subscriptionId !== undefined ? [grant.subscriptionId] : undefined, rap: grant.retainAsPublished === true });
-        return;
-      }
-      if (grant.qos > t.qos) t.qos = grant.qos;
+      const previous = targets.get(clientId);
+      if (previous === undefined || grant.qos > previous) targets.set(clientId, grant.qos);
+      if (grant.subscriptionId === undefined && grant.retainAsPublished !== true) return;
+      v5 ??= new Map();
+      let t = v5.get(clientId);
+      if (!t) v5.set(clientId, (t = { ids: undefined, rap: false }));
       if (grant.subscriptionId !== undefined) (t.ids ??= []).push(grant.subscriptionId);
       if (grant.retainAsPublished === true) t.rap = true;
     });
@@ -368,11 +369,12 @@ export class Broker {
     const encoder = new PublishEncoder({ topic, payload: owned, qos, retain: false, properties, expiresAt: expires });
     // Retain As Published (MQTT-3.3.1-12, -13): those subscribers see the RETAIN flag as published.
     let asPublished: PublishEncoder | undefined;
-    for (const [clientId, t] of targets) {
+    for (const [clientId, granted] of targets) {
       const session = this.sessions.get(clientId);
       if (!session) continue;
-      const enc = retain && t.rap ? (asPublished ??= new PublishEncoder({ ...encoder.message, retain: true })) : encoder;
-      this.deliver(session, enc, minQos(qos, t.qos), t.ids ? { subscriptionIds: t.ids } : undefined);
+      const t = v5?.get(clientId);
+      const enc = retain && t?.rap === true ? (asPublished ??= new PublishEncoder({ ...encoder.message, retain: true })) : encoder;
+      this.deliver(session, enc, minQos(qos, granted), t?.ids ? { subscriptionIds: t.ids } : undefined);
     }
     for (const group of groups) this.deliverShared(group, encoder, qos, retain);
   }
@@ -529,7 +531,7 @@ export class Broker {
       clientsDisconnected: offline,
       clientsTotal: this.online.size + offline,
       retainedCount: this.retained.size,
-      subscriptionsCount: this.subscriptions.size,
+      subscriptionsCount: this.subscriptions.size + [...this.shares.values()].reduce((n, g) => n + g.members.size, 0),
       uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
     };
   }

@@ -156,6 +156,8 @@ export function accept(conn: Connection, packet: ConnectPacket, authProps?: Prop
       ...(assigned ? { assignedClientIdentifier: clientId } : {}), // MQTT-3.2.2-16
       ...(options.serverKeepAlive !== undefined ? { serverKeepAlive: options.serverKeepAlive } : {}), // MQTT-3.2.2-21
       ...(state.sessionExpiry !== requested ? { sessionExpiryInterval: state.sessionExpiry } : {}),
+      // Request Response Information 1: a topic prefix for this client's responses (§4.10; only then, MQTT-3.1.2-28).
+      ...(packet.properties?.requestResponseInformation === 1 && !/[+#]/.test(clientId) ? { responseInformation: `response/${clientId}` } : {}),
       ...authProps,
     };
   }

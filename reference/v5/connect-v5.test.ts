@@ -111,6 +111,13 @@ describe('MQTT 5.0 CONNECT and CONNACK', () => {
     });
   });
 
+  it('Response Information only when the client asks for it (MQTT-3.1.2-28)', async () => {
+    const asked = await f.connectWithSession('c5-rri', v5({ requestResponseInformation: 1 }));
+    expect(asked.client.received[0]).toMatchObject({ properties: { responseInformation: 'response/c5-rri' } });
+    const silent = await f.connectWithSession('c5-nori', v5());
+    expect(silent.client.received[0]).not.toHaveProperty('properties.responseInformation');
+  });
+
   it('AUTH without an Authentication Method in CONNECT is a Protocol Error (MQTT-4.12.0-7)', async () => {
     const c = await f.connect('c5-auth', v5());
     c.send({ type: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'SCRAM-SHA-256' } });
