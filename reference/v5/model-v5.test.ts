@@ -34,6 +34,7 @@ describe('MQTT 5.0 routing properties', () => {
           }
           const pub = await f.connect(`shm-${String(n)}-pub`, v5());
           for (const [i, qos] of messages.entries()) await pub.publish(`shm/${String(n)}`, String(i), qos, false, i + 1);
+          await pub.ping(); // every PUBLISH (QoS 0 too) has been routed
           const seen: string[] = [];
           for (const [i, m] of members.entries()) {
             for (const p of await drain(m)) {
