@@ -16,7 +16,11 @@ export class Journal {
   private users = 0;
   private closed = false;
 
-  constructor(readonly db: SqliteDatabase) {}
+  /** `onClose` runs once the connection is closed (the data directory lock is released there). */
+  constructor(
+    readonly db: SqliteDatabase,
+    private readonly onClose?: () => void,
+  ) {}
 
   /** Runs statements as one change: inside a batch's transaction, or as their own transaction. */
   write(fn: () => void): void {
@@ -57,5 +61,6 @@ export class Journal {
       this.db.exec('COMMIT');
     }
     this.db.close();
+    this.onClose?.();
   }
 }

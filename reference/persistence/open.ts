@@ -1,4 +1,7 @@
+import { mkdirSync } from 'node:fs';
 import { openDatabase, type SyncMode } from './database.js';
+import { PersistenceError } from './errors.js';
+import { lockDataDir } from './lock-file.js';
 import { Journal } from './journal.js';
 import { SqliteRetainedStore } from './sqlite-retained-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
@@ -14,7 +17,20 @@ export interface DurableStores {
  * both stores are closed (the broker closes them on shutdown).
  */
 export function openDataDir(dir: string, sync: SyncMode = 'normal'): DurableStores {
-  const journal = new Journal(openDatabase(dir, sync));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new PersistenceError('PERSISTENCE_OPEN', dir, `cannot create the data directory: ${(error as Error).message}`, { cause: error });
+  }
+  const unlock = lockDataDir(dir);
+  let db;
+  try {
+    db = openDatabase(dir, sync);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const journal = new Journal(db, unlock);
   journal.retain();
   journal.retain();
   return { sessionStore: new SqliteSessionStore(journal), retainedStore: new SqliteRetainedStore(journal) };

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +7,7 @@ import { describeRetainedStoreContract } from '../retain/store-contract.js';
 import { describeSessionStoreContract } from '../session/store-contract.js';
 import type { RetainedStore } from '../retain/index.js';
 import type { SessionStore } from '../session/index.js';
-import { DATABASE_FILE, openDatabase, openDataDir, PersistenceError, type DurableStores } from './index.js';
+import { DATABASE_FILE, LOCK_FILE, openDatabase, openDataDir, PersistenceError, type DurableStores } from './index.js';
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -125,5 +125,22 @@ describe('SQLite stores', () => {
     }
     expect(caught).toBeInstanceOf(PersistenceError);
     expect((caught as PersistenceError).code).toBe('PERSISTENCE_OPEN');
+  });
+});
+
+describe('one broker per data directory', () => {
+  it("a second opener gets PERSISTENCE_LOCKED until the first closes; a dead owner's lock is taken over", async () => {
+    const dir = tempDir();
+    const first = open(dir);
+    expect(() => openDataDir(dir)).toThrow(expect.objectContaining({ code: 'PERSISTENCE_LOCKED' }));
+    await first.sessionStore.close();
+    await first.retainedStore.close();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    // A broker killed with -9 leaves its lock behind: a pid above pid_max is never alive.
+    writeFileSync(join(dir, LOCK_FILE), '4194305:0:0');
+    const again = openDataDir(dir);
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toMatch(new RegExp(`^${String(process.pid)}:`));
+    await again.sessionStore.close();
+    await again.retainedStore.close();
   });
 });
