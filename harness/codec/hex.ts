@@ -17,13 +17,23 @@ export function fromHex(hex: string): Buffer {
   return Buffer.from(compact, 'hex');
 }
 
-/** Formats bytes as lower-case hex pairs separated by single spaces: '10 0d 00 04'. */
+/** ASCII codes of '0'..'9', 'a'..'f'. */
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+
+/**
+ * Formats bytes as lower-case hex pairs separated by single spaces: '10 0d 00 04'. Linear: the
+ * characters are written into one buffer and decoded once (string concatenation per byte made a
+ * 300 KB packet take ~0.3 s).
+ */
 export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) {
-    if (i > 0) out += ' ';
+  const n = bytes.length;
+  if (n === 0) return '';
+  const out = Buffer.allocUnsafe(n * 3 - 1);
+  for (let i = 0, o = 0; i < n; i++, o += 3) {
     const b = bytes[i] as number;
-    out += (b < 16 ? '0' : '') + b.toString(16);
+    out[o] = HEX_DIGITS[b >> 4] as number;
+    out[o + 1] = HEX_DIGITS[b & 15] as number;
+    if (o + 2 < out.length) out[o + 2] = 0x20;
   }
-  return out;
+  return out.toString('latin1');
 }

@@ -82,23 +82,16 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
     broker.log.debug('PUBLISH not authorised: discarded', { clientId: conn.label, topic });
     if (v5 && reasonCode === 0) reasonCode = 0x87;
   }
-  const route = (): void => {
-    if (denied || reasonCode === 0x99) return;
-    if (v5) {
-      const props = packet.properties;
-      broker.publish(topic, packet.payload, packet.qos, packet.retain, { properties: forwardedProperties(props), expiresAt: expiresAt(props), publisher: conn.clientId });
-    } else {
-      broker.publish(topic, packet.payload, packet.qos, packet.retain);
-    }
-  };
+  // A flag and a module function, not a closure per message (under tsx's keepNames a named closure also costs a defineProperty each time).
+  const deliverable = !denied && reasonCode !== 0x99;
   const reasonString = reasonCode === 0x99 ? 'payload is not valid UTF-8' : reasonCode === 0x87 ? 'not authorised to publish to this topic' : undefined;
   const ack = v5 && reasonCode !== 0 ? { reasonCode, properties: reasonProperties(conn.v5, reasonString) } : {};
   switch (packet.qos) {
     case 0:
-      route();
+      if (deliverable) route(conn, packet, topic, v5);
       return undefined;
     case 1:
-      route();
+      if (deliverable) route(conn, packet, topic, v5);
       conn.send({ type: 'puback', packetId, ...ack }); // MQTT-3.3.4-1, MQTT-4.3.2-2
       return undefined;
     case 2:
@@ -111,9 +104,19 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
       if (!session.inboundQos2.has(packetId)) {
         session.inboundQos2.add(packetId);
         broker.sessions.record(session, { kind: 'inbound-qos2-add', packetId });
-        route();
+        if (deliverable) route(conn, packet, topic, v5);
       }
       conn.send({ type: 'pubrec', packetId, ...ack });
       return undefined;
+  }
+}
+
+/** Hands an accepted PUBLISH to the broker for its subscribers, with the 5.0 properties that travel with it. */
+function route(conn: Connection, packet: PublishPacket, topic: string, v5: boolean): void {
+  if (v5) {
+    const props = packet.properties;
+    conn.broker.publish(topic, packet.payload, packet.qos, packet.retain, { properties: forwardedProperties(props), expiresAt: expiresAt(props), publisher: conn.clientId });
+  } else {
+    conn.broker.publish(topic, packet.payload, packet.qos, packet.retain);
   }
 }
