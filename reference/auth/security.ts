@@ -105,6 +105,14 @@ export class Security {
     return this.decoyHash;
   }
 
+  /**
+   * A client authenticated by MQTT 5.0 enhanced authentication (reference/v5: SCRAM-SHA-256) instead
+   * of a password: the ACL judges it as `username`, and its will is checked as for any client.
+   */
+  admitAuthenticated(subject: AuthSubject, packet: ConnectPacket, username: string): HandlerResult {
+    return this.admit(subject, packet, username);
+  }
+
   private admit(subject: AuthSubject, packet: ConnectPacket, username: string | undefined): HandlerResult {
     this.principals.set(subject, { username, clientId: packet.clientId });
     return this.checkWill(subject, packet);

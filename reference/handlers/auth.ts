@@ -66,7 +66,8 @@ export function handleAuth(conn: Connection, packet: AuthPacket): HandlerResult 
     const pending = state.pendingConnect;
     if (!pending) return violation('PROTOCOL_ERROR', 'MQTT-4.12.0-2', 'no CONNECT awaiting authentication');
     conn.broker.log.info('enhanced authentication succeeded', { clientId: pending.clientId, user: scram.username });
-    return accept(conn, pending, authProps);
+    // The ACL (reference/acl) judges the client as its SCRAM user; a will it may not write is refused (0x87).
+    return conn.broker.security.admitAuthenticated(conn, pending, scram.username ?? '') ?? accept(conn, pending, authProps);
   }
   // Re-authentication succeeded (MQTT-4.12.1-2): AUTH 0x00 with the server-final message.
   conn.send({ type: 'auth', reasonCode: 0, properties: authProps }, 5);

@@ -1,8 +1,12 @@
 /** MQTT 5.0 enhanced authentication over AUTH with SCRAM-SHA-256, raw packets through the codec. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startBroker } from '../index.js';
 import type { ConnectPacket, Properties } from '../../harness/codec/index.js';
 import { useBroker } from '../test-support/fixture.js';
-import { connectPacket, type RawClient } from '../test-support/raw-client.js';
+import { connectPacket, RawClient } from '../test-support/raw-client.js';
 import { ScramClient, SCRAM_SHA_256 } from './scram.js';
 
 const f = useBroker({ scramUsers: { alice: 'wonderland', 'bob,=x': 'pw' } });
@@ -89,5 +93,40 @@ describe('MQTT 5.0 enhanced authentication: SCRAM-SHA-256', () => {
     const { c: d } = await scramConnect('au5-other', 'alice', 'wonderland');
     d.send({ type: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'PLAIN' } });
     expect(await d.expect('disconnect')).toMatchObject({ reasonCode: 0x82 });
+  });
+});
+
+describe('SCRAM-SHA-256 with an ACL', () => {
+  it('the ACL judges a SCRAM-authenticated client as its SCRAM user; a will it may not write is refused with 0x87', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mqtt-scram-acl-'));
+    const aclFile = join(dir, 'acl.txt');
+    writeFileSync(aclFile, 'topic read public/#\nuser dave\ntopic readwrite dave/#\n');
+    const broker = await startBroker({ sysIntervalSeconds: 0, scramUsers: { dave: 'pw' }, auth: { aclFile } });
+    const clients: RawClient[] = [];
+    const scramOpen = async (id: string, will?: ConnectPacket['will']): Promise<{ c: RawClient; reason: number }> => {
+      const c = await RawClient.open(broker.address.port, 5);
+      clients.push(c);
+      const scram = new ScramClient('dave', 'pw');
+      c.send(connectPacket(id, v5({ ...METHOD, authenticationData: scram.first() }, { will })));
+      const challenge = await c.expect('auth');
+      c.send({ type: 'auth', reasonCode: 0x18, properties: { ...METHOD, authenticationData: scram.final(challenge.properties?.authenticationData as Buffer) } });
+      return { c, reason: (await c.expect('connack')).reasonCode };
+    };
+    try {
+      const { c, reason } = await scramOpen('acl5-dave');
+      expect(reason).toBe(0);
+      c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'dave/#', qos: 0 }, { topicFilter: 'other/#', qos: 0 }] });
+      expect(await c.expect('suback')).toMatchObject({ reasonCodes: [0, 0x87] });
+      const anonymous = await RawClient.connected(broker.address.port, 'acl5-anon', v5());
+      clients.push(anonymous.client);
+      anonymous.client.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'dave/#', qos: 0 }] });
+      expect(await anonymous.client.expect('suback')).toMatchObject({ reasonCodes: [0x87] });
+      const refused = await scramOpen('acl5-will', { topic: 'other/will', payload: Buffer.from('x'), qos: 0, retain: false });
+      expect(refused.reason).toBe(0x87);
+    } finally {
+      for (const c of clients) c.destroy();
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
