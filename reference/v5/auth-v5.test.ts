@@ -117,6 +117,10 @@ describe('SCRAM-SHA-256 with an ACL', () => {
       expect(reason).toBe(0);
       c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'dave/#', qos: 0 }, { topicFilter: 'other/#', qos: 0 }] });
       expect(await c.expect('suback')).toMatchObject({ reasonCodes: [0, 0x87] });
+      c.send({ type: 'publish', topic: 'other/x', payload: Buffer.from('no'), qos: 1, retain: false, dup: false, packetId: 2 });
+      expect(await c.expect('puback')).toMatchObject({ packetId: 2, reasonCode: 0x87 }); // acknowledged, not delivered
+      c.send({ type: 'publish', topic: 'dave/x', payload: Buffer.from('yes'), qos: 1, retain: false, dup: false, packetId: 3 });
+      expect(await c.expect('publish')).toMatchObject({ topic: 'dave/x', payload: Buffer.from('yes') });
       const anonymous = await RawClient.connected(broker.address.port, 'acl5-anon', v5());
       clients.push(anonymous.client);
       anonymous.client.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'dave/#', qos: 0 }] });
