@@ -17,11 +17,9 @@ import {
   type SubscriptionGrant,
 } from './session/index.js';
 import { newCounters, type Counters, type StatsSnapshot } from './stats.js';
+import { TimerWheel } from './timer-wheel.js';
 import { SubscriptionTree } from './topic/index.js';
-import { encodePublishV5, expiresAt, forwardedProperties, isExpired } from './v5/message.js';
-import { parseSharedFilter } from './v5/shared.js';
-import { NEVER_EXPIRES } from './v5/state.js';
-import { SCRAM_SHA_256, scramCredential, type ScramCredential } from './v5/scram.js';
+import { encodePublishV5, expiresAt, forwardedProperties, isExpired, parseSharedFilter, NEVER_EXPIRES, SCRAM_SHA_256, scramCredential, type ScramCredential } from './v5/index.js';
 
 /** MQTT 5.0 extras of a publication (properties travel to subscribers; the publisher is for No Local). */
 export interface PublishExtras {
@@ -53,6 +51,8 @@ const minQos = (a: QoS, b: QoS): QoS => (a < b ? a : b);
 export class Broker {
   readonly log: Logger;
   readonly counters: Counters = newCounters();
+  /** The CONNECT timeouts and keep-alive deadlines of every connection, on one timer. */
+  readonly deadlines = new TimerWheel();
   readonly sessions: SessionStore;
   readonly retained: RetainedStore;
   /** Authentication and ACL (reference/auth); open to all by default. */
@@ -545,6 +545,7 @@ export class Broker {
       conn.clearTimer();
     }
     this.connections.clear();
+    this.deadlines.clear();
     for (const t of this.expiryTimers.values()) clearTimeout(t);
     this.expiryTimers.clear();
     for (const w of this.delayedWills.values()) clearTimeout(w.timer);

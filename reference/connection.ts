@@ -3,7 +3,8 @@ import type { Broker } from './broker.js';
 import { dispatch, dispatchDecodeError } from './dispatcher.js';
 import type { ClientStream } from './options.js';
 import type { SessionState } from './session/index.js';
-import type { V5State } from './v5/state.js';
+import type { WheelEntry } from './timer-wheel.js';
+import type { V5State } from './v5/index.js';
 
 /** Why a connection ended. Every reason but 'disconnect' (and a broker shutdown) publishes the will. */
 export type CloseReason =
@@ -63,7 +64,7 @@ function uncorkAll(): void {
  * One client connection: decodes its bytes into packets for the dispatcher, batches its writes
  * (cork now, uncork on the next tick), runs its CONNECT and keep-alive timers, and ends exactly once.
  */
-export class Connection {
+export class Connection implements WheelEntry {
   readonly id = nextConnectionNumber++;
   state: ConnectionState = 'awaiting-connect';
   /** Set by a successful CONNECT. */
@@ -79,7 +80,10 @@ export class Connection {
 
   private readonly decoder: PacketDecoder;
   private lastPacketAt = 0;
+  /** After a close: the timer that destroys a socket the peer does not close. */
   private timer: NodeJS.Timeout | undefined;
+  /** The CONNECT timeout, then the keep-alive deadline, on the broker's timer wheel. */
+  wheelSlot = -1;
   private corked = false;
   /** Connections whose congestion paused this one: resumed when the count drops to 0. */
   private pausedBy = 0;
@@ -95,7 +99,7 @@ export class Connection {
     stream.on('data', onStreamData);
     stream.on('error', onStreamError);
     stream.on('close', onStreamClose);
-    this.timer = setTimeout(onConnectTimeout, broker.options.connectTimeoutMs, this);
+    broker.deadlines.schedule(this, Date.now() + broker.options.connectTimeoutMs);
   }
 
   /** The peer's address, for logs (computed when asked, not kept per connection). */
@@ -187,19 +191,20 @@ export class Connection {
     connectionOf.delete(this.stream);
   }
 
-  /** The CONNECT timer (onConnectTimeout). */
-  connectTimedOut(): void {
-    this.timer = undefined;
-    if (this.state !== 'awaiting-connect') return;
+  /** The deadline on the broker's timer wheel passed: the CONNECT timeout or a keep-alive check. */
+  onDeadline(): void {
+    if (this.state === 'awaiting-connect') this.connectTimedOut();
+    else if (this.state === 'active') this.keepAliveCheck();
+  }
+
+  private connectTimedOut(): void {
     this.broker.counters.connectTimeouts++;
     this.broker.log.info('no CONNECT in time: closing', { clientId: this.label, timeoutMs: this.broker.options.connectTimeoutMs });
     this.close('connect-timeout');
   }
 
-  /** The keep-alive timer (onKeepAliveCheck). */
-  keepAliveCheck(): void {
-    this.timer = undefined;
-    if (this.state !== 'active') return;
+  private keepAliveCheck(): void {
+    if (this.keepAliveSeconds === 0) return;
     const limit = this.keepAliveSeconds * 1500;
     const idle = Date.now() - this.lastPacketAt;
     if (idle >= limit) {
@@ -207,7 +212,7 @@ export class Connection {
       this.broker.log.info('keep-alive expired: closing', { clientId: this.label, keepAlive: this.keepAliveSeconds, idleMs: idle });
       this.disconnect(0x8d, 'keep-alive-timeout'); // 5.0: DISCONNECT 0x8D Keep Alive timeout first
     } else {
-      this.timer = setTimeout(onKeepAliveCheck, limit - idle, this);
+      this.broker.deadlines.schedule(this, this.lastPacketAt + limit);
     }
   }
 
@@ -249,7 +254,7 @@ export class Connection {
     this.will = will ? { ...will, payload: Buffer.from(will.payload) } : undefined;
     this.keepAliveSeconds = keepAliveSeconds;
     this.lastPacketAt = Date.now();
-    if (keepAliveSeconds > 0) this.timer = setTimeout(onKeepAliveCheck, keepAliveSeconds * 1500, this);
+    if (keepAliveSeconds > 0) this.broker.deadlines.schedule(this, this.lastPacketAt + keepAliveSeconds * 1500);
   }
 
   /**
@@ -359,16 +364,10 @@ export class Connection {
   }
 
   clearTimer(): void {
+    if (this.wheelSlot !== -1) this.broker.deadlines.cancel(this);
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
   }
-}
-
-function onConnectTimeout(conn: Connection): void {
-  conn.connectTimedOut();
-}
-function onKeepAliveCheck(conn: Connection): void {
-  conn.keepAliveCheck();
 }
