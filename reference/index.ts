@@ -18,6 +18,7 @@ export * from './persistence/index.js';
 export * from './auth/index.js';
 export * from './acl/index.js';
 export * from './listeners/index.js';
+export { SCRAM_SHA_256, ScramClient, ScramError, ScramServer, scramCredential, parseSharedFilter, type ScramCredential, type SharedFilter } from './v5/index.js';
 
 /** A started broker. `close()` ends every connection and timer and resolves when the listener is closed. */
 export interface RunningBroker {

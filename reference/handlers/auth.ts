@@ -1,6 +1,6 @@
 import type { AuthPacket } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
-import { ScramServer } from '../v5/scram.js';
+import { ScramServer } from '../v5/index.js';
 import { violation, type HandlerResult } from '../violation.js';
 import { accept } from './connect.js';
 

@@ -3,9 +3,7 @@ import type { ConnectPacket, Properties } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
 import { topicNameProblem, TOPIC_PROBLEM_STATEMENTS } from '../topic/index.js';
 import { violation, type HandlerResult } from '../violation.js';
-import { isValidUtf8 } from '../v5/message.js';
-import { ScramError, ScramServer } from '../v5/scram.js';
-import { newV5State, PROTOCOL_MAX_PACKET } from '../v5/state.js';
+import { isValidUtf8, ScramError, ScramServer, newV5State, PROTOCOL_MAX_PACKET } from '../v5/index.js';
 
 /**
  * CONNECT, as a list of named steps: protocol, client identifier, will, then acceptance

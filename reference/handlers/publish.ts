@@ -1,8 +1,7 @@
 import type { PublishPacket } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
 import { topicNameProblem, TOPIC_PROBLEM_STATEMENTS } from '../topic/index.js';
-import { expiresAt, forwardedProperties, isValidUtf8 } from '../v5/message.js';
-import { reasonProperties } from '../v5/state.js';
+import { expiresAt, forwardedProperties, isValidUtf8, reasonProperties } from '../v5/index.js';
 import { violation, type HandlerResult } from '../violation.js';
 
 /** `$SYS` belongs to the broker: client publishes there are acknowledged and discarded (MQTT-3.3.5-2). */

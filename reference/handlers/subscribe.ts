@@ -2,8 +2,7 @@ import type { QoS, SubscribePacket } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
 import type { SubscriptionGrant } from '../session/index.js';
 import { topicFilterProblem } from '../topic/index.js';
-import { parseSharedFilter } from '../v5/shared.js';
-import { reasonProperties } from '../v5/state.js';
+import { parseSharedFilter, reasonProperties } from '../v5/index.js';
 import { violation, type HandlerResult } from '../violation.js';
 
 /** Failure return code in SUBACK (MQTT-3.9.3-2). */
