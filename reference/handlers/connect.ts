@@ -165,14 +165,17 @@ export function accept(conn: Connection, packet: ConnectPacket, authProps?: Prop
   broker.connectionStarted(conn);
   // MQTT-3.2.0-1, MQTT-3.1.4-4. 3.1's CONNACK has no Session Present flag (the byte is reserved).
   conn.send({ type: 'connack', sessionPresent: present && packet.protocolVersion >= 4, reasonCode: 0, ...(connack ? { properties: connack } : {}) });
-  broker.log.info('client connected', {
-    clientId,
-    remote: conn.remote,
-    protocolVersion: packet.protocolVersion,
-    clean: packet.clean,
-    keepAlive: packet.keepalive,
-    sessionPresent: present,
-  });
+  // Guarded: reading the peer address makes Node cache an address object on every socket (memory per idle connection).
+  if (broker.log.enabled('info')) {
+    broker.log.info('client connected', {
+      clientId,
+      remote: conn.remote,
+      protocolVersion: packet.protocolVersion,
+      clean: packet.clean,
+      keepAlive: packet.keepalive,
+      sessionPresent: present,
+    });
+  }
   // MQTT-4.4.0-1: unacknowledged PUBLISH (DUP 1) and PUBREL resent in their original order, then the queue.
   broker.resumeSession(conn, session);
   return undefined;
