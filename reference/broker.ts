@@ -19,7 +19,18 @@ import {
 import { newCounters, type Counters, type StatsSnapshot } from './stats.js';
 import { TimerWheel } from './timer-wheel.js';
 import { SubscriptionTree } from './topic/index.js';
-import { encodePublishV5, expiresAt, forwardedProperties, isExpired, parseSharedFilter, NEVER_EXPIRES, SCRAM_SHA_256, scramCredential, type ScramCredential } from './v5/index.js';
+import {
+  encodePublishV5,
+  expiresAt,
+  forwardedProperties,
+  isExpired,
+  parseSharedFilter,
+  NEVER_EXPIRES,
+  SCRAM_SHA_256,
+  scramCredential,
+  type OutboundAlias,
+  type ScramCredential,
+} from './v5/index.js';
 
 /** MQTT 5.0 extras of a publication (properties travel to subscribers; the publisher is for No Local). */
 export interface PublishExtras {
@@ -448,20 +459,38 @@ export class Broker {
         this.counters.publishDropped++;
         return;
       }
-      const bytes = version === 5 ? encodePublishV5(message, 0, undefined, false, extras, now || Date.now()) : encoder.bytes(version, 0, undefined, false);
+      const alias = version === 5 ? this.aliasFor(conn, message.topic) : undefined;
+      const bytes = version === 5 ? encodePublishV5(message, 0, undefined, false, extras, now || Date.now(), alias) : encoder.bytes(version, 0, undefined, false);
       if (!this.fits(conn, bytes)) return;
+      if (alias && !alias.known) conn.v5?.outboundAliases?.set(message.topic, alias.alias);
       conn.write(bytes);
       this.counters.publishSent++;
       return;
     }
     const packetId = allocatePacketId(session) as number; // the window (<= 65535) guarantees a free id
-    const bytes = version === 5 ? encodePublishV5(message, qos, packetId, false, extras, now || Date.now()) : encoder.bytes(version, qos, packetId, false);
+    const alias = version === 5 ? this.aliasFor(conn, message.topic) : undefined;
+    const bytes = version === 5 ? encodePublishV5(message, qos, packetId, false, extras, now || Date.now(), alias) : encoder.bytes(version, qos, packetId, false);
     if (!this.fits(conn, bytes)) return; // dropped as if delivered: no packet id stays in use
+    if (alias && !alias.known) conn.v5?.outboundAliases?.set(message.topic, alias.alias);
     const entry = extras ? { packetId, message, qos, state: 'publish' as const, extras } : { packetId, message, qos, state: 'publish' as const };
     session.inflight.set(packetId, entry);
     this.sessions.record(session, { kind: 'inflight-add', entry });
     conn.write(bytes);
     this.counters.publishSent++;
+  }
+
+  /**
+   * The Topic Alias for a PUBLISH to a 5.0 client: the one this connection already set for the topic,
+   * or the next free one while fewer than the client's Topic Alias Maximum are in use (MQTT-3.3.2-11);
+   * none once they are all taken (the topic name is sent in full). Set only once the PUBLISH is sent.
+   */
+  private aliasFor(conn: Connection, topic: string): OutboundAlias | undefined {
+    const state = conn.v5;
+    if (!state || state.topicAliasMaximum === 0 || !this.options.outboundTopicAliases) return undefined;
+    const map = (state.outboundAliases ??= new Map());
+    const known = map.get(topic);
+    if (known !== undefined) return { alias: known, known: true };
+    return map.size < state.topicAliasMaximum ? { alias: map.size + 1, known: false } : undefined;
   }
 
   /** MQTT-3.1.2-24: a PUBLISH larger than the 5.0 client's Maximum Packet Size is dropped for that client (counted). */

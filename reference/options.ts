@@ -54,6 +54,8 @@ export interface BrokerOptions {
   maximumQoS?: number;
   /** MQTT 5.0: Retain Available (default true); false refuses retained PUBLISH (0x9A). Applies to 5.0 clients only. */
   retainAvailable?: boolean;
+  /** MQTT 5.0: use Topic Aliases toward clients that accept them, up to their Topic Alias Maximum (default true). */
+  outboundTopicAliases?: boolean;
   /** MQTT 5.0: Server Keep Alive in seconds; when set, it replaces the client's Keep Alive and is announced in CONNACK. */
   serverKeepAlive?: number;
   /** MQTT 5.0: the longest Session Expiry Interval granted (seconds); a longer request is lowered and announced in CONNACK. Default: none. */
@@ -80,6 +82,7 @@ export interface ResolvedOptions {
   topicAliasMaximum: number;
   maximumQoS: 0 | 1 | 2;
   retainAvailable: boolean;
+  outboundTopicAliases: boolean;
   serverKeepAlive: number | undefined;
   maxSessionExpiryInterval: number | undefined;
   scramUsers: Record<string, string>;
@@ -132,6 +135,7 @@ export function resolveOptions(options: BrokerOptions): ResolvedOptions {
     topicAliasMaximum: integer('topicAliasMaximum', options.topicAliasMaximum, 10, 0, 65535),
     maximumQoS: integer('maximumQoS', options.maximumQoS, 2, 0, 2) as 0 | 1 | 2,
     retainAvailable: options.retainAvailable ?? true,
+    outboundTopicAliases: options.outboundTopicAliases ?? true,
     serverKeepAlive: options.serverKeepAlive === undefined ? undefined : integer('serverKeepAlive', options.serverKeepAlive, 0, 0, 65535),
     maxSessionExpiryInterval:
       options.maxSessionExpiryInterval === undefined ? undefined : integer('maxSessionExpiryInterval', options.maxSessionExpiryInterval, 0, 0, 0xffff_ffff),

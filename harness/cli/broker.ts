@@ -35,7 +35,7 @@ maxQueuedBytes (64 MiB), maxConnections (100000, 0 = none), maxInboundBytesPerSe
 auth { allowAnonymous (true), passwordFile, aclFile },
 listeners [{ protocol: "mqtt" | "mqtts" | "ws" | "wss", port, host,
              tls: { cert, key, ca, requireClientCert, identityAsUsername } }] (replace --port/--host).
-MQTT 5.0: receiveMaximum (100), topicAliasMaximum (10), maximumQoS (2), retainAvailable (true),
+MQTT 5.0: receiveMaximum (100), topicAliasMaximum (10), maximumQoS (2), retainAvailable (true), outboundTopicAliases (true),
 serverKeepAlive, maxSessionExpiryInterval, scramUsers { "user": "password" } (SCRAM-SHA-256 AUTH).
 `;
 
@@ -68,6 +68,7 @@ const CONFIG_KEYS: Record<string, Kind> = {
   topicAliasMaximum: 'integer',
   maximumQoS: 'integer',
   retainAvailable: 'boolean',
+  outboundTopicAliases: 'boolean',
   serverKeepAlive: 'integer',
   maxSessionExpiryInterval: 'integer',
   scramUsers: 'users',

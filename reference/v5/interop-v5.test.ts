@@ -21,8 +21,8 @@ function messages(c: MqttClient, count: number, timeoutMs = 3000): Promise<IPubl
   return new Promise((resolve, reject) => {
     const got: IPublishPacket[] = [];
     const timer = setTimeout(() => reject(new Error(`received ${String(got.length)} of ${String(count)} messages in ${String(timeoutMs)} ms`)), timeoutMs);
-    const onMessage = (_topic: string, _payload: Buffer, packet: IPublishPacket) => {
-      got.push(packet);
+    const onMessage = (topic: string, _payload: Buffer, packet: IPublishPacket) => {
+      got.push({ ...packet, topic }); // the topic as MQTT.js resolved it (from a Topic Alias too)
       if (got.length === count) {
         clearTimeout(timer);
         c.off('message', onMessage);
@@ -70,6 +70,16 @@ describe('MQTT.js with protocolVersion 5', () => {
       ['js5/ta/0', 'm4'],
       ['js5/ta/1', 'm5'],
     ]);
+  });
+
+  it('receives through the topic aliases the broker sets toward it (topicAliasMaximum)', async () => {
+    const sub = await client('js5-tain-sub', { properties: { topicAliasMaximum: 3 } });
+    await sub.subscribeAsync('js5/tain/#', { qos: 1 });
+    const pub = await client('js5-tain-pub');
+    const received = messages(sub, 8);
+    for (let i = 0; i < 8; i++) await pub.publishAsync(`js5/tain/${String(i % 4)}`, String(i), { qos: 1 });
+    const got = await received;
+    expect(got.map((m) => [m.topic, m.payload.toString()])).toEqual(Array.from({ length: 8 }, (_, i) => [`js5/tain/${String(i % 4)}`, String(i)]));
   });
 
   it('a publish with an explicit topic alias, then the alias alone', async () => {

@@ -34,16 +34,32 @@ export function isExpired(message: StoredMessage, now = Date.now()): boolean {
 /**
  * A 5.0 PUBLISH to one subscriber: the forwarded properties, the Message Expiry Interval lowered
  * by the time the message waited (MQTT-3.3.2-6), the Subscription Identifiers of the matching
- * subscriptions (MQTT-3.3.4-3). No Topic Alias is sent (allowed by every Topic Alias Maximum).
+ * subscriptions (MQTT-3.3.4-3), and the connection's Topic Alias when it has one.
  */
-export function encodePublishV5(message: StoredMessage, qos: QoS, packetId: number | undefined, dup: boolean, extras: DeliveryExtras | undefined, now = Date.now()): Buffer {
+export function encodePublishV5(
+  message: StoredMessage,
+  qos: QoS,
+  packetId: number | undefined,
+  dup: boolean,
+  extras: DeliveryExtras | undefined,
+  now = Date.now(),
+  alias?: OutboundAlias,
+): Buffer {
   let properties: Properties | undefined = message.properties;
-  if (message.expiresAt !== undefined || extras?.subscriptionIds?.length) {
+  if (message.expiresAt !== undefined || extras?.subscriptionIds?.length || alias) {
     properties = { ...message.properties };
     if (message.expiresAt !== undefined) properties.messageExpiryInterval = Math.max(0, Math.ceil((message.expiresAt - now) / 1000));
     if (extras?.subscriptionIds?.length) properties.subscriptionIdentifiers = [...extras.subscriptionIds];
+    if (alias) properties.topicAlias = alias.alias;
   }
-  return encode({ type: 'publish', topic: message.topic, payload: message.payload, qos, retain: message.retain, dup, packetId: qos > 0 ? packetId : undefined, properties }, 5);
+  const topic = alias?.known === true ? '' : message.topic;
+  return encode({ type: 'publish', topic, payload: message.payload, qos, retain: message.retain, dup, packetId: qos > 0 ? packetId : undefined, properties }, 5);
+}
+
+/** A Topic Alias toward a client: `known` ones replace the topic name (empty), new ones are sent with it (MQTT 5.0 §3.3.2.3.4). */
+export interface OutboundAlias {
+  readonly alias: number;
+  readonly known: boolean;
 }
 
 /** Strict UTF-8 check for Payload Format Indicator 1 (MQTT-3.3.2-? / 5.0 §3.3.2.3.2). */

@@ -96,12 +96,29 @@ describe('MQTT 5.0 Topic Aliases (client to server)', () => {
     await p.expectClosed();
   });
 
-  it('the server sends no Topic Alias to a client (it declared none, or any maximum)', async () => {
-    const sub = await subscriber('ta5-out', 'ta5out/a', 0, { topicAliasMaximum: 10 });
+  it("server to client: aliases only up to the client's Topic Alias Maximum, set with the topic, then used alone (MQTT-3.3.2-11)", async () => {
+    const sub = await subscriber('ta5-out', 'ta5out/#', 0, { topicAliasMaximum: 2 });
+    const none = await subscriber('ta5-none', 'ta5out/#', 0);
     const p = await f.connect('ta5-out-pub', v5());
-    p.send(pub('ta5out/a', 'x', 0));
-    p.send(pub('ta5out/a', 'y', 0));
-    for (const _ of [1, 2]) expect((await sub.expect('publish')).properties?.topicAlias).toBeUndefined();
+    for (const t of ['a', 'a', 'b', 'c', 'b', 'c']) p.send(pub(`ta5out/${t}`, t, 0));
+    const got: [string, number | undefined, string][] = [];
+    for (let i = 0; i < 6; i++) {
+      const m = await sub.expect('publish');
+      got.push([m.topic, m.properties?.topicAlias, m.payload.toString()]);
+    }
+    expect(got).toEqual([
+      ['ta5out/a', 1, 'a'],
+      ['', 1, 'a'],
+      ['ta5out/b', 2, 'b'],
+      ['ta5out/c', undefined, 'c'], // both aliases taken: the topic in full
+      ['', 2, 'b'],
+      ['ta5out/c', undefined, 'c'],
+    ]);
+    for (let i = 0; i < 6; i++) {
+      const m = await none.expect('publish');
+      expect(m.properties?.topicAlias).toBeUndefined();
+      expect(m.topic).not.toBe('');
+    }
   });
 });
 

@@ -12,7 +12,7 @@ export interface V5State {
   receiveMaximum: number;
   /** The client's Maximum Packet Size: larger packets are not sent to it (MQTT-3.1.2-24). */
   maximumPacketSize: number;
-  /** The client's Topic Alias Maximum (this broker sends no topic aliases, which every value allows). */
+  /** The client's Topic Alias Maximum: how many aliases this broker may set toward it (0: none, MQTT-3.3.2-11). */
   topicAliasMaximum: number;
   /** Request Problem Information: false = no Reason String / User Property except on PUBLISH, CONNACK, DISCONNECT (MQTT-3.1.2-29). */
   problemInformation: boolean;
@@ -20,6 +20,8 @@ export interface V5State {
   sessionExpiry: number;
   /** Inbound Topic Alias -> topic name mappings; they end with the connection (MQTT-3.3.2-7). */
   readonly inboundAliases: Map<number, string>;
+  /** Outbound topic name -> Topic Alias, at most `topicAliasMaximum` of them (MQTT-3.3.2-11), for this connection only. */
+  outboundAliases?: Map<string, number>;
   /** Enhanced authentication: the method from CONNECT (MQTT-4.12.0-?), and a SCRAM exchange in progress. */
   authMethod?: string;
   auth?: ScramServer;
