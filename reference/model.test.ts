@@ -59,13 +59,18 @@ class Subscriber {
   raw: RawClient | undefined;
   readonly received: Delivery[] = [];
   private readonly qos2Ids = new Set<number>();
-  constructor(readonly clientId: string) {}
+  constructor(
+    readonly clientId: string,
+    readonly version: 4 | 5 = 4,
+  ) {}
 
   async connect(port: number, clean: boolean): Promise<boolean> {
     if (clean) this.qos2Ids.clear();
-    const raw = await RawClient.open(port);
+    const raw = await RawClient.open(port, this.version);
     raw.intercept = (p) => this.onPacket(raw, p);
-    raw.send(connectPacket(this.clientId, { clean }));
+    // 5.0: CleanSession 0 is Clean Start 0 with a session that never expires; 1 is Clean Start 1 with expiry 0.
+    const v5 = this.version === 5 ? { protocolVersion: 5 as const, properties: clean ? undefined : { sessionExpiryInterval: 0xffff_ffff } } : {};
+    raw.send(connectPacket(this.clientId, { clean, ...v5 }));
     const ack = await raw.expect('connack');
     expect(ack.reasonCode).toBe(0);
     this.raw = raw;
@@ -100,11 +105,12 @@ class Subscriber {
 
 const coverage = { runs: 0, resumedWithQueue: 0, retainedOnSubscribe: 0 };
 
-async function run(cmds: Cmd[]): Promise<void> {
+async function run(cmds: Cmd[], version: 4 | 5 = 4): Promise<void> {
   coverage.runs++;
   const broker: RunningBroker = await startBroker({ sysIntervalSeconds: 0 });
   const port = broker.address.port;
-  const subscribers = Array.from({ length: SUBSCRIBERS }, (_, i) => new Subscriber(`s${String(i)}`));
+  const subscribers = Array.from({ length: SUBSCRIBERS }, (_, i) => new Subscriber(`s${String(i)}`, version));
+  const as = version === 5 ? { protocolVersion: 5 as const } : {};
   const publishers: RawClient[] = [];
   const model = new Map<number, ModelSession>();
   const retained = new Map<string, { key: string; qos: QoS }>();
@@ -115,7 +121,7 @@ async function run(cmds: Cmd[]): Promise<void> {
     for (const s of subscribers) if (s.raw && !s.raw.closed) await s.raw.ping();
   };
   try {
-    for (let i = 0; i < PUBLISHERS; i++) publishers.push((await RawClient.connected(port, `p${String(i)}`)).client);
+    for (let i = 0; i < PUBLISHERS; i++) publishers.push((await RawClient.connected(port, `p${String(i)}`, as)).client);
     for (const cmd of cmds) {
       switch (cmd.k) {
         case 'connect': {
@@ -210,7 +216,7 @@ async function run(cmds: Cmd[]): Promise<void> {
       }
     });
     // Retained state: a fresh subscriber to '#' gets exactly the model's retained set.
-    const probe = (await RawClient.connected(port, 'probe')).client;
+    const probe = (await RawClient.connected(port, 'probe', as)).client;
     await probe.subscribe([['#', 0]]);
     probe.send({ type: 'pingreq' });
     const got = (await probe.collectUntil((p) => p.type === 'pingresp')).flatMap((p) => (p.type === 'publish' ? [`${p.topic}=${p.payload.toString()}`] : []));
@@ -256,5 +262,16 @@ describe('model-based: random client sessions against the spec model', () => {
     // The generator must reach the interesting cases, or the property proves little.
     expect(coverage.resumedWithQueue).toBeGreaterThan(4);
     expect(coverage.retainedOnSubscribe).toBeGreaterThan(10);
+  }, 120_000);
+});
+
+describe('model-based, MQTT 5.0: the same sessions as Clean Start / Session Expiry Interval', () => {
+  it('delivers exactly what the model says', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(cmdArb, { minLength: 1, maxLength: 30, size: 'max' }), fc.nat(FILTERS.length - 1), async (cmds, f) => {
+        await run([{ k: 'connect', s: 0, clean: false }, { k: 'subscribe', s: 0, f, qos: 2 }, ...cmds], 5);
+      }),
+      { numRuns: 40 },
+    );
   }, 120_000);
 });
