@@ -81,9 +81,13 @@ export async function startListener(config: ListenerConfig, accept: Accept, log:
   const sockets = new Set<Socket>();
   let server: NetServer;
   let wss: WebSocketServer | undefined;
+  // One untrack function per listener, not a closure (and a once-wrapper) per socket: memory per idle connection.
+  function untrack(this: Socket): void {
+    sockets.delete(this);
+  }
   const track = (socket: Socket): void => {
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    socket.on('close', untrack); // 'close' is emitted once
   };
   switch (config.protocol) {
     case 'mqtt':
