@@ -64,8 +64,9 @@ After(async function (this: MqttWorld, { result }) {
   } finally {
     await this.closeAll();
   }
+  if (result?.status === Status.FAILED) await this.judgeUnjudgedFloods(result.exception?.type);
   if ((result?.status === Status.FAILED || leftover) && this.trace.entries.length > 0) {
-    await this.attach(JSON.stringify(this.trace.entries), TRACE_MEDIA_TYPE);
+    await this.attach(this.traceAttachment(), TRACE_MEDIA_TYPE);
   }
   if (leftover) throw leftover;
 });

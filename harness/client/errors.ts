@@ -1,5 +1,5 @@
 import type { TraceEntry } from './trace.js';
-import { formatTrace } from './trace.js';
+import { TRACE_TEXT_LINE_CHARS, clipText, fitTrace, formatTrace } from './trace.js';
 
 /**
  * Stable codes of the test client's errors. Tests assert on these, never on message text.
@@ -9,6 +9,7 @@ import { formatTrace } from './trace.js';
 export type ClientErrorCode =
   | 'EXPECTATION_FAILED'
   | 'EXPECTATION_TIMEOUT'
+  | 'EXPECTATION_FLOOD'
   | 'CLIENT_CONNECT_FAILED'
   | 'CLIENT_USAGE';
 
@@ -31,10 +32,19 @@ export interface ExpectationDetail {
   headline?: string;
 }
 
+/**
+ * Characters of the rendered trace a failure message carries. The message is repeated in several
+ * places of cucumber's output (message, exception, stack), so it stays short: the scenario's whole
+ * (bounded) trace is attached beside it for the reports.
+ */
+export const MESSAGE_TRACE_CHARS = 3000;
+/** Characters kept of the Expected and Received parts of a failure message. */
+export const MESSAGE_PART_CHARS = 1200;
+
 function render(detail: ExpectationDetail): string {
   const head = detail.rule ? `[${detail.rule.id}] ${detail.rule.summary}` : (detail.headline ?? 'Expectation failed');
-  const lines = [head, `Expected: ${detail.expected}`, `Received: ${detail.received}`];
-  if (detail.trace && detail.trace.length > 0) lines.push('Trace:', formatTrace(detail.trace));
+  const lines = [head, `Expected: ${clipText(detail.expected, MESSAGE_PART_CHARS)}`, `Received: ${clipText(detail.received, MESSAGE_PART_CHARS)}`];
+  if (detail.trace && detail.trace.length > 0) lines.push('Trace:', formatTrace(fitTrace(detail.trace, MESSAGE_TRACE_CHARS, 'text'), TRACE_TEXT_LINE_CHARS));
   return lines.join('\n');
 }
 
@@ -72,7 +82,9 @@ export class ExpectationError extends Error {
     const copy =
       this instanceof TimeoutError
         ? new TimeoutError(this.awaited, this.timeoutMs, detail)
-        : new ExpectationError(detail, this.code);
+        : this instanceof FloodError
+          ? new FloodError({ ...detail, limit: this.limit, client: this.client })
+          : new ExpectationError(detail, this.code);
     return copy;
   }
 }
@@ -85,6 +97,29 @@ export class TimeoutError extends ExpectationError {
     super(detail, 'EXPECTATION_TIMEOUT');
     this.awaited = awaited;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+export interface FloodDetail extends ExpectationDetail {
+  /** The client's limit of received packets no step consumed. */
+  limit: number;
+  /** Logical name of the flooded client. */
+  client: string;
+}
+
+/**
+ * The server sent a client more than its limit of packets no step consumed, so the client stopped
+ * reading and closed the connection. Whether that is a broker verdict depends on the packets: the
+ * steps layer names the rule they break, or calls the scenario inconclusive when the scenario
+ * allows them (the harness's own limit was reached). Code `EXPECTATION_FLOOD`.
+ */
+export class FloodError extends ExpectationError {
+  readonly limit: number;
+  readonly client: string;
+  constructor(detail: FloodDetail) {
+    super(detail, 'EXPECTATION_FLOOD');
+    this.limit = detail.limit;
+    this.client = detail.client;
   }
 }
 

@@ -1,7 +1,7 @@
-export { TestClient } from './test-client.js';
+export { TestClient, DEFAULT_MAX_PENDING, describePackets } from './test-client.js';
 export type { TestClientOptions, WaitOptions, AbsenceProof, ClosedBy } from './test-client.js';
-export { ExpectationError, TimeoutError, ClientConnectError, ClientUsageError } from './errors.js';
-export type { ClientErrorCode, Rule, ExpectationDetail } from './errors.js';
+export { ExpectationError, TimeoutError, FloodError, ClientConnectError, ClientUsageError, MESSAGE_TRACE_CHARS, MESSAGE_PART_CHARS } from './errors.js';
+export type { ClientErrorCode, Rule, ExpectationDetail, FloodDetail } from './errors.js';
 export { matcher, oneOf, mismatch, matches, describePattern } from './match.js';
 export type { Matcher, Pattern, PacketPattern } from './match.js';
 export { connectorFor } from './transport.js';
@@ -16,6 +16,13 @@ export {
   traceBytes,
   traceHex,
   TRACE_MAX_BYTES,
+  TRACE_MAX_TEXT,
+  TRACE_MAX_ITEMS,
+  TRACE_HEAD_ENTRIES,
+  TRACE_TAIL_ENTRIES,
+  clipText,
+  fitTrace,
+  TRACE_TEXT_LINE_CHARS,
 } from './trace.js';
-export type { TraceEntry, TraceEvent, TracePacket, TraceBytes } from './trace.js';
+export type { TraceEntry, TraceEvent, TracePacket, TraceBytes, TraceLimits, TraceMeasure } from './trace.js';
 export { filterMatchesTopic } from './topic-filter.js';

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/index.js';
 import { PacketDecoder, decodeAll, encode } from '../codec/index.js';
-import { ClientUsageError, ExpectationError, TimeoutError } from './errors.js';
+import { ClientUsageError, ExpectationError, FloodError, TimeoutError } from './errors.js';
 import type { PacketPattern } from './match.js';
 import { describePattern, mismatch } from './match.js';
 import type { ClientEndpoint, Connector } from './transport.js';
@@ -21,6 +21,33 @@ export interface TestClientOptions {
   connectTimeoutMs?: number;
   /** Default bound of every expectation (ms). Default 2000. */
   timeoutMs?: number;
+  /**
+   * Received packets no expectation has consumed that the client holds; one more and it stops
+   * reading, closes the connection and fails every wait with a {@link FloodError}. Default
+   * {@link DEFAULT_MAX_PENDING}.
+   */
+  maxPending?: number;
+}
+
+/** Default bound of the queue of received packets no expectation has consumed. */
+export const DEFAULT_MAX_PENDING = 1000;
+/** Packets described one by one in a failure's "Received" part; the rest are counted by type. */
+const DESCRIBED_PACKETS = 10;
+
+/** The packets in words: the first few described, the rest counted by type. */
+export function describePackets(packets: readonly Packet[], pattern?: PacketPattern): string {
+  const explain = (p: Packet): string => {
+    if (!pattern || pattern.type !== p.type) return describePacket(p);
+    const m = mismatch(pattern, p);
+    return m === undefined ? describePacket(p) : `${describePacket(p)} (${m})`;
+  };
+  const shown = packets.slice(0, DESCRIBED_PACKETS).map(explain);
+  if (packets.length > DESCRIBED_PACKETS) {
+    const counts = new Map<string, number>();
+    for (const p of packets.slice(DESCRIBED_PACKETS)) counts.set(p.type.toUpperCase(), (counts.get(p.type.toUpperCase()) ?? 0) + 1);
+    shown.push(`and ${packets.length - DESCRIBED_PACKETS} more (${[...counts].map(([t, n]) => `${n} ${t}`).join(', ')})`);
+  }
+  return shown.join('; ');
 }
 
 export interface WaitOptions {
@@ -53,7 +80,9 @@ export class TestClient {
   private readonly stream: Duplex;
   private readonly decoder: PacketDecoder;
   private readonly defaultTimeoutMs: number;
+  private readonly maxPending: number;
   private readonly inbox: Packet[] = [];
+  private floodState: { t: number; limit: number } | undefined;
   private waiters: Waiter[] = [];
   private closedState: { by: ClosedBy; t: number; error?: string } | undefined;
   private destroyedByUs = false;
@@ -66,6 +95,8 @@ export class TestClient {
     this.version = options.version;
     this.trace = trace;
     this.defaultTimeoutMs = options.timeoutMs ?? 2000;
+    this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+    if (!Number.isInteger(this.maxPending) || this.maxPending < 1) throw new ClientUsageError(`maxPending must be a whole number >= 1, got ${String(options.maxPending)}`);
     this.decoder = new PacketDecoder({ version: options.version });
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -99,6 +130,11 @@ export class TestClient {
   /** The error of the first bytes from the server that did not decode, if any. */
   get decodeError(): Error | undefined {
     return this.decodeFailure;
+  }
+
+  /** When the server sent more unconsumed packets than the client holds: the limit and when (ms into the trace). */
+  get flooded(): { t: number; limit: number } | undefined {
+    return this.floodState;
   }
 
   /** Received packets no expectation has consumed yet, oldest first. */
@@ -143,6 +179,7 @@ export class TestClient {
   }
 
   private write(bytes: Buffer, packet: Packet | undefined, what: string, error?: string): void {
+    if (this.floodState) throw this.floodError(`to send ${what}`);
     if (this.closedState) {
       const by = this.closedState.by === 'server' ? 'the server' : 'the test';
       throw new ExpectationError({
@@ -162,15 +199,18 @@ export class TestClient {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.floodState) return;
     if (this.decodeFailure) {
       this.trace.record({ client: this.name, dir: 'in', hex: traceHex(chunk), error: 'after undecodable bytes' });
       return;
     }
     try {
       this.decoder.feed(chunk, (packet, raw) => {
+        if (this.floodState) return; // the rest of a chunk that came after the limit
         this.received.push(packet);
         this.inbox.push(packet);
-        this.trace.record({ client: this.name, dir: 'in', hex: traceHex(raw), packet: toTracePacket(packet) });
+        const t = this.trace.record({ client: this.name, dir: 'in', hex: traceHex(raw), packet: toTracePacket(packet) }).t;
+        if (this.inbox.length > this.maxPending) this.onFlood(t);
       });
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
@@ -178,6 +218,32 @@ export class TestClient {
       this.trace.record({ client: this.name, dir: 'in', hex: traceHex(chunk), error: `undecodable: ${err.message}` });
     }
     this.pump();
+  }
+
+  /**
+   * More packets than the client holds arrived unconsumed: stop reading and close the connection,
+   * so a broker that floods cannot grow the harness's memory. Every wait then fails with a FloodError.
+   */
+  private onFlood(t: number): void {
+    this.floodState = { t, limit: this.maxPending };
+    this.trace.record({
+      client: this.name,
+      dir: 'event',
+      event: 'flood',
+      note: `more than ${this.maxPending} received packets no step consumed: the test stopped reading and closed the connection`,
+    });
+    this.destroyedByUs = true;
+    this.stream.destroy();
+  }
+
+  private floodError(expected: string): FloodError {
+    return new FloodError({
+      expected,
+      received: `the broker flooded "${this.name}" with more than ${this.maxPending} unsolicited packets (packets no step consumed), so the test stopped reading at ${this.floodState?.t.toFixed(1) ?? '?'} ms: ${describePackets(this.inbox)}`,
+      trace: this.trace.entries,
+      limit: this.maxPending,
+      client: this.name,
+    });
   }
 
   private onClose(): void {
@@ -227,12 +293,7 @@ export class TestClient {
 
   private receivedText(pattern?: PacketPattern): string {
     const parts: string[] = [];
-    const explain = (p: Packet): string => {
-      if (!pattern || pattern.type !== p.type) return describePacket(p);
-      const m = mismatch(pattern, p);
-      return m === undefined ? describePacket(p) : `${describePacket(p)} (${m})`;
-    };
-    if (this.inbox.length > 0) parts.push(this.inbox.map(explain).join('; '));
+    if (this.inbox.length > 0) parts.push(describePackets(this.inbox, pattern));
     else parts.push('no packet');
     if (this.decodeFailure) parts.push(`then undecodable bytes (${this.decodeFailure.message})`);
     if (this.closedState) parts.push(this.closedState.by === 'server' ? 'then the server closed the connection' : 'the test closed the connection');
@@ -240,6 +301,7 @@ export class TestClient {
   }
 
   private failIfDead(expected: string, pattern?: PacketPattern): void {
+    if (this.floodState) throw this.floodError(expected);
     if (this.decodeFailure || this.closedState) {
       throw new ExpectationError({ expected, received: this.receivedText(pattern), trace: this.trace.entries });
     }
@@ -329,9 +391,9 @@ export class TestClient {
       const waiter: Waiter = {
         check: () => {
           const p = this.inbox.find((q) => mismatch(pattern, q) === undefined);
-          if (p === undefined) return false;
+          if (p === undefined && !this.floodState) return false;
           clearTimeout(timer);
-          reject(fail(p, `within ${windowMs} ms`));
+          reject(p !== undefined ? fail(p, `within ${windowMs} ms`) : this.floodError(`no ${forbidden} within ${windowMs} ms`));
           return true;
         },
       };
@@ -347,6 +409,7 @@ export class TestClient {
     return this.wait(
       timeoutMs,
       () => {
+        if (this.floodState) throw this.floodError(expected);
         if (!this.closedState) return undefined;
         if (this.closedState.by === 'client') throw new ClientUsageError(`${this.name}: the test itself closed the connection; cannot expect the server to close it`);
         return true;
@@ -354,7 +417,7 @@ export class TestClient {
       () =>
         new TimeoutError(expected, timeoutMs, {
           expected: `${expected} within ${timeoutMs} ms`,
-          received: `${this.inbox.length ? this.inbox.map(describePacket).join('; ') : 'no packet'}, and the connection still open after ${timeoutMs} ms`,
+          received: `${this.inbox.length ? describePackets(this.inbox) : 'no packet'}, and the connection still open after ${timeoutMs} ms`,
           trace: this.trace.entries,
         }),
     ).then(() => undefined);

@@ -45,3 +45,12 @@ export function defaultTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env[TIMEOUT_ENV]);
   return Number.isFinite(n) && n > 0 ? n : 3000;
 }
+
+/** Env var: received packets a client holds unconsumed before it stops reading (the flood limit). */
+export const MAX_PENDING_ENV = 'MQTT_CONFORMANCE_MAX_PENDING';
+
+/** The flood limit per client: {@link MAX_PENDING_ENV}, else the client's default. */
+export function maxPendingPackets(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const n = Number(env[MAX_PENDING_ENV]);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}

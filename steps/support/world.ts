@@ -14,14 +14,17 @@ import {
   ClientConnectError,
   ClientUsageError,
   ExpectationError,
+  FloodError,
   TestClient,
   filterMatchesTopic as filterMatches,
   TraceRecorder,
   type PacketPattern,
   type Rule,
 } from '../../harness/client/index.js';
+import { findUnaccountedOn, V5_NUMBERS } from './accounting.js';
 import { ruleFor } from './catalogue.js';
-import { VERDICT_MEDIA_TYPE, defaultTimeoutMs, type SuiteTarget } from './config.js';
+import { MAX_PENDING_ENV, VERDICT_MEDIA_TYPE, defaultTimeoutMs, maxPendingPackets, type SuiteTarget } from './config.js';
+import { workerTraceBudget } from './trace-budget.js';
 
 /** Options of a CONNECT built by the World; anything absent takes the scenario's default. */
 export interface ConnectOptions {
@@ -83,6 +86,9 @@ export class MqttWorld extends World {
   /** Scenario-scoped values steps share (e.g. the server-assigned state a later step compares). */
   readonly notes = new Map<string, unknown>();
   readonly timeoutMs = defaultTimeoutMs();
+  readonly maxPending = maxPendingPackets();
+  /** Set once the scenario was called inconclusive (a verdict attachment was made). */
+  private inconclusive = false;
   private readonly ids = new Map<string, string>();
   private barrierCount = 0;
 
@@ -182,9 +188,68 @@ export class MqttWorld extends World {
     try {
       return await fn();
     } catch (e) {
+      if (e instanceof FloodError) throw await this.judgeFlood(e);
       if (e instanceof ExpectationError) throw e.withContext(this.rule(hints), this.trace.entries, this.headline);
       throw e;
     }
+  }
+
+  /**
+   * A client was flooded (more received packets no step consumed than it holds). When the packets
+   * it held break a rule (e.g. PUBLISH on a topic no subscription matches [MQTT-3.3.2-3]) the
+   * scenario fails under that rule; when the scenario allows every one of them (copies on a
+   * subscribed topic, say) only the harness's limit was reached, so the scenario is inconclusive
+   * (a verdict attachment says why) and the error is returned unchanged.
+   */
+  async judgeFlood(e: FloodError): Promise<ExpectationError> {
+    const client = [...this.connections].reverse().find((c) => c.name === e.client && c.flooded);
+    const findings = client && this.hasSetup ? findUnaccountedOn(this, client) : [];
+    const first = findings.find((f) => f.statement !== undefined) ?? findings[0];
+    if (first === undefined) {
+      await this.markInconclusive(
+        `the harness's limit was reached, not a rule: the broker sent "${e.client}" more than ${e.limit} packets no step consumed, all of kinds the scenario allows, so the client stopped reading (${MAX_PENDING_ENV} raises the limit)`,
+      );
+      return e.withContext(this.rule(), this.trace.entries, this.headline);
+    }
+    const v5Only = this.tags.includes('@v5') && !this.tags.includes('@v3.1.1') && !this.tags.includes('@v3.1');
+    const statement = first.statement !== undefined && v5Only ? (V5_NUMBERS[first.statement] ?? first.statement) : first.statement;
+    const rule = statement !== undefined ? ruleFor(statement, v5Only ? '5.0' : '3.1.1') : this.rule();
+    return new FloodError({
+      ...(rule ? { rule } : { headline: this.headline }),
+      expected: e.expected,
+      received: `${e.received} (${findings.length} of them unaccounted for, the first: ${first.why})`,
+      trace: this.trace.entries,
+      limit: e.limit,
+      client: e.client,
+    });
+  }
+
+  /** Calls the scenario inconclusive (once), with the reason. */
+  async markInconclusive(reason: string): Promise<void> {
+    if (this.inconclusive) return;
+    this.inconclusive = true;
+    await this.attachVerdict('inconclusive', reason);
+  }
+
+  /**
+   * End of a scenario that failed with a FloodError (`errorType`, the failing step's error class)
+   * no step judged (a step that waited on the client directly): when every flooded connection
+   * held only packets the scenario allows, the scenario is inconclusive, as {@link judgeFlood} says.
+   * A scenario that failed for another reason keeps that verdict.
+   */
+  async judgeUnjudgedFloods(errorType: string | undefined): Promise<void> {
+    if (errorType !== FloodError.name || this.inconclusive || !this.hasSetup) return;
+    const flooded = this.connections.filter((c) => c.flooded !== undefined);
+    const first = flooded[0];
+    if (first === undefined || flooded.some((c) => findUnaccountedOn(this, c).length > 0)) return;
+    await this.markInconclusive(
+      `the harness's limit was reached, not a rule: the broker sent "${first.name}" more than ${first.flooded?.limit ?? '?'} packets no step consumed, all of kinds the scenario allows, so the client stopped reading (${MAX_PENDING_ENV} raises the limit)`,
+    );
+  }
+
+  /** The scenario's trace as attachment JSON, cut to this scenario's share of the worker's trace budget. */
+  traceAttachment(): string {
+    return workerTraceBudget.attachment(this.trace.entries);
   }
 
   /** Fails the scenario with the rule, what was expected and what arrived. */
@@ -224,10 +289,11 @@ export class MqttWorld extends World {
         version: this.version,
         trace: this.trace,
         timeoutMs: this.timeoutMs,
+        ...(this.maxPending !== undefined ? { maxPending: this.maxPending } : {}),
       });
     } catch (e) {
       if (e instanceof ClientConnectError) {
-        await this.attachVerdict('inconclusive', e.message);
+        await this.markInconclusive(e.message);
       }
       throw e;
     }

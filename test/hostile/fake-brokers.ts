@@ -1,12 +1,14 @@
 /**
  * Hostile and broken fake brokers, to show the harness stays sane against them: one that never
- * answers, one that answers garbage, one that floods, one that dies in the middle of a run.
+ * answers, one that answers garbage, one that floods (endlessly, with PUBLISH on a topic nobody
+ * subscribed to), one that floods with what the scenario allows (endless copies of a PUBLISH on
+ * the topic a client subscribed to), one that dies in the middle of a run.
  * Each is a TCP server on a free port of 127.0.0.1 that tracks and destroys its sockets on close.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { encode } from '../../harness/codec/index.js';
+import { PacketDecoder, encode } from '../../harness/codec/index.js';
 
-export type FakeBehaviour = 'silent' | 'garbage' | 'flood' | 'dies';
+export type FakeBehaviour = 'silent' | 'garbage' | 'flood' | 'allowed-flood' | 'dies';
 
 export interface FakeBroker {
   readonly port: number;
@@ -15,11 +17,28 @@ export interface FakeBroker {
 }
 
 const CONNACK = encode({ type: 'connack', sessionPresent: false, reasonCode: 0 }, 4);
-/** 300 KiB of unrequested PUBLISH per connection. */
-export const FLOOD_PACKETS = 300;
+/** PUBLISH packets a flooding broker sends per connection by default: no end (until the client goes). */
+export const FLOOD_PACKETS = Number.POSITIVE_INFINITY;
 const FLOOD_PUBLISH = encode({ type: 'publish', topic: 'flood', payload: Buffer.alloc(1024, 0x66), qos: 0, retain: false, dup: false }, 4);
 
-export async function startFakeBroker(behaviour: FakeBehaviour, options: { dieAfterConnections?: number } = {}): Promise<FakeBroker> {
+export interface FakeBrokerOptions {
+  /** 'dies': the broker dies once this many connections have been made (default 3). */
+  dieAfterConnections?: number;
+  /** 'flood', 'allowed-flood': PUBLISH packets sent per connection (default {@link FLOOD_PACKETS}: endless). */
+  floodPackets?: number;
+}
+
+/** Writes the packet `count` times at the pace the socket drains (endless when Infinity). */
+function flood(socket: Socket, packet: Buffer, count: number): void {
+  let left = count;
+  const pump = (): void => {
+    while (!socket.destroyed && left > 0 && (left--, socket.write(packet)));
+    if (!socket.destroyed && left > 0) socket.once('drain', pump);
+  };
+  pump();
+}
+
+export async function startFakeBroker(behaviour: FakeBehaviour, options: FakeBrokerOptions = {}): Promise<FakeBroker> {
   const sockets = new Set<Socket>();
   let connections = 0;
   let server: Server;
@@ -43,14 +62,31 @@ export async function startFakeBroker(behaviour: FakeBehaviour, options: { dieAf
       case 'flood': {
         socket.once('data', () => {
           socket.write(CONNACK);
-          // PUBLISH after PUBLISH at the pace the socket drains, FLOOD_PACKETS per connection (the
-          // harness records every packet it receives: an endless flood is a memory test of its own).
-          let left = FLOOD_PACKETS;
-          const pump = (): void => {
-            while (!socket.destroyed && left > 0 && (left--, socket.write(FLOOD_PUBLISH)));
-            if (!socket.destroyed && left > 0) socket.once('drain', pump);
-          };
-          pump();
+          flood(socket, FLOOD_PUBLISH, options.floodPackets ?? FLOOD_PACKETS);
+        });
+        return;
+      }
+      case 'allowed-flood': {
+        // CONNACK, a SUBACK granting each SUBSCRIBE, then endless copies of a PUBLISH on the first
+        // filter subscribed (a topic filter without wildcards is also a topic): each copy is one
+        // the subscriber may receive, so only the harness's own limit can stop it.
+        const decoder = new PacketDecoder({ version: 4 });
+        let flooding = false;
+        socket.on('data', (chunk: Buffer) => {
+          try {
+            decoder.feed(chunk, (packet) => {
+              if (packet.type === 'connect') socket.write(CONNACK);
+              if (packet.type !== 'subscribe' || flooding) return;
+              socket.write(encode({ type: 'suback', packetId: packet.packetId, reasonCodes: packet.subscriptions.map(() => 0) }, 4));
+              const topic = packet.subscriptions[0]?.topicFilter ?? 'x';
+              if (/[+#]/.test(topic)) return;
+              flooding = true;
+              const copy = encode({ type: 'publish', topic, payload: Buffer.alloc(1024, 0x61), qos: 0, retain: false, dup: false }, 4);
+              flood(socket, copy, options.floodPackets ?? FLOOD_PACKETS);
+            });
+          } catch {
+            socket.destroy();
+          }
         });
         return;
       }
