@@ -57,7 +57,7 @@ const V5_REASON: Record<ViolationCode, number | undefined> = {
 function v5DecodeReason(error: DecodeError): number {
   switch (error.code) {
     case 'DECODE_PACKET_TOO_LARGE':
-      return 0x95; // Packet too large (MQTT-3.2.2-?; the server's Maximum Packet Size)
+      return 0x95; // Packet too large (the server's Maximum Packet Size, MQTT-3.2.2-15)
     case 'DECODE_PROPERTY_DUPLICATE':
       return 0x82; // a property more than once is a Protocol Error (§2.2.2.2)
     case 'DECODE_PROPERTY_VALUE':
@@ -75,7 +75,7 @@ export function dispatch(conn: Connection, packet: Packet): void {
 
 function first(conn: Connection, packet: Packet): HandlerResult {
   if (conn.v5?.authenticating) {
-    // MQTT 5.0 enhanced authentication in progress: only AUTH (or DISCONNECT) may follow the CONNECT (MQTT-4.12.0-?).
+    // MQTT 5.0 enhanced authentication in progress: only AUTH (or DISCONNECT) may follow the CONNECT (MQTT-3.1.2-30).
     if (packet.type === 'auth') return handleAuth(conn, packet);
     if (packet.type === 'disconnect') {
       conn.close('disconnect');

@@ -68,12 +68,12 @@ function checkV5(conn: Connection, packet: ConnectPacket): HandlerResult {
     if (will.qos > options.maximumQoS) return violation('QOS_NOT_SUPPORTED', 'MQTT-3.2.2-12', `will QoS ${String(will.qos)} above the Maximum QoS ${String(options.maximumQoS)}`);
     if (will.retain && !options.retainAvailable) return violation('RETAIN_NOT_SUPPORTED', 'MQTT-3.2.2-13', 'will retain without retain available');
     if (will.properties?.payloadFormatIndicator === 1 && !isValidUtf8(will.payload)) {
-      return violation('PAYLOAD_FORMAT_INVALID', 'MQTT-3.1.3-?', 'will payload is not UTF-8 although its Payload Format Indicator is 1');
+      return violation('PAYLOAD_FORMAT_INVALID', '5.0 §3.1.3.2.3', 'will payload is not UTF-8 although its Payload Format Indicator is 1');
     }
   }
   const props = packet.properties;
   if (props?.authenticationData !== undefined && props.authenticationMethod === undefined) {
-    return violation('PROTOCOL_ERROR', 'MQTT-3.1.2-?', 'Authentication Data without an Authentication Method');
+    return violation('PROTOCOL_ERROR', '5.0 §3.1.2.11.10', 'Authentication Data without an Authentication Method');
   }
   return undefined;
 }
@@ -141,7 +141,7 @@ export function accept(conn: Connection, packet: ConnectPacket, authProps?: Prop
     const max = options.maxSessionExpiryInterval;
     state.sessionExpiry = max !== undefined && requested > max ? max : requested;
     if (options.serverKeepAlive !== undefined) keepAlive = options.serverKeepAlive;
-    // MQTT-3.2.2-? CONNACK properties: what this server allows (absent ones take their defaults).
+    // 5.0 §3.2.2.3 CONNACK properties: what this server allows (absent ones take their defaults).
     connack = {
       receiveMaximum: options.receiveMaximum,
       topicAliasMaximum: options.topicAliasMaximum,

@@ -2,7 +2,7 @@ import type { PubackPacket } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
 import type { HandlerResult } from '../violation.js';
 
-/** PUBACK completes an outgoing QoS 1 delivery and frees its packet id and in-flight slot (5.0: whatever its reason code, MQTT-4.3.2-?). */
+/** PUBACK completes an outgoing QoS 1 delivery and frees its packet id and in-flight slot (5.0: whatever its reason code, MQTT-4.4.0-2). */
 export function handlePuback(conn: Connection, packet: PubackPacket): HandlerResult {
   const session = conn.session;
   const entry = session?.inflight.get(packet.packetId);

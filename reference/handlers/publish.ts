@@ -37,7 +37,7 @@ function v5Topic(conn: Connection, packet: PublishPacket): string | ReturnType<t
   }
   if (packet.topic === '') {
     const mapped = state?.inboundAliases.get(alias);
-    if (mapped === undefined) return violation('PROTOCOL_ERROR', 'MQTT-3.3.4-?', `Topic Alias ${String(alias)} has no mapping on this connection`);
+    if (mapped === undefined) return violation('PROTOCOL_ERROR', '5.0 §3.3.2.3.4', `Topic Alias ${String(alias)} has no mapping on this connection`);
     return mapped;
   }
   return packet.topic; // the mapping is set once the topic is known to be valid
@@ -71,7 +71,7 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
   // not delivered; QoS 0 (no acknowledgement to carry it): DISCONNECT 0x99 (§3.3.2.3.2).
   let reasonCode = 0;
   if (v5 && packet.properties?.payloadFormatIndicator === 1 && !isValidUtf8(packet.payload)) {
-    if (packet.qos === 0) return violation('PAYLOAD_FORMAT_INVALID', 'MQTT-3.3.2-?', 'payload is not UTF-8 although its Payload Format Indicator is 1');
+    if (packet.qos === 0) return violation('PAYLOAD_FORMAT_INVALID', '5.0 §3.3.2.3.2', 'payload is not UTF-8 although its Payload Format Indicator is 1');
     reasonCode = 0x99;
   }
   // $SYS, or a topic the ACL (reference/auth) does not let this client write: acknowledged and discarded (5.0: 0x87).
@@ -95,7 +95,7 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
       return undefined;
     case 2:
       // MQTT-4.3.3-2: a PUBLISH re-sent (DUP) before PUBREL gets PUBREC again, and is not delivered twice.
-      // 5.0: a PUBREC with a failure code ends the exchange (MQTT-4.3.3-?): no id is kept for it.
+      // 5.0: a PUBREC with a failure code ends the exchange: no id is kept, a later PUBLISH with it is new (MQTT-4.3.3-9).
       if (reasonCode >= 0x80) {
         conn.send({ type: 'pubrec', packetId, ...ack });
         return undefined;

@@ -10,7 +10,7 @@ export function handlePubrec(conn: Connection, packet: PubrecPacket): HandlerRes
     conn.broker.log.debug('PUBREC for no QoS 2 message in flight: ignored', { clientId: conn.label, packetId: packet.packetId });
     return undefined;
   }
-  // 5.0: a PUBREC with a failure reason code (>= 0x80) ends the delivery; no PUBREL follows (MQTT-4.3.3-4? §4.3.3).
+  // 5.0: a PUBREC with a failure reason code (>= 0x80) ends the delivery; no PUBREL follows (MQTT-4.3.3-4) and it is not re-sent (MQTT-4.4.0-2).
   if ((packet.reasonCode ?? 0) >= 0x80) {
     conn.broker.completeDelivery(conn, session, packet.packetId);
     return undefined;

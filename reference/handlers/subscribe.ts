@@ -15,7 +15,7 @@ const NOT_AUTHORIZED = 0x87;
  * SUBSCRIBE: each filter in order, as if alone (MQTT-3.8.4-4); an invalid filter gets 0x80 (5.0:
  * 0x8F) and the rest are still processed; one SUBACK with a code per filter in order (MQTT-3.8.4-1,
  * -5, 3.9.3-1); then the retained messages of every accepted filter (MQTT-3.3.1-6, re-sent on a
- * repeat, MQTT-3.8.4-3). 5.0: the Subscription Identifier (MQTT-3.8.2-?), No Local (not on a
+ * repeat, MQTT-3.8.4-3). 5.0: the Subscription Identifier (MQTT-3.3.4-3), No Local (not on a
  * shared subscription, MQTT-3.8.3-4), Retain As Published, Retain Handling 0/1/2 (MQTT-3.3.1-9..-11),
  * shared subscriptions get no retained messages (MQTT 5.0 §4.8.2), QoS granted up to Maximum QoS.
  */

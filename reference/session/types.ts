@@ -19,7 +19,7 @@ export interface SubscriptionGrant {
   noLocal?: boolean;
   retainAsPublished?: boolean;
   retainHandling?: 0 | 1 | 2;
-  /** MQTT 5.0 Subscription Identifier (MQTT-3.8.2-? / 3.3.4-3). */
+  /** MQTT 5.0 Subscription Identifier (MQTT-3.3.4-3). */
   subscriptionId?: number;
 }
 

@@ -8,7 +8,7 @@ const f = useBroker({ maxPacketSize: 4096, receiveMaximum: 3, topicAliasMaximum:
 const v5 = (properties?: Properties, more: Partial<Omit<ConnectPacket, 'type'>> = {}): Partial<Omit<ConnectPacket, 'type'>> => ({ protocolVersion: 5, properties, ...more });
 
 describe('MQTT 5.0 CONNECT and CONNACK', () => {
-  it('CONNACK 0x00 announces the server limits and capabilities (MQTT-3.2.2-? properties)', async () => {
+  it('CONNACK 0x00 announces the server limits and capabilities (5.0 §3.2.2.3 properties)', async () => {
     const c = await f.open(5);
     c.send(connectPacket('c5-props', v5()));
     const connack = await c.expect('connack');

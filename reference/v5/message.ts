@@ -62,7 +62,7 @@ export interface OutboundAlias {
   readonly known: boolean;
 }
 
-/** Strict UTF-8 check for Payload Format Indicator 1 (MQTT-3.3.2-? / 5.0 §3.3.2.3.2). */
+/** Strict UTF-8 check for Payload Format Indicator 1 (5.0 §3.3.2.3.2). */
 export function isValidUtf8(bytes: Buffer): boolean {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -22,7 +22,7 @@ export interface V5State {
   readonly inboundAliases: Map<number, string>;
   /** Outbound topic name -> Topic Alias, at most `topicAliasMaximum` of them (MQTT-3.3.2-11), for this connection only. */
   outboundAliases?: Map<string, number>;
-  /** Enhanced authentication: the method from CONNECT (MQTT-4.12.0-?), and a SCRAM exchange in progress. */
+  /** Enhanced authentication: the method from CONNECT (§4.12, MQTT-4.12.0-5), and a SCRAM exchange in progress. */
   authMethod?: string;
   auth?: ScramServer;
   /** Set when an AUTH exchange during CONNECT is running (CONNACK not yet sent). */
