@@ -81,7 +81,7 @@ function first(conn: Connection, packet: Packet): HandlerResult {
       conn.close('disconnect');
       return undefined;
     }
-    return violation('PROTOCOL_ERROR', 'MQTT-3.1.0-2', `${packet.type.toUpperCase()} during the authentication exchange`);
+    return violation('PROTOCOL_ERROR', 'MQTT-3.1.2-30', `${packet.type.toUpperCase()} during the authentication exchange`);
   }
   if (packet.type !== 'connect') {
     return violation('FIRST_PACKET_NOT_CONNECT', 'MQTT-3.1.0-1', `first packet was ${packet.type.toUpperCase()}, not CONNECT`);
