@@ -7,7 +7,19 @@ import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { encode, fromHex, type Packet } from '../codec/index.js';
-import { ClientConnectError, ExpectationError, TestClient, TimeoutError, TraceRecorder, formatTrace } from './index.js';
+import {
+  ClientConnectError,
+  ClientUsageError,
+  DEFAULT_MAX_PENDING,
+  ExpectationError,
+  FloodError,
+  MESSAGE_PART_CHARS,
+  MESSAGE_TRACE_CHARS,
+  TestClient,
+  TimeoutError,
+  TraceRecorder,
+  formatTrace,
+} from './index.js';
 
 /** A scripted server: `onData` sees each chunk and may write bytes back or close. */
 interface Script {
@@ -218,5 +230,67 @@ describe('TestClient', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('TestClient against a flooding server', () => {
+  /** CONNACK, then PUBLISH after PUBLISH for as long as the connection lasts. */
+  const flooding = (socket: net.Socket): void => {
+    socket.write(connack(0));
+    const packet = publish('flood', 'f'.repeat(1024));
+    const pump = (): void => {
+      while (!socket.destroyed && socket.write(packet));
+      if (!socket.destroyed) socket.once('drain', pump);
+    };
+    pump();
+  };
+
+  it('holds at most maxPending unconsumed packets, then stops reading, closes and fails every wait with FloodError', async () => {
+    const { port } = await serve({ onConnection: flooding });
+    const trace = new TraceRecorder(performance.now(), { head: 5, tail: 5 });
+    const c = await TestClient.open({ url: `mqtt://127.0.0.1:${port}`, protocol: 'mqtt', host: '127.0.0.1', port }, { name: 'c', version: 4, timeoutMs: 2000, maxPending: 50, trace });
+    clients.push(c);
+    const err = await c.expect({ type: 'suback', packetId: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FloodError);
+    const flood = err as FloodError;
+    expect(flood.code).toBe('EXPECTATION_FLOOD');
+    expect(flood.limit).toBe(50);
+    expect(flood.received).toMatch(/^the broker flooded "c" with more than 50 unsolicited packets/);
+    // Described packets are capped: ten one by one, the rest counted by type.
+    expect(flood.received).toMatch(/and 41 more \(41 PUBLISH\)$/);
+    expect(c.flooded?.limit).toBe(50);
+    expect(c.pending).toHaveLength(51); // the CONNACK and 50 PUBLISH: the 51st unconsumed packet stopped it
+    expect(c.received).toHaveLength(51);
+    expect(await c.waitClosed(1000)).toBe(true);
+    // The trace: the first 5 and last 5 entries of "c" and a trace-cut event counting the rest.
+    const cut = trace.entries.find((e) => e.event === 'trace-cut');
+    expect(cut?.note).toMatch(/^\d+ trace entries of "c" left out here \(the first 5 and the last 5 are kept\)/);
+    expect(trace.entries).toHaveLength(11);
+    expect(trace.entries.some((e) => e.event === 'flood')).toBe(true);
+    // Later waits and sends fail the same way.
+    await expect(c.expectClosed()).rejects.toBeInstanceOf(FloodError);
+    await expect(c.expectNone({ type: 'pingresp' }, { windowMs: 10 })).rejects.toBeInstanceOf(FloodError);
+    expect(() => c.send({ type: 'pingreq' })).toThrow(FloodError);
+  });
+
+  it('keeps its failure message short however much arrived', async () => {
+    const { port } = await serve({ onConnection: flooding });
+    const c = await open(port, 2000);
+    const err = (await c.expect({ type: 'suback', packetId: 1 }).catch((e: unknown) => e)) as FloodError;
+    expect(err).toBeInstanceOf(FloodError);
+    expect(c.pending.length).toBe(DEFAULT_MAX_PENDING + 1);
+    expect(err.message.length).toBeLessThan(MESSAGE_TRACE_CHARS + 2 * MESSAGE_PART_CHARS + 500);
+    expect(err.message).toMatch(/\nTrace:\n/);
+  });
+
+  it('a packet the step waits for is still found among the flood', async () => {
+    const { port } = await serve({ onConnection: flooding });
+    const c = await open(port, 2000);
+    await expect(c.expect({ type: 'connack' })).resolves.toMatchObject({ type: 'connack', reasonCode: 0 });
+  });
+
+  it('refuses a maxPending that is not a whole number >= 1', async () => {
+    const { port } = await serve({});
+    await expect(TestClient.open({ url: '', protocol: 'mqtt', host: '127.0.0.1', port }, { name: 'c', version: 4, maxPending: 0 })).rejects.toBeInstanceOf(ClientUsageError);
   });
 });

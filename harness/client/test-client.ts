@@ -96,7 +96,6 @@ export class TestClient {
     this.trace = trace;
     this.defaultTimeoutMs = options.timeoutMs ?? 2000;
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
-    if (!Number.isInteger(this.maxPending) || this.maxPending < 1) throw new ClientUsageError(`maxPending must be a whole number >= 1, got ${String(options.maxPending)}`);
     this.decoder = new PacketDecoder({ version: options.version });
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -111,6 +110,8 @@ export class TestClient {
 
   /** Opens a connection (no MQTT packet is sent). Throws ClientConnectError when the target cannot be reached. */
   static async open(endpoint: ClientEndpoint, options: TestClientOptions): Promise<TestClient> {
+    const max = options.maxPending;
+    if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new ClientUsageError(`maxPending must be a whole number >= 1, got ${String(max)}`);
     const trace = options.trace ?? new TraceRecorder();
     const connector = options.connector ?? connectorFor(endpoint);
     const stream = await connector(endpoint, options.connectTimeoutMs ?? 5000);
