@@ -43,14 +43,19 @@ export const PROTOCOL_MAX_PACKET_SIZE = MAX_VARIABLE_BYTE_INTEGER + 5;
 /** Initial size of the buffer for a packet spanning chunks; it grows as bytes arrive. */
 const INITIAL_SPAN_CAPACITY = 64 * 1024;
 
-/** What the reader points at between packets, so that a decoder keeps no chunk alive while idle. */
+/** What the reader points at between packets, so that no chunk is kept alive while idle. */
 const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * One reader for every decoder: a packet is parsed synchronously from reset() to the end of
+ * parseBody(), so no two parses overlap (a server holds thousands of idle decoders).
+ */
+const READER = new Reader();
 
 export class PacketDecoder {
   version: ProtocolVersion | undefined;
   readonly maxPacketSize: number;
 
-  private readonly reader = new Reader();
   private failed: DecodeError | undefined;
   /** Bytes of an incomplete fixed header (at most 5); allocated the first time a header is split (a server holds many idle decoders). */
   private hdr: Buffer | undefined;
@@ -206,7 +211,7 @@ export class PacketDecoder {
   }
 
   private parse(buf: Buffer, start: number, bodyStart: number, end: number, first: number, type: PacketType): Packet {
-    const r = this.reader;
+    const r = READER;
     r.reset(buf, start, bodyStart, end, type, this.version ?? 4);
     const packet = parseBody(r, first);
     r.buf = NO_BYTES; // the packet holds views of what it needs; the reader must not keep the chunk alive
