@@ -67,7 +67,7 @@ Feature: MQTT 5.0 sessions: Clean Start, Session Expiry Interval, resumption and
     Then "sub" receives CONNACK 0x00 with Session Present 1
     And "sub" receives the unacknowledged PUBLISH again with DUP 1
 
-  @v5 @MQTT-4.3.3-5 @MQTT-4.3.3-6 @MQTT-4.4.0-1 @MQTT-3.6.2-1
+  @v5 @needs:qos2 @MQTT-4.3.3-5 @MQTT-4.3.3-6 @MQTT-4.4.0-1 @MQTT-3.6.2-1
   Scenario: After PUBREC, resumption re-sends the PUBREL, not the PUBLISH
     Given "sub" is connected with Session Expiry Interval 60
     And "sub" is subscribed to "se/g" at QoS 2
