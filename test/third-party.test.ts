@@ -6,8 +6,9 @@
  * verdict or statement, a listed scenario that no longer exists, or a reason still "TODO".
  * Refresh with `npm run expected:update` (see scripts/update-expected.ts).
  */
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AEDES, MOSQUITTO, PACKAGE_ROOT, expectedFile, loadExpectedFile, runWholeSuite, type ThirdPartyBroker } from './third-party/brokers.js';
 import { compareWithExpected, formatDrifts } from './third-party/expected-results.js';
@@ -38,7 +39,12 @@ function suiteAgainst(broker: ThirdPartyBroker): void {
     expect(report.target.version, `the run reports ${broker.name} ${report.target.version ?? '(no version)'} but ${version} is installed`).toBe(version);
     expect(report.summary.scenarios, 'the run has no scenarios').toBeGreaterThan(0);
     const drifts = compareWithExpected(report.scenarios, expected);
-    if (drifts.length > 0) expect.fail(formatDrifts(drifts, name));
+    if (drifts.length > 0) {
+      // Keep the run's report (traces of every failure) for whoever reads the drift.
+      const kept = join(tmpdir(), `mqttc-third-party-${broker.name}-${Date.now()}.report.json`);
+      writeFileSync(kept, JSON.stringify(report));
+      expect.fail(`${formatDrifts(drifts, name)}\nThe run's report.json (with the packet traces): ${kept}`);
+    }
   });
 }
 
