@@ -83,7 +83,7 @@ export class ExpectationError extends Error {
       this instanceof TimeoutError
         ? new TimeoutError(this.awaited, this.timeoutMs, detail)
         : this instanceof FloodError
-          ? new FloodError({ ...detail, limit: this.limit, client: this.client })
+          ? new FloodError({ ...detail, limit: this.limit, kind: this.kind, client: this.client })
           : new ExpectationError(detail, this.code);
     return copy;
   }
@@ -101,24 +101,28 @@ export class TimeoutError extends ExpectationError {
 }
 
 export interface FloodDetail extends ExpectationDetail {
-  /** The client's limit of received packets no step consumed. */
+  /** The client's limit that was passed: packets or bytes held unconsumed, or the largest packet read (bytes). */
   limit: number;
+  /** Which limit: unconsumed packets, their bytes, or one packet's size. */
+  kind: 'packets' | 'bytes' | 'packet-size';
   /** Logical name of the flooded client. */
   client: string;
 }
 
 /**
- * The server sent a client more than its limit of packets no step consumed, so the client stopped
- * reading and closed the connection. Whether that is a broker verdict depends on the packets: the
+ * The server sent a client more than its limit of packets (or bytes) no step consumed, or one
+ * packet larger than it reads, so the client stopped reading and closed the connection. Whether that is a broker verdict depends on the packets: the
  * steps layer names the rule they break, or calls the scenario inconclusive when the scenario
  * allows them (the harness's own limit was reached). Code `EXPECTATION_FLOOD`.
  */
 export class FloodError extends ExpectationError {
   readonly limit: number;
+  readonly kind: FloodDetail['kind'];
   readonly client: string;
   constructor(detail: FloodDetail) {
     super(detail, 'EXPECTATION_FLOOD');
     this.limit = detail.limit;
+    this.kind = detail.kind;
     this.client = detail.client;
   }
 }

@@ -1,5 +1,5 @@
-export { TestClient, DEFAULT_MAX_PENDING, describePackets } from './test-client.js';
-export type { TestClientOptions, WaitOptions, AbsenceProof, ClosedBy } from './test-client.js';
+export { TestClient, DEFAULT_MAX_PENDING, DEFAULT_MAX_PENDING_BYTES, DEFAULT_MAX_PACKET_SIZE, describePackets } from './test-client.js';
+export type { TestClientOptions, WaitOptions, AbsenceProof, ClosedBy, FloodKind } from './test-client.js';
 export { ExpectationError, TimeoutError, FloodError, ClientConnectError, ClientUsageError, MESSAGE_TRACE_CHARS, MESSAGE_PART_CHARS } from './errors.js';
 export type { ClientErrorCode, Rule, ExpectationDetail, FloodDetail } from './errors.js';
 export { matcher, oneOf, mismatch, matches, describePattern } from './match.js';

@@ -289,6 +289,31 @@ describe('TestClient against a flooding server', () => {
     await expect(c.expect({ type: 'connack' })).resolves.toMatchObject({ type: 'connack', reasonCode: 0 });
   });
 
+  it('holds at most maxPendingBytes of unconsumed packets', async () => {
+    const { port } = await serve({ onConnection: flooding });
+    const c = await TestClient.open({ url: '', protocol: 'mqtt', host: '127.0.0.1', port }, { name: 'c', version: 4, timeoutMs: 2000, maxPendingBytes: 4096 });
+    clients.push(c);
+    const err = (await c.expect({ type: 'suback', packetId: 1 }).catch((e: unknown) => e)) as FloodError;
+    expect(err).toBeInstanceOf(FloodError);
+    expect(err.kind).toBe('bytes');
+    expect(err.received).toMatch(/^the broker flooded "c" with more than 4096 bytes of unsolicited packets/);
+    expect(c.pending.length).toBeLessThanOrEqual(5);
+  });
+
+  it('reads no packet larger than maxPacketSize: a header announcing more stops the client at once', async () => {
+    // CONNACK, then a PUBLISH header announcing 2 MB (remaining length 0x80 0x80 0x80 0x01) and a trickle of it.
+    const { port } = await serve({ onConnection: (s) => s.write(Buffer.concat([connack(0), Buffer.from([0x30, 0x80, 0x80, 0x80, 0x01]), Buffer.alloc(100)])) });
+    const c = await TestClient.open({ url: '', protocol: 'mqtt', host: '127.0.0.1', port }, { name: 'c', version: 4, timeoutMs: 2000, maxPacketSize: 1024 });
+    clients.push(c);
+    await c.expect({ type: 'connack' });
+    const err = (await c.expect({ type: 'publish' }).catch((e: unknown) => e)) as FloodError;
+    expect(err).toBeInstanceOf(FloodError);
+    expect(err.kind).toBe('packet-size');
+    expect(err.limit).toBe(1024);
+    expect(err.received).toMatch(/^the broker sent "c" a packet larger than the 1024 bytes the test reads/);
+    expect(c.decodeError).toBeUndefined();
+  });
+
   it('refuses a maxPending that is not a whole number >= 1', async () => {
     const { port } = await serve({});
     await expect(TestClient.open({ url: '', protocol: 'mqtt', host: '127.0.0.1', port }, { name: 'c', version: 4, maxPending: 0 })).rejects.toBeInstanceOf(ClientUsageError);

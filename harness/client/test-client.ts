@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/index.js';
-import { PacketDecoder, decodeAll, encode } from '../codec/index.js';
+import { DecodeError, PacketDecoder, decodeAll, encode } from '../codec/index.js';
 import { ClientUsageError, ExpectationError, FloodError, TimeoutError } from './errors.js';
 import type { PacketPattern } from './match.js';
 import { describePattern, mismatch } from './match.js';
@@ -27,7 +27,19 @@ export interface TestClientOptions {
    * {@link DEFAULT_MAX_PENDING}.
    */
   maxPending?: number;
+  /** Bytes of unconsumed packets the client holds, with the same consequence as {@link maxPending}. Default {@link DEFAULT_MAX_PENDING_BYTES}. */
+  maxPendingBytes?: number;
+  /**
+   * Largest packet the client reads (bytes); a larger one (MQTT allows 256 MB) stops the client
+   * like a flood, as the harness's limit. Default {@link DEFAULT_MAX_PACKET_SIZE}.
+   */
+  maxPacketSize?: number;
 }
+
+/** Default bound of the bytes of received packets no expectation has consumed. */
+export const DEFAULT_MAX_PENDING_BYTES = 16 * 1024 * 1024;
+/** Default largest packet a client reads. */
+export const DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
 
 /** Default bound of the queue of received packets no expectation has consumed. */
 export const DEFAULT_MAX_PENDING = 1000;
@@ -63,6 +75,9 @@ type Waiter = { check: () => boolean };
 /** Who ended the connection. `server` includes a reset or a close after our half-close. */
 export type ClosedBy = 'server' | 'client';
 
+/** What the server sent beyond the client's bounds: too many or too many bytes of unconsumed packets, or one packet too large. */
+export type FloodKind = 'packets' | 'bytes' | 'packet-size';
+
 /**
  * A scriptable raw MQTT client for conformance tests. It never answers anything on its own: every
  * packet it sends is one a step asked for, so the broker's behaviour is observed exactly.
@@ -81,8 +96,12 @@ export class TestClient {
   private readonly decoder: PacketDecoder;
   private readonly defaultTimeoutMs: number;
   private readonly maxPending: number;
+  private readonly maxPendingBytes: number;
   private readonly inbox: Packet[] = [];
-  private floodState: { t: number; limit: number } | undefined;
+  /** Wire size of each queued packet, and their sum. */
+  private readonly sizes = new WeakMap<Packet, number>();
+  private pendingBytes = 0;
+  private floodState: { t: number; limit: number; kind: FloodKind; detail: string } | undefined;
   private waiters: Waiter[] = [];
   private closedState: { by: ClosedBy; t: number; error?: string } | undefined;
   private destroyedByUs = false;
@@ -96,7 +115,8 @@ export class TestClient {
     this.trace = trace;
     this.defaultTimeoutMs = options.timeoutMs ?? 2000;
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
-    this.decoder = new PacketDecoder({ version: options.version });
+    this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    this.decoder = new PacketDecoder({ version: options.version, maxPacketSize: options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE });
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('error', (err: NodeJS.ErrnoException) => {
       this.trace.record({ client: this.name, dir: 'event', event: 'error', error: err.code ?? err.message });
@@ -110,8 +130,10 @@ export class TestClient {
 
   /** Opens a connection (no MQTT packet is sent). Throws ClientConnectError when the target cannot be reached. */
   static async open(endpoint: ClientEndpoint, options: TestClientOptions): Promise<TestClient> {
-    const max = options.maxPending;
-    if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new ClientUsageError(`maxPending must be a whole number >= 1, got ${String(max)}`);
+    for (const key of ['maxPending', 'maxPendingBytes', 'maxPacketSize'] as const) {
+      const max = options[key];
+      if (max !== undefined && (!Number.isInteger(max) || max < (key === 'maxPacketSize' ? 2 : 1))) throw new ClientUsageError(`${key} must be a whole number >= ${key === 'maxPacketSize' ? 2 : 1}, got ${String(max)}`);
+    }
     const trace = options.trace ?? new TraceRecorder();
     const connector = options.connector ?? connectorFor(endpoint);
     const stream = await connector(endpoint, options.connectTimeoutMs ?? 5000);
@@ -134,7 +156,7 @@ export class TestClient {
   }
 
   /** When the server sent more unconsumed packets than the client holds: the limit and when (ms into the trace). */
-  get flooded(): { t: number; limit: number } | undefined {
+  get flooded(): { t: number; limit: number; kind: FloodKind } | undefined {
     return this.floodState;
   }
 
@@ -210,13 +232,18 @@ export class TestClient {
         if (this.floodState) return; // the rest of a chunk that came after the limit
         this.received.push(packet);
         this.inbox.push(packet);
+        this.sizes.set(packet, raw.byteLength);
+        this.pendingBytes += raw.byteLength;
         const t = this.trace.record({ client: this.name, dir: 'in', hex: traceHex(raw), packet: toTracePacket(packet) }).t;
-        if (this.inbox.length > this.maxPending) this.onFlood(t);
+        if (this.inbox.length > this.maxPending) this.onFlood(t, 'packets', `more than ${this.maxPending} unsolicited packets`, this.maxPending);
+        else if (this.pendingBytes > this.maxPendingBytes) this.onFlood(t, 'bytes', `more than ${this.maxPendingBytes} bytes of unsolicited packets`, this.maxPendingBytes);
       });
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      this.decodeFailure = err;
-      this.trace.record({ client: this.name, dir: 'in', hex: traceHex(chunk), error: `undecodable: ${err.message}` });
+      const t = this.trace.record({ client: this.name, dir: 'in', hex: traceHex(chunk), error: `undecodable: ${err.message}` }).t;
+      if (err instanceof DecodeError && err.code === 'DECODE_PACKET_TOO_LARGE') {
+        this.onFlood(t, 'packet-size', `a packet larger than the ${this.decoder.maxPacketSize} bytes the test reads (${err.message})`, this.decoder.maxPacketSize);
+      } else this.decodeFailure = err;
     }
     this.pump();
   }
@@ -225,26 +252,36 @@ export class TestClient {
    * More packets than the client holds arrived unconsumed: stop reading and close the connection,
    * so a broker that floods cannot grow the harness's memory. Every wait then fails with a FloodError.
    */
-  private onFlood(t: number): void {
-    this.floodState = { t, limit: this.maxPending };
+  private onFlood(t: number, kind: FloodKind, detail: string, limit: number): void {
+    this.floodState = { t, limit, kind, detail };
     this.trace.record({
       client: this.name,
       dir: 'event',
       event: 'flood',
-      note: `more than ${this.maxPending} received packets no step consumed: the test stopped reading and closed the connection`,
+      note: `the server sent ${detail}${kind === 'packet-size' ? '' : ' (received packets no step consumed)'}: the test stopped reading and closed the connection`,
     });
     this.destroyedByUs = true;
     this.stream.destroy();
   }
 
   private floodError(expected: string): FloodError {
+    const f = this.floodState ?? { t: 0, limit: this.maxPending, kind: 'packets' as const, detail: '' };
+    const what = f.kind === 'packet-size' ? `the broker sent "${this.name}" ${f.detail}` : `the broker flooded "${this.name}" with ${f.detail} (packets no step consumed)`;
     return new FloodError({
       expected,
-      received: `the broker flooded "${this.name}" with more than ${this.maxPending} unsolicited packets (packets no step consumed), so the test stopped reading at ${this.floodState?.t.toFixed(1) ?? '?'} ms: ${describePackets(this.inbox)}`,
+      received: `${what}, so the test stopped reading at ${f.t.toFixed(1)} ms${this.inbox.length > 0 ? `: ${describePackets(this.inbox)}` : ''}`,
       trace: this.trace.entries,
-      limit: this.maxPending,
+      limit: f.limit,
       client: this.name,
+      kind: f.kind,
     });
+  }
+
+  /** Removes the queued packet at `i` (consumed by an expectation). */
+  private consume(i: number): Packet | undefined {
+    const [p] = this.inbox.splice(i, 1);
+    if (p !== undefined) this.pendingBytes -= this.sizes.get(p) ?? 0;
+    return p;
   }
 
   private onClose(): void {
@@ -319,7 +356,7 @@ export class TestClient {
       timeoutMs,
       () => {
         const i = this.inbox.findIndex((p) => mismatch(pattern, p) === undefined);
-        if (i >= 0) return this.inbox.splice(i, 1)[0] as PacketOf<T>;
+        if (i >= 0) return this.consume(i) as PacketOf<T>;
         this.failIfDead(expected, pattern);
         return undefined;
       },
@@ -340,7 +377,7 @@ export class TestClient {
           if (m !== undefined) {
             throw new ExpectationError({ expected, received: `${describePacket(first)} (${m})`, trace: this.trace.entries });
           }
-          return this.inbox.shift() as PacketOf<T>;
+          return this.consume(0) as PacketOf<T>;
         }
         this.failIfDead(expected);
         return undefined;
@@ -371,7 +408,7 @@ export class TestClient {
             const p = this.inbox[i];
             if (p !== undefined && mismatch(pattern, p) === undefined) throw fail(p, `before the barrier ${barrier}`);
           }
-          if (b >= 0) return this.inbox.splice(b, 1)[0];
+          if (b >= 0) return this.consume(b);
           this.failIfDead(`the barrier ${barrier} (proving no ${forbidden})`);
           return undefined;
         },
@@ -436,7 +473,7 @@ export class TestClient {
       const p = this.inbox[i];
       if (p !== undefined && mismatch(pattern, p) === undefined) {
         out.push(p as PacketOf<T>);
-        this.inbox.splice(i, 1);
+        this.consume(i);
       } else i++;
     }
     return out;

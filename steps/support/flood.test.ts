@@ -107,6 +107,38 @@ describe('a flooded client, judged by the World', () => {
   });
 });
 
+describe('a packet over the client size limit, judged by the World', () => {
+  it('is inconclusive: MQTT allows packets up to 256 MB, the limit is the harness\'s', async () => {
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write(encode({ type: 'connack', reasonCode: 0, sessionPresent: false }, 4));
+        // A PUBLISH header announcing 200 MB (within MQTT's 256 MB), then its first bytes.
+        socket.write(Buffer.concat([Buffer.from([0x30, 0x80, 0x80, 0x80, 0x64]), Buffer.alloc(1000)]));
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const attachments: { body: string; mediaType: string }[] = [];
+    const w = new MqttWorld({ attach: ((body: string, mediaType: string) => void attachments.push({ body, mediaType })) as never, log: () => undefined, link: () => undefined, parameters: {} });
+    w.setup({
+      target: { endpoint: { url: `mqtt://127.0.0.1:${port}`, protocol: 'mqtt', host: '127.0.0.1', port }, capabilities: caps, description: { name: 't', url: '', kind: 'url' } },
+      name: 'big',
+      tags: ['@v3.1.1', '@MQTT-3.1.4-4'],
+      version: 4,
+    });
+    worlds.push(w);
+    await w.connect('c');
+    const err = await w.check([], () => w.client('c').expect({ type: 'publish' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FloodError);
+    expect((err as FloodError).kind).toBe('packet-size');
+    const verdicts = attachments.map((a) => JSON.parse(a.body) as { verdict: string; reason: string });
+    expect(verdicts).toEqual([expect.objectContaining({ verdict: 'inconclusive' })]);
+    expect(verdicts[0]?.reason).toMatch(/harness's limit was reached, not a rule: the broker sent "c" a packet larger than the 16777216 bytes/);
+  });
+});
+
 describe('TraceBudget', () => {
   const trace = new TraceRecorder();
   const payload = Buffer.alloc(1024, 0x66);
