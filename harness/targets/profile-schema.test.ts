@@ -60,6 +60,39 @@ describe('broker profiles', () => {
     expect(p.capabilities).toEqual({ versions: [4, 5], maxQoS: 1, sys: false, maxPacketSize: 1024, auth: { valid: { username: 'u', password: 'p' }, anonymousAllowed: false } });
   });
 
+  it('parses capabilities.authMethods (MQTT 5.0 enhanced authentication), an empty list included', () => {
+    const p = parseProfile({ ...minimal, capabilities: { authMethods: ['SCRAM-SHA-256', 'SCRAM-SHA-512'] } }, 'p.json');
+    expect(p.capabilities).toEqual({ authMethods: ['SCRAM-SHA-256', 'SCRAM-SHA-512'] });
+    expect(parseProfile({ ...minimal, capabilities: { authMethods: [] } }, 'p.json').capabilities).toEqual({ authMethods: [] });
+  });
+
+  it('keeps any list of distinct, non-empty method names without control characters, in order', () => {
+    const name = fc.string({ minLength: 1, maxLength: 20 }).filter((m) => !/[\u0000-\u001f\u007f]/.test(m));
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { maxLength: 5 }), (methods) => {
+        expect(parseProfile({ ...minimal, capabilities: { authMethods: methods } }, 'p.json').capabilities?.authMethods).toEqual(methods);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('declares authMethods in the bundled reference profile', () => {
+    expect(loadBundledProfile('reference').capabilities?.authMethods).toEqual(['SCRAM-SHA-256']);
+  });
+
+  it.each([
+    [{ ...minimal, capabilities: { authMethods: 'SCRAM-SHA-256' } }, 'capabilities.authMethods'],
+    [{ ...minimal, capabilities: { authMethods: ['SCRAM-SHA-256', 256] } }, 'capabilities.authMethods[1]'],
+    [{ ...minimal, capabilities: { authMethods: [''] } }, 'capabilities.authMethods[0]'],
+    [{ ...minimal, capabilities: { authMethods: ['SCRAM\nSHA'] } }, 'capabilities.authMethods[0]'],
+    [{ ...minimal, capabilities: { authMethods: ['SCRAM-SHA-256', 'SCRAM-SHA-256'] } }, 'capabilities.authMethods[1]'],
+  ])('rejects the authMethods of %j naming the field %s', (value, field) => {
+    const error = configError(() => parseProfile(value, 'bad.json'));
+    expect(error.code).toBe('TARGET_CONFIG');
+    expect(error.detail).toBe(field);
+    expect(error.message).toContain(field);
+  });
+
   it.each([
     [{ ...minimal, name: 'Bad Name' }, 'name'],
     [{ ...minimal, colour: 'blue' }, 'profile.colour'],

@@ -203,6 +203,7 @@ const CAPABILITY_FIELDS = [
   'websocket',
   'sharedSubscriptions',
   'auth',
+  'authMethods',
   'maxPacketSize',
   'sysInterval',
   'connectTimeout',
@@ -251,6 +252,23 @@ function parseContainer(c: Checker, value: Json): ContainerSpec {
   return spec;
 }
 
+/**
+ * `capabilities.authMethods`: MQTT 5.0 Authentication Method names (UTF-8 strings, case-sensitive,
+ * e.g. "SCRAM-SHA-256"), each non-empty, without control characters, listed once. An empty list
+ * says the broker offers none.
+ */
+function parseAuthMethods(c: Checker, value: Json): string[] {
+  const methods = c.stringArray(value, 'capabilities.authMethods', false);
+  methods.forEach((method, i) => {
+    const field = `capabilities.authMethods[${i}]`;
+    if (method.length === 0) c.fail(field, 'an Authentication Method name is empty');
+    if (/[\u0000-\u001f\u007f]/.test(method)) c.fail(field, `control characters are not allowed in an Authentication Method name: ${JSON.stringify(method)}`);
+    if (Buffer.byteLength(method, 'utf8') > 65535) c.fail(field, 'longer than 65535 bytes, the most an MQTT UTF-8 string can hold');
+    if (methods.indexOf(method) !== i) c.fail(field, `${JSON.stringify(method)} is listed twice`);
+  });
+  return methods;
+}
+
 function parseCapabilities(c: Checker, value: Json): ProfileCapabilities {
   const r = c.record(value, 'capabilities', CAPABILITY_FIELDS);
   const caps: ProfileCapabilities = {};
@@ -278,6 +296,7 @@ function parseCapabilities(c: Checker, value: Json): ProfileCapabilities {
     if (a['invalidPassword'] !== undefined) auth.invalidPassword = c.credentials(a['invalidPassword'], 'capabilities.auth.invalidPassword');
     caps.auth = auth;
   }
+  if (r['authMethods'] !== undefined) caps.authMethods = parseAuthMethods(c, r['authMethods']);
   if (r['maxPacketSize'] !== undefined) caps.maxPacketSize = c.integer(r['maxPacketSize'], 'capabilities.maxPacketSize', 2, 268_435_460);
   if (r['sysInterval'] !== undefined) caps.sysInterval = c.positive(r['sysInterval'], 'capabilities.sysInterval');
   if (r['connectTimeout'] !== undefined) caps.connectTimeout = c.positive(r['connectTimeout'], 'capabilities.connectTimeout');

@@ -3,7 +3,7 @@ import { ContainerTarget, genericContainerProfile, parseImageReference } from '.
 import { ProcessTarget } from './process.js';
 import type { BrokerProfile } from './profile-schema.js';
 import { findContainerProfile, loadBundledProfile, loadProfileFile } from './profiles.js';
-import { ReferenceTarget } from './reference.js';
+import { ReferenceProcessTarget, ReferenceTarget } from './reference.js';
 import { TargetError, type Target } from './types.js';
 import { UrlTarget, parseEndpointUrl } from './url.js';
 
@@ -132,7 +132,7 @@ export function resolveTarget(spec: string, options: ResolveTargetOptions = {}):
   }
   if (trimmed === 'reference:process') {
     rejectTls(spec, options);
-    return new ProcessTarget(profileFrom(options) ?? loadBundledProfile('reference'));
+    return new ReferenceProcessTarget(profileFrom(options) ?? loadBundledProfile('reference'));
   }
   if (/^(mqtts?|wss?):\/\//i.test(trimmed)) {
     return new UrlTarget(parseEndpointUrl(trimmed, options), profileFrom(options));

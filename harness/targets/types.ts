@@ -34,6 +34,12 @@ export interface Capabilities {
   sharedSubscriptions: boolean;
   /** Present when the broker is configured to require/check credentials. */
   auth?: { valid: Credentials; invalidPassword?: Credentials; anonymousAllowed: boolean };
+  /**
+   * MQTT 5.0 enhanced authentication: the Authentication Methods the broker accepts in CONNECT
+   * (e.g. `["SCRAM-SHA-256"]`), for the user of `auth.valid`. Absent or empty: none are known.
+   * `@needs:enhanced-auth` scenarios need `SCRAM-SHA-256` here and `auth`.
+   */
+  authMethods?: string[];
   /** The broker's maximum packet size in bytes, when known. */
   maxPacketSize?: number;
   /** Seconds between $SYS updates, when known (scenarios waiting on $SYS use it as their bound). */

@@ -5,13 +5,23 @@ export interface LauncherArgs {
   sysInterval?: number;
   /** Seconds before a connection that sends no CONNECT is closed (`--connect-timeout`), when given. */
   connectTimeout?: number;
+  /** A password file for the broker (`--password-file`), when given and the launcher accepts it. */
+  passwordFile?: string;
+  /** A JSON file `{ "user": "password" }` of SCRAM-SHA-256 users (`--scram-users-file`), when given and accepted. */
+  scramUsersFile?: string;
+}
+
+export interface LauncherArgsOptions {
+  /** Accept `--password-file` and `--scram-users-file` (launchers whose broker can check credentials). */
+  credentialFiles?: boolean;
 }
 
 /**
- * `--port N --host H [--sys-interval S] [--connect-timeout S]` from a launcher's argv; exits with
- * code 2 and a usage line on bad input.
+ * `--port N --host H [--sys-interval S] [--connect-timeout S]` (and, with `credentialFiles`,
+ * `[--password-file F] [--scram-users-file F]`) from a launcher's argv; exits with code 2 and a
+ * usage line on bad input.
  */
-export function launcherArgs(argv: string[], usage: string): LauncherArgs {
+export function launcherArgs(argv: string[], usage: string, options: LauncherArgsOptions = {}): LauncherArgs {
   const out: LauncherArgs = { port: 0, host: '127.0.0.1' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -26,6 +36,8 @@ export function launcherArgs(argv: string[], usage: string): LauncherArgs {
     else if (arg === '--host') out.host = value;
     else if (arg === '--sys-interval') out.sysInterval = number(1, 86_400);
     else if (arg === '--connect-timeout') out.connectTimeout = number(1, 3600);
+    else if (arg === '--password-file' && options.credentialFiles === true) out.passwordFile = value;
+    else if (arg === '--scram-users-file' && options.credentialFiles === true) out.scramUsersFile = value;
     else fail(`unknown argument ${arg}`);
     i++;
   }
