@@ -29,6 +29,7 @@ describe('test/expected/*.json', () => {
         }
         if (e.kind === 'choice') expect(e.reason, `${e.scenario}: a choice is an @optional scenario`).toMatch(/@optional/);
         if (e.verdict === 'not-applicable') expect(e.kind, e.scenario).toBe('capability');
+        if (e.intermittent) expect(e.reason, `${e.scenario}: an intermittent failure explains its race`).toMatch(/race|intermittent|some runs/i);
       }
     });
   }

@@ -80,6 +80,27 @@ describe('not-applicable rules', () => {
   });
 });
 
+describe('intermittent failures', () => {
+  const flaky = file([{ feature: 'features/f.feature', scenario: 'race', verdict: 'failed', statement: 'MQTT-1', kind: 'finding', reason: 'acks before storing', intermittent: true }]);
+
+  it('accept a pass or the listed failure, nothing else', () => {
+    expect(compareWithExpected([passed('race')], flaky)).toEqual([]);
+    expect(compareWithExpected([failed('race', 'MQTT-1')], flaky)).toEqual([]);
+    expect(compareWithExpected([failed('race', 'MQTT-2')], flaky).map((d) => d.kind)).toEqual(['statement-changed']);
+  });
+
+  it('are kept by a merge of a run where they passed', () => {
+    const merged = mergeRun([passed('race')], flaky, HEADER);
+    expect(merged.results.scenarios).toEqual(flaky.scenarios);
+    expect(merged.removed).toEqual([]);
+    expect(parseExpectedResults(JSON.parse(renderExpectedResults(merged.results)), 'x.json')).toEqual(merged.results);
+  });
+
+  it('must be failures', () => {
+    expect(() => parseExpectedResults({ ...flaky, scenarios: [{ ...flaky.scenarios[0], verdict: 'not-applicable' }] }, 'x.json')).toThrow(/only a failure/);
+  });
+});
+
 describe('observedKeys', () => {
   it('is feature and name, qualified by versions and then an ordinal only where names repeat', () => {
     const keys = observedKeys([
