@@ -10,7 +10,7 @@ import {
 } from '@cucumber/cucumber';
 import { TRACE_MEDIA_TYPE } from '../harness/client/index.js';
 import type { StartedTarget } from '../harness/targets/index.js';
-import { resolveTarget } from '../harness/targets/index.js';
+import { resolveTarget, scenarioEndpoint } from '../harness/targets/index.js';
 import { notApplicableReason, scenarioVersion } from './support/applicability.js';
 import { parseVersion, targetFromEnv, VERSION_ENV, type SuiteTarget } from './support/config.js';
 import { unaccountedPackets } from './support/accounting.js';
@@ -53,7 +53,9 @@ Before(async function (this: MqttWorld, { pickle }) {
     await this.attachVerdict('not-applicable', reason ?? 'no version');
     return 'skipped';
   }
-  this.setup({ target: suiteTarget, name: pickle.name, tags, version });
+  // A @needs:tls / @needs:websocket scenario dials the target's endpoint of that transport, when it declares one.
+  const endpoint = scenarioEndpoint(suiteTarget.endpoint, suiteTarget.capabilities, { tls: tags.includes('@needs:tls'), websocket: tags.includes('@needs:websocket') });
+  this.setup({ target: endpoint === suiteTarget.endpoint ? suiteTarget : { ...suiteTarget, endpoint }, name: pickle.name, tags, version });
   return undefined;
 });
 

@@ -54,7 +54,10 @@ describe.each(Object.entries(cases))('Target contract: %s', (_name, c) => {
       expect(capabilities.versions.length).toBeGreaterThan(0);
       expect(capabilities.versions).toContain(4);
       expect([0, 1, 2]).toContain(capabilities.maxQoS);
-      expect(capabilities.websocket).toBe(endpoint.protocol === 'ws' || endpoint.protocol === 'wss');
+      // WebSocket as the endpoint shows, or as a further declared endpoint of the same broker shows.
+      const declaredWs = capabilities.endpoints?.ws !== undefined || capabilities.endpoints?.wss !== undefined;
+      expect(capabilities.websocket).toBe(endpoint.protocol === 'ws' || endpoint.protocol === 'wss' || declaredWs);
+      expect(JSON.parse(JSON.stringify(capabilities))).toEqual(capabilities); // crosses to cucumber workers as JSON, endpoints included
       expect(started.failure?.()).toBeUndefined();
       await started.stop();
       stopped = true;

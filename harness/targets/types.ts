@@ -40,6 +40,12 @@ export interface Capabilities {
    * `@needs:enhanced-auth` scenarios need `SCRAM-SHA-256` here and `auth`.
    */
   authMethods?: string[];
+  /**
+   * Further endpoints of the same broker by transport (e.g. a target dialled over mqtt:// that also
+   * listens on mqtts://, ws:// and wss://). `@needs:tls` / `@needs:websocket` scenarios run on one of
+   * these when `endpoint` itself is not of that transport (see `scenarioEndpoint`).
+   */
+  endpoints?: Partial<Record<Endpoint['protocol'], Endpoint>>;
   /** The broker's maximum packet size in bytes, when known. */
   maxPacketSize?: number;
   /** Seconds between $SYS updates, when known (scenarios waiting on $SYS use it as their bound). */

@@ -33,7 +33,9 @@ async function runThrough(mutation: Mutation, tags: string): Promise<{ code: num
   const dir = mkdtempSync(join(tmpdir(), 'mqttc-delivery-mutant-'));
   dirs.push(dir);
   const profile = join(dir, 'profile.json');
-  writeFileSync(profile, JSON.stringify({ name: 'mutant', probe: false, capabilities: { ...reference.capabilities } }));
+  // The proxy relays the TCP endpoint only: not the reference's further listeners (TLS, WebSocket).
+  const { endpoints: _listeners, tls: _tls, websocket: _websocket, ...capabilities } = reference.capabilities;
+  writeFileSync(profile, JSON.stringify({ name: 'mutant', probe: false, capabilities }));
   try {
     const code = await new Promise<number | null>((resolve) => {
       const child = spawn(

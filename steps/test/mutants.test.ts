@@ -37,7 +37,9 @@ async function runThrough(mutation: Mutation, tags: string): Promise<{ code: num
   // Declared, not probed: a probe through the mutant would take its breakage for a missing
   // capability (RETAIN never set looks like "retain not available") and make scenarios not applicable.
   const profile = join(dir, 'profile.json');
-  writeFileSync(profile, JSON.stringify({ name: 'mutant', probe: false, capabilities: { ...reference.capabilities } }));
+  // The proxy relays the TCP endpoint only: not the reference's further listeners (TLS, WebSocket).
+  const { endpoints: _listeners, tls: _tls, websocket: _websocket, ...capabilities } = reference.capabilities;
+  writeFileSync(profile, JSON.stringify({ name: 'mutant', probe: false, capabilities }));
   try {
     const code = await new Promise<number | null>((resolve) => {
       const child = spawn(
