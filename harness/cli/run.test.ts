@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError, exitCodeOf, parseRunArgs, tagExpression } from './run.js';
+import { UsageError, exitCodeOf, parseRunArgs, suiteProblem, tagExpression } from './run.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dirs: string[] = [];
@@ -49,6 +49,13 @@ describe('run arguments', () => {
     expect(exitCodeOf({ scenarios: [s('passed'), s('failed', true)] })).toBe(0);
     expect(exitCodeOf({ scenarios: [s('inconclusive')] })).toBe(3);
     expect(exitCodeOf({ scenarios: [s('failed'), s('inconclusive')] })).toBe(1);
+  });
+
+  it('blames the suite only for a cucumber failure that no scenario verdict explains (a failed @optional scenario is not a suite problem)', () => {
+    const s = (verdict: 'passed' | 'failed', optional = false) => ({ verdict, optional }) as never;
+    expect(suiteProblem({ scenarios: [s('passed'), s('failed', true)] }, false)).toBe(false);
+    expect(suiteProblem({ scenarios: [s('passed')] }, false)).toBe(true);
+    expect(suiteProblem({ scenarios: [s('passed')] }, true)).toBe(false);
   });
 });
 

@@ -203,6 +203,15 @@ export function exitCodeOf(model: Pick<ComplianceModel, 'scenarios'>): number {
   return 0;
 }
 
+/**
+ * Whether cucumber's own failure flag points at the suite rather than the broker. Cucumber also
+ * reports failure for a failed `@optional` scenario, which is informational (exit 0), so only a
+ * failure that no scenario verdict explains is a problem with the suite itself.
+ */
+export function suiteProblem(model: Pick<ComplianceModel, 'scenarios'>, cucumberSucceeded: boolean): boolean {
+  return !cucumberSucceeded && !model.scenarios.some((s) => s.verdict === 'failed');
+}
+
 function printSummary(model: ComplianceModel, written: string[], seconds: number): void {
   const out: string[] = [''];
   const s = model.summary;
@@ -300,7 +309,7 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
     return 3;
   }
   const code = exitCodeOf(model);
-  if (code === 0 && !result.success) {
+  if (code === 0 && suiteProblem(model, result.success)) {
     process.stderr.write('\ncucumber reported a problem with the suite itself (an undefined or ambiguous step, or a broken hook): see messages.ndjson\n');
     return 2;
   }
