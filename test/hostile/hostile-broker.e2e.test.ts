@@ -110,11 +110,14 @@ function scenarios(reportDir: string): ScenarioJson[] {
 const runs = new Map<FakeBehaviour, RunResult>();
 
 describe('the harness against hostile brokers', () => {
-  // The allowed flood answers CONNECT correctly, so the scenarios that only connect may pass.
+  // The floods answer CONNECT correctly, so a scenario that only connects may pass: with the
+  // endless flood that happens when its connection ends before the first flood packet is read
+  // (a race the broker wins or loses; what it did until then was compliant). The flood's
+  // failures are checked under their rule by the next test.
   it.each([
     ['silent', /no packet/, true],
     ['garbage', /undecodable bytes/, true],
-    ['flood', /flooded \\"[^"\\]+\\" with more than \d+ unsolicited packets/, true],
+    ['flood', /flooded \\"[^"\\]+\\" with more than \d+ unsolicited packets/, false],
     ['allowed-flood', /harness's limit was reached/, false],
     ['dies', /ECONNREFUSED|unreachable|cannot reach|closed/i, true],
   ] as const)('a broker that is %s: the run ends, writes bounded reports in bounded memory, passes what it should and says why', async (behaviour, why, passesNothing) => {
