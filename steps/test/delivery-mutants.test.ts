@@ -1,18 +1,16 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Packet } from '../../harness/codec/index.js';
 import { resolveTarget, type StartedTarget } from '../../harness/targets/index.js';
-import { startMutantProxy, type Mutation } from './mutant-proxy.js';
+import { runSuiteThroughMutant, type Mutation } from './mutant-proxy.js';
 
 /**
  * The delivery, retain, subscription, topic and ordering features must catch brokers that break
  * their rules: each mutant is the reference broker behind a proxy that breaks one rule, and the
  * scenarios tagged with that rule must fail (a control run through an unchanged proxy passes).
  */
-const ROOT = join(import.meta.dirname, '..', '..');
 let reference: StartedTarget;
 const dirs: string[] = [];
 
@@ -29,26 +27,9 @@ interface Report {
 }
 
 async function runThrough(mutation: Mutation, tags: string): Promise<{ code: number | null; report: Report }> {
-  const proxy = await startMutantProxy(reference.endpoint.port, mutation, reference.endpoint.host);
-  const dir = mkdtempSync(join(tmpdir(), 'mqttc-delivery-mutant-'));
-  dirs.push(dir);
-  const profile = join(dir, 'profile.json');
-  // The proxy relays the TCP endpoint only: not the reference's further listeners (TLS, WebSocket).
-  const { endpoints: _listeners, tls: _tls, websocket: _websocket, ...capabilities } = reference.capabilities;
-  writeFileSync(profile, JSON.stringify({ name: 'mutant', probe: false, capabilities }));
-  try {
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'harness', 'cli.ts'), 'run', '--broker', `mqtt://${reference.endpoint.host}:${proxy.port}`, '--profile', profile, '--tags', tags, '--parallel', '1', '--timeout', '1000', '--report-dir', dir],
-        { cwd: ROOT, stdio: 'ignore' },
-      );
-      child.on('exit', resolve);
-    });
-    return { code, report: JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report };
-  } finally {
-    await proxy.close();
-  }
+  const workDir = mkdtempSync(join(tmpdir(), 'mqttc-delivery-mutant-'));
+  dirs.push(workDir);
+  return runSuiteThroughMutant<Report>(reference, mutation, { tags, timeoutMs: 1000, workDir });
 }
 
 const renamed = (p: Packet, f: (topic: string) => string): Packet[] => {

@@ -1,5 +1,10 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import { PacketDecoder, encode, type Packet, type ProtocolVersion } from '../../harness/codec/index.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
  * A deliberately broken broker: a TCP proxy in front of a correct one that rewrites packets in
@@ -85,4 +90,48 @@ export async function startMutantProxy(upstreamPort: number, mutation: Mutation,
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** What a run of the suite through a mutant wrote: the exit code and its report.json. */
+export interface MutantRun<R> {
+  code: number | null;
+  report: R;
+}
+
+/**
+ * Runs the suite (scenarios matching `tags`) against `reference` seen through a proxy applying
+ * `mutation`, in a child `mqtt-conformance run`, and returns its exit code and report.json.
+ * The capabilities are declared, not probed: a probe through the mutant would take its breakage
+ * for a missing capability (RETAIN never set looks like "retain not available") and make
+ * scenarios not applicable. The proxy relays the TCP endpoint only, so the reference's further
+ * listeners (TLS, WebSocket) are left out of the declaration. `workDir` is the caller's to remove.
+ */
+export async function runSuiteThroughMutant<R>(
+  reference: { endpoint: { host: string; port: number }; capabilities: object },
+  mutation: Mutation,
+  options: { tags: string; timeoutMs: number; workDir: string },
+): Promise<MutantRun<R>> {
+  const proxy = await startMutantProxy(reference.endpoint.port, mutation, reference.endpoint.host);
+  const { workDir: dir } = options;
+  const profile = join(dir, 'profile.json');
+  const { endpoints: _listeners, tls: _tls, websocket: _websocket, ...capabilities } = reference.capabilities as Record<string, unknown>;
+  writeFileSync(profile, JSON.stringify({ name: 'mutant', probe: false, capabilities }));
+  try {
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import', 'tsx', join(ROOT, 'harness', 'cli.ts'), 'run',
+          '--broker', `mqtt://${reference.endpoint.host}:${proxy.port}`,
+          '--profile', profile, '--tags', options.tags, '--parallel', '1',
+          '--timeout', String(options.timeoutMs), '--report-dir', dir,
+        ],
+        { cwd: ROOT, stdio: 'ignore' },
+      );
+      child.on('exit', resolve);
+    });
+    return { code, report: JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as R };
+  } finally {
+    await proxy.close();
+  }
 }

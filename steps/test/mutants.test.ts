@@ -1,18 +1,16 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Packet } from '../../harness/codec/index.js';
 import { resolveTarget, type StartedTarget } from '../../harness/targets/index.js';
-import { startMutantProxy, type Mutation } from './mutant-proxy.js';
+import { runSuiteThroughMutant, type Mutation } from './mutant-proxy.js';
 
 /**
  * The suite must catch broken brokers: each mutant is the reference broker behind a proxy that
  * breaks one rule; the scenarios checking that rule must fail. A control run through an identity
  * proxy must pass, so the failures come from the mutation, not the proxy.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
 let reference: StartedTarget;
 const dirs: string[] = [];
 
@@ -31,33 +29,14 @@ interface Summary {
 }
 
 async function runThrough(mutation: Mutation, tags: string): Promise<{ code: number | null; summary: Summary; failures: string[] }> {
-  const proxy = await startMutantProxy(reference.endpoint.port, mutation, reference.endpoint.host);
-  const dir = mkdtempSync(join(tmpdir(), 'mqttc-mutant-'));
-  dirs.push(dir);
-  // Declared, not probed: a probe through the mutant would take its breakage for a missing
-  // capability (RETAIN never set looks like "retain not available") and make scenarios not applicable.
-  const profile = join(dir, 'profile.json');
-  // The proxy relays the TCP endpoint only: not the reference's further listeners (TLS, WebSocket).
-  const { endpoints: _listeners, tls: _tls, websocket: _websocket, ...capabilities } = reference.capabilities;
-  writeFileSync(profile, JSON.stringify({ name: 'mutant', probe: false, capabilities }));
-  try {
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'harness', 'cli.ts'), 'run', '--broker', `mqtt://${reference.endpoint.host}:${proxy.port}`, '--profile', profile, '--tags', tags, '--parallel', '1', '--timeout', '3000', '--report-dir', dir],
-        { cwd: ROOT, stdio: 'ignore' },
-      );
-      child.on('exit', resolve);
-    });
-    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
-      summary: Summary;
-      scenarios: { name: string; verdict: string; failure?: { message?: string } }[];
-    };
-    const failures = report.scenarios.filter((s) => s.verdict === 'failed').map((s) => `${s.name}: ${(s.failure?.message ?? '').split('\n').slice(0, 3).join(' | ')}`);
-    return { code, summary: report.summary, failures };
-  } finally {
-    await proxy.close();
-  }
+  const workDir = mkdtempSync(join(tmpdir(), 'mqttc-mutant-'));
+  dirs.push(workDir);
+  const { code, report } = await runSuiteThroughMutant<{
+    summary: Summary;
+    scenarios: { name: string; verdict: string; failure?: { message?: string } }[];
+  }>(reference, mutation, { tags, timeoutMs: 3000, workDir });
+  const failures = report.scenarios.filter((s) => s.verdict === 'failed').map((s) => `${s.name}: ${(s.failure?.message ?? '').split('\n').slice(0, 3).join(' | ')}`);
+  return { code, summary: report.summary, failures };
 }
 
 const same = (p: Packet): Packet[] => [p];
