@@ -58,6 +58,10 @@ export interface BrokerOptions {
   outboundTopicAliases?: boolean;
   /** MQTT 5.0: Server Keep Alive in seconds; when set, it replaces the client's Keep Alive and is announced in CONNACK. */
   serverKeepAlive?: number;
+  /** MQTT 5.0: the longest Keep Alive allowed (seconds, 1..65535); a longer one, or 0 (none), is lowered to it and announced as Server Keep Alive in CONNACK. Ignored when `serverKeepAlive` is set. */
+  maxKeepAlive?: number;
+  /** Topic filters (compared as strings) whose subscription is always refused: SUBACK 0x80 (3.1.1 Failure, 5.0 Unspecified error). For test set-ups such as the Eclipse Paho interoperability tests' `test/nosubscribe`. */
+  refuseSubscribe?: readonly string[];
   /** MQTT 5.0: the longest Session Expiry Interval granted (seconds); a longer request is lowered and announced in CONNACK. Default: none. */
   maxSessionExpiryInterval?: number;
   /** MQTT 5.0 enhanced authentication: SCRAM-SHA-256 users, `{ "user": "password" }` (only the derived keys are kept). */
@@ -84,6 +88,8 @@ export interface ResolvedOptions {
   retainAvailable: boolean;
   outboundTopicAliases: boolean;
   serverKeepAlive: number | undefined;
+  maxKeepAlive: number | undefined;
+  refuseSubscribe: ReadonlySet<string>;
   maxSessionExpiryInterval: number | undefined;
   scramUsers: Record<string, string>;
   log: Logger;
@@ -105,6 +111,14 @@ function integer(name: string, value: number | undefined, fallback: number, min:
     throw new BrokerConfigError(name, `expected an integer from ${min} to ${max}, got ${String(value)}`);
   }
   return value;
+}
+
+function stringSet(name: string, value: readonly string[] | undefined): ReadonlySet<string> {
+  if (value === undefined) return new Set();
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0)) {
+    throw new BrokerConfigError(name, `expected an array of non-empty strings, got ${JSON.stringify(value)}`);
+  }
+  return new Set(value);
 }
 
 function scramUsers(value: Record<string, string> | undefined): Record<string, string> {
@@ -137,6 +151,8 @@ export function resolveOptions(options: BrokerOptions): ResolvedOptions {
     retainAvailable: options.retainAvailable ?? true,
     outboundTopicAliases: options.outboundTopicAliases ?? true,
     serverKeepAlive: options.serverKeepAlive === undefined ? undefined : integer('serverKeepAlive', options.serverKeepAlive, 0, 0, 65535),
+    maxKeepAlive: options.maxKeepAlive === undefined ? undefined : integer('maxKeepAlive', options.maxKeepAlive, 0, 1, 65535),
+    refuseSubscribe: stringSet('refuseSubscribe', options.refuseSubscribe),
     maxSessionExpiryInterval:
       options.maxSessionExpiryInterval === undefined ? undefined : integer('maxSessionExpiryInterval', options.maxSessionExpiryInterval, 0, 0, 0xffff_ffff),
     scramUsers: scramUsers(options.scramUsers),

@@ -18,6 +18,7 @@ import {
   validateListenerConfigs,
   type BrokerOptions,
 } from '../../reference/index.js';
+import { boundYoungGeneration } from '../../reference/process-tuning.js';
 
 export const USAGE = `Usage: mqtt-conformance broker [options]
 
@@ -26,6 +27,9 @@ export const USAGE = `Usage: mqtt-conformance broker [options]
   --config FILE     JSON file of broker options (below); command-line options override it
   --log-level L     ${LOG_LEVELS.join(' | ')} (default info); logs are JSON lines on stderr
   --data-dir DIR    keep sessions and retained messages in SQLite in DIR
+  --heap-growth     let V8 grow its young generation as it likes: a little more throughput under
+                    heavy load, ~2-3 KB more memory per idle connection at 10,000 (by default it
+                    stays at its start-up size; see the README's performance section)
   -h, --help        this text
 
 Config file keys: port, host, logLevel, connectTimeoutMs (10000), sysIntervalSeconds (10, 0 = no $SYS),
@@ -36,14 +40,15 @@ auth { allowAnonymous (true), passwordFile, aclFile },
 listeners [{ protocol: "mqtt" | "mqtts" | "ws" | "wss", port, host,
              tls: { cert, key, ca, requireClientCert, identityAsUsername } }] (replace --port/--host).
 MQTT 5.0: receiveMaximum (100), topicAliasMaximum (10), maximumQoS (2), retainAvailable (true), outboundTopicAliases (true),
-serverKeepAlive, maxSessionExpiryInterval, scramUsers { "user": "password" } (SCRAM-SHA-256 AUTH).
+serverKeepAlive, maxKeepAlive, maxSessionExpiryInterval, scramUsers { "user": "password" } (SCRAM-SHA-256 AUTH).
+refuseSubscribe ["filter", ...]: subscriptions always refused with SUBACK 0x80 (test set-ups).
 `;
 
 export class BrokerUsageError extends Error {
   readonly code = 'CLI_USAGE';
 }
 
-type Kind = 'integer' | 'boolean' | 'string' | 'log-level' | 'sync' | 'auth' | 'listeners' | 'users';
+type Kind = 'integer' | 'boolean' | 'string' | 'strings' | 'log-level' | 'sync' | 'auth' | 'listeners' | 'users';
 const CONFIG_KEYS: Record<string, Kind> = {
   port: 'integer',
   host: 'string',
@@ -70,7 +75,9 @@ const CONFIG_KEYS: Record<string, Kind> = {
   retainAvailable: 'boolean',
   outboundTopicAliases: 'boolean',
   serverKeepAlive: 'integer',
+  maxKeepAlive: 'integer',
   maxSessionExpiryInterval: 'integer',
+  refuseSubscribe: 'strings',
   scramUsers: 'users',
 };
 
@@ -88,6 +95,11 @@ function checkValue(where: string, key: string, kind: Kind, value: unknown): voi
   if (kind === 'users') {
     const ok = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
     if (!ok) throw new BrokerUsageError(`${where}: "${key}" must be an object of user name -> password strings, got ${JSON.stringify(value)}`);
+    return;
+  }
+  if (kind === 'strings') {
+    const ok = Array.isArray(value) && value.every((v) => typeof v === 'string' && v.length > 0);
+    if (!ok) throw new BrokerUsageError(`${where}: "${key}" must be an array of non-empty strings, got ${JSON.stringify(value)}`);
     return;
   }
   const ok =
@@ -129,8 +141,14 @@ export function readConfigFile(path: string): BrokerOptions {
   return data as BrokerOptions;
 }
 
+/** What the command line asks of the process rather than of the broker. */
+export interface BrokerProcessOptions {
+  /** --heap-growth: leave V8's young generation growth alone (reference/process-tuning.ts). */
+  heapGrowth: boolean;
+}
+
 /** Parses the command line into broker options (CLI defaults: port 1883, host 0.0.0.0, log level info). */
-export function parseBrokerArgs(argv: readonly string[]): BrokerOptions | 'help' {
+export function parseBrokerArgs(argv: readonly string[], processOptions: BrokerProcessOptions = { heapGrowth: false }): BrokerOptions | 'help' {
   const cli: BrokerOptions = {};
   let config: BrokerOptions = {};
   for (let i = 0; i < argv.length; i++) {
@@ -166,6 +184,10 @@ export function parseBrokerArgs(argv: readonly string[]): BrokerOptions | 'help'
       case '--data-dir':
         cli.dataDir = value();
         break;
+      case '--heap-growth':
+        if (eq > 0) throw new BrokerUsageError('--heap-growth takes no value');
+        processOptions.heapGrowth = true;
+        break;
       default:
         throw new BrokerUsageError(`unknown option ${JSON.stringify(arg)}`);
     }
@@ -178,14 +200,17 @@ export interface BrokerMainIo {
   out?: NodeJS.WritableStream;
   /** Stops the broker when aborted (tests); SIGINT and SIGTERM always do. */
   signal?: AbortSignal;
+  /** False: leave the process's V8 settings alone (tests that run the command inside their own process). Default true. */
+  tuneProcess?: boolean;
 }
 
 export async function main(argv: string[], io: BrokerMainIo = {}): Promise<number> {
   const err = io.err ?? process.stderr;
   const out = io.out ?? process.stdout;
   let options: BrokerOptions | 'help';
+  const processOptions: BrokerProcessOptions = { heapGrowth: false };
   try {
-    options = parseBrokerArgs(argv);
+    options = parseBrokerArgs(argv, processOptions);
   } catch (e) {
     if (e instanceof BrokerUsageError) {
       err.write(`mqtt-conformance broker: ${e.message}\n\n${USAGE}`);
@@ -197,6 +222,7 @@ export async function main(argv: string[], io: BrokerMainIo = {}): Promise<numbe
     out.write(USAGE);
     return 0;
   }
+  if (!processOptions.heapGrowth && io.tuneProcess !== false) boundYoungGeneration();
   let broker;
   try {
     broker = await startBroker(options);

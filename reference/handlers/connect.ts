@@ -141,6 +141,7 @@ export function accept(conn: Connection, packet: ConnectPacket, authProps?: Prop
     const max = options.maxSessionExpiryInterval;
     state.sessionExpiry = max !== undefined && requested > max ? max : requested;
     if (options.serverKeepAlive !== undefined) keepAlive = options.serverKeepAlive;
+    else if (options.maxKeepAlive !== undefined && (keepAlive === 0 || keepAlive > options.maxKeepAlive)) keepAlive = options.maxKeepAlive;
     // 5.0 §3.2.2.3 CONNACK properties: what this server allows (absent ones take their defaults).
     connack = {
       receiveMaximum: options.receiveMaximum,
@@ -152,7 +153,7 @@ export function accept(conn: Connection, packet: ConnectPacket, authProps?: Prop
       ...(options.maximumQoS < 2 ? { maximumQoS: options.maximumQoS as 0 | 1 } : {}),
       ...(options.maxPacketSize < PROTOCOL_MAX_PACKET ? { maximumPacketSize: options.maxPacketSize } : {}),
       ...(assigned ? { assignedClientIdentifier: clientId } : {}), // MQTT-3.2.2-16
-      ...(options.serverKeepAlive !== undefined ? { serverKeepAlive: options.serverKeepAlive } : {}), // MQTT-3.2.2-21
+      ...(options.serverKeepAlive !== undefined || keepAlive !== packet.keepalive ? { serverKeepAlive: keepAlive } : {}), // MQTT-3.2.2-21
       ...(state.sessionExpiry !== requested ? { sessionExpiryInterval: state.sessionExpiry } : {}),
       // Request Response Information 1: a topic prefix for this client's responses (§4.10; only then, MQTT-3.1.2-28).
       ...(packet.properties?.requestResponseInformation === 1 && !/[+#]/.test(clientId) ? { responseInformation: `response/${clientId}` } : {}),

@@ -39,6 +39,13 @@ export function handleSubscribe(conn: Connection, packet: SubscribePacket): Hand
     if (shared && sub.noLocal === true) {
       return violation('PROTOCOL_ERROR', 'MQTT-3.8.3-4', `No Local on the shared subscription ${JSON.stringify(sub.topicFilter.slice(0, 100))}`);
     }
+    if (broker.options.refuseSubscribe.has(sub.topicFilter)) {
+      // Configured refusal (option refuseSubscribe): the failure code of MQTT-3.9.3-2 / 5.0 Unspecified error.
+      broker.counters.subscribeDenied++;
+      broker.log.debug('subscription refused by configuration', { clientId: conn.label, filter: sub.topicFilter.slice(0, 100) });
+      reasonCodes.push(SUBACK_FAILURE);
+      continue;
+    }
     if (!broker.security.canSubscribe(conn, conn.clientId ?? '', inner)) {
       // The ACL (reference/auth) does not let this client read every topic of the filter.
       broker.counters.subscribeDenied++;
