@@ -16,15 +16,23 @@ Feature: Message ordering
       | version | pub | sub |
       | 3.1.1   | 0   | 0   |
       | 3.1.1   | 1   | 1   |
-      | 3.1.1   | 2   | 2   |
       | 3.1.1   | 1   | 0   |
-      | 3.1.1   | 2   | 1   |
       | 3.1.1   | 1   | 2   |
+
+    @v3.1.1 @needs:qos2
+    Examples: MQTT 3.1.1, published at QoS 2
+      | version | pub | sub |
+      | 3.1.1   | 2   | 2   |
+      | 3.1.1   | 2   | 1   |
 
     @v3.1
     Examples: MQTT 3.1
       | version | pub | sub |
       | 3.1     | 1   | 1   |
+
+    @v3.1 @needs:qos2
+    Examples: MQTT 3.1, published at QoS 2
+      | version | pub | sub |
       | 3.1     | 2   | 2   |
 
   @v3.1.1 @MQTT-4.6.0-6 @MQTT-4.6.0-5 @MQTT-4.5.0-1
@@ -47,9 +55,13 @@ Feature: Message ordering
     Examples:
       | qos |
       | 1   |
+
+    @needs:qos2
+    Examples: published at QoS 2
+      | qos |
       | 2   |
 
-  @v3.1.1 @MQTT-4.6.0-6 @MQTT-4.6.0-5 @needs:wildcards
+  @v3.1.1 @MQTT-4.6.0-6 @MQTT-4.6.0-5 @needs:wildcards @needs:qos2
   Scenario: Order is kept through a wildcard subscription
     Given "sub" is connected and subscribed to "o/+" at QoS 2
     And "pub" is connected

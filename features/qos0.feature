@@ -72,6 +72,10 @@ Feature: PUBLISH at QoS 0
       | case                                 | qos | bytes                      |
       | NUL and high bytes, QoS 0            | 0   | <00 ff 00 80 0d 0a 00>     |
       | ill-formed UTF-8 is not checked      | 1   | <c0 af ed a0 80 ff fe>     |
+
+    @needs:qos2
+    Examples: published at QoS 2
+      | case                                 | qos | bytes                      |
       | NUL and high bytes, QoS 2            | 2   | <00 00 00 01 ff>           |
 
   @v3.1.1 @MQTT-4.5.0-1 @MQTT-2.3.1-5

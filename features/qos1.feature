@@ -116,4 +116,8 @@ Feature: PUBLISH at QoS 1
       | qos |
       | 0   |
       | 1   |
+
+    @needs:qos2
+    Examples: published at QoS 2
+      | qos |
       | 2   |

@@ -91,7 +91,7 @@ Feature: PUBLISH at QoS 2
     When "pub" sends PUBREL with packet identifier 4242
     Then "pub" receives only PUBCOMP with packet identifier 4242
 
-  @v3.1.1 @MQTT-3.6.1-1 @MQTT-4.8.0-1
+  @v3.1.1 @MQTT-3.6.1-1 @MQTT-4.8.0-1 @needs:qos2
   Scenario: A PUBREL without the reserved flags 0010, in the middle of a QoS 2 flow, closes the connection
     Given "pub" is connected
     When "pub" sends a PUBLISH of "m" to "t/q2" at QoS 2 with packet identifier 5

@@ -159,6 +159,10 @@ Feature: Retained messages
       | version | qos |
       | 3.1.1   | 0   |
       | 3.1.1   | 1   |
+
+    @v3.1.1 @needs:qos2
+    Examples: MQTT 3.1.1, published at QoS 2
+      | version | qos |
       | 3.1.1   | 2   |
 
     @v3.1

@@ -88,13 +88,17 @@ Feature: SUBSCRIBE and SUBACK
     Examples: MQTT 3.1.1
       | version | pub | sub |
       | 3.1.1   | 1   | 0   |
+      | 3.1.1   | 1   | 2   |
+
+    @v3.1.1 @needs:qos2
+    Examples: MQTT 3.1.1, published at QoS 2
+      | version | pub | sub |
       | 3.1.1   | 2   | 0   |
       | 3.1.1   | 2   | 1   |
-      | 3.1.1   | 1   | 2   |
       | 3.1.1   | 2   | 2   |
 
-    @v3.1
-    Examples: MQTT 3.1
+    @v3.1 @needs:qos2
+    Examples: MQTT 3.1, published at QoS 2
       | version | pub | sub |
       | 3.1     | 2   | 0   |
       | 3.1     | 2   | 1   |
@@ -118,7 +122,7 @@ Feature: SUBSCRIBE and SUBACK
       | version |
       | 3.1     |
 
-  @v3.1.1 @MQTT-3.8.4-3 @needs:qos1
+  @v3.1.1 @MQTT-3.8.4-3 @needs:qos2
   Scenario: Subscribing again at a lower QoS replaces the subscription's QoS
     Given "sub" is connected and subscribed to "s/lower" at QoS 2
     And "pub" is connected
