@@ -231,6 +231,25 @@ export function pahoV311Tests(target: () => InteropTarget): void {
       await a.disconnect();
     });
   });
+
+  describe('Paho C client tests (paho.mqtt.c test/test1.c tests 1-2: the shape they need from a broker)', () => {
+    it('a user name and password on an open broker, a topic with spaces, 50 messages at each QoS to itself, unsubscribe, reconnect', async () => {
+      const topic = 'C client test1';
+      const c = await client('single_threaded_test', { clean: true, keepalive: 20, username: 'testuser', password: 'testpassword' });
+      await c.client.subscribeAsync(topic, { qos: 2 });
+      const payload = 'a much long'; // test1 sends the first 11 bytes of its text
+      for (const qos of [0, 1, 2] as const) {
+        c.clear();
+        await Promise.all(Array.from({ length: 50 }, () => c.client.publishAsync(topic, payload, { qos })));
+        const got = await c.waitMessages(50);
+        expect(got.every((m) => m.topic === topic && m.payload.toString() === payload && m.qos === qos)).toBe(true);
+      }
+      await c.client.unsubscribeAsync(topic);
+      await c.disconnect();
+      const again = await client('single_threaded_test', { clean: true, keepalive: 20, username: 'testuser', password: 'testpassword' });
+      await again.disconnect();
+    });
+  });
 }
 
 /** The SUBACK codes of a subscription that MQTT.js reports as failed (it rejects on any code >= 0x80). */
