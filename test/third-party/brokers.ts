@@ -1,11 +1,11 @@
 /**
- * The third-party brokers whose whole-suite results are committed under `test/expected/`, how to
- * tell whether one is installed and which version it is (before running it), and how to run the
+ * The third-party brokers whose whole-suite results are committed under `test/expected/`
+ * (Mosquitto, Aedes, RabbitMQ), how to tell whether one is installed and which version it is (before running it), and how to run the
  * suite against one: `mqtt-conformance run --broker <target>` in a child process (the targets
  * module starts the broker on a free port with a generated config and stops it afterwards).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -61,7 +61,22 @@ export const AEDES: ThirdPartyBroker = {
   },
 };
 
-export const THIRD_PARTY_BROKERS: readonly ThirdPartyBroker[] = [MOSQUITTO, AEDES];
+/** Debian's rabbitmq-server: the script the `rabbitmq` profile runs links into the versioned release directory. */
+export const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+
+export const RABBITMQ: ThirdPartyBroker = {
+  name: 'rabbitmq',
+  target: 'process:rabbitmq',
+  unavailable: () => (existsSync(RABBITMQ_SERVER) ? undefined : `${RABBITMQ_SERVER} is not installed (Debian package "rabbitmq-server"; .ci/run installs it)`),
+  installedVersion: () => {
+    // /usr/lib/rabbitmq/bin/rabbitmq-server -> ../lib/rabbitmq_server-3.10.8/sbin/rabbitmq-server
+    const match = /rabbitmq_server-([^/]+)\//.exec(realpathSync(RABBITMQ_SERVER));
+    if (match?.[1] === undefined) throw new Error(`cannot read the version from the path of ${RABBITMQ_SERVER} (${realpathSync(RABBITMQ_SERVER)})`);
+    return match[1];
+  },
+};
+
+export const THIRD_PARTY_BROKERS: readonly ThirdPartyBroker[] = [MOSQUITTO, AEDES, RABBITMQ];
 
 /** `test/expected/<name>-<version>.json`. */
 export function expectedFile(name: string, version: string): string {
