@@ -10,6 +10,9 @@ import {
   queuedSize,
   allocatePacketId,
   MemorySessionStore,
+  ownInflight,
+  ownQueue,
+  ownSubscriptions,
   type DeliveryExtras,
   type SessionState,
   type SessionStore,
@@ -403,13 +406,14 @@ export class Broker {
 
   subscribe(session: SessionState, filter: string, grant: SubscriptionGrant): void {
     if (session.subscriptions.has(filter)) this.unindex(session.clientId, filter);
-    session.subscriptions.set(filter, grant);
+    ownSubscriptions(session).set(filter, grant);
     this.index(session.clientId, filter, grant);
     this.sessions.record(session, { kind: 'subscribe', filter, grant });
   }
 
   unsubscribe(session: SessionState, filter: string): boolean {
-    if (!session.subscriptions.delete(filter)) return false;
+    if (!session.subscriptions.has(filter)) return false;
+    ownSubscriptions(session).delete(filter);
     this.unindex(session.clientId, filter);
     this.sessions.record(session, { kind: 'unsubscribe', filter });
     return true;
@@ -437,7 +441,7 @@ export class Broker {
       return;
     }
     const entry = extras ? { message, qos, extras } : { message, qos };
-    session.queue.push(entry);
+    ownQueue(session).push(entry);
     this.sessions.record(session, { kind: 'enqueue', entry });
   }
 
@@ -473,7 +477,7 @@ export class Broker {
     if (!this.fits(conn, bytes)) return; // dropped as if delivered: no packet id stays in use
     if (alias && !alias.known) conn.v5?.outboundAliases?.set(message.topic, alias.alias);
     const entry = extras ? { packetId, message, qos, state: 'publish' as const, extras } : { packetId, message, qos, state: 'publish' as const };
-    session.inflight.set(packetId, entry);
+    ownInflight(session).set(packetId, entry);
     this.sessions.record(session, { kind: 'inflight-add', entry });
     conn.write(bytes);
     this.counters.publishSent++;
@@ -507,7 +511,7 @@ export class Broker {
     const window = this.windowFor(conn);
     for (let head = session.queue.peek(); head; head = session.queue.peek()) {
       if (head.qos > 0 && session.inflight.size >= window) return;
-      session.queue.shift();
+      ownQueue(session).shift();
       this.sessions.record(session, { kind: 'dequeue' });
       this.send(conn, session, new PublishEncoder(head.message), head.qos, head.extras);
     }
@@ -531,7 +535,7 @@ export class Broker {
 
   /** PUBACK or PUBCOMP: the delivery is complete; its packet id and window slot are free. */
   completeDelivery(conn: Connection, session: SessionState, packetId: number): void {
-    session.inflight.delete(packetId);
+    if (session.inflight.has(packetId)) ownInflight(session).delete(packetId);
     this.sessions.record(session, { kind: 'inflight-remove', packetId });
     this.pump(conn, session);
   }

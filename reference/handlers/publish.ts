@@ -1,5 +1,6 @@
 import type { PublishPacket } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
+import { ownInboundQos2 } from '../session/index.js';
 import { topicNameProblem, TOPIC_PROBLEM_STATEMENTS } from '../topic/index.js';
 import { expiresAt, forwardedProperties, isValidUtf8, reasonProperties } from '../v5/index.js';
 import { violation, type HandlerResult } from '../violation.js';
@@ -101,7 +102,7 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
         return undefined;
       }
       if (!session.inboundQos2.has(packetId)) {
-        session.inboundQos2.add(packetId);
+        ownInboundQos2(session).add(packetId);
         broker.sessions.record(session, { kind: 'inbound-qos2-add', packetId });
         if (deliverable) route(conn, packet, topic, v5);
       }

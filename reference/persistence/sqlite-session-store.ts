@@ -1,6 +1,10 @@
 import type { QoS } from '../../harness/codec/index.js';
 import {
-  MessageQueue,
+  newSessionState,
+  ownInboundQos2,
+  ownInflight,
+  ownQueue,
+  ownSubscriptions,
   type InflightMessage,
   type SessionChange,
   type SessionState,
@@ -33,19 +37,6 @@ const withExtras = <T extends object>(entry: T, extras: string | null | undefine
   const e = extrasFromJson(extras);
   return e ? { ...entry, extras: e } : entry;
 };
-
-function emptySession(clientId: string, clean: boolean, protocolVersion: 3 | 4 | 5): SessionState {
-  return {
-    clientId,
-    clean,
-    protocolVersion,
-    subscriptions: new Map(),
-    inflight: new Map(),
-    queue: new MessageQueue(),
-    inboundQos2: new Set(),
-    nextPacketId: 1,
-  };
-}
 
 /**
  * Sessions in memory, persistent ones (CleanSession 0) mirrored to SQLite change by change.
@@ -87,7 +78,7 @@ export class SqliteSessionStore implements SessionStore {
     type SessionRow = { client_id: string; protocol_version: number; expiry_interval: number | null; expires_at: number | null };
     for (const row of db.prepare('SELECT client_id, protocol_version, expiry_interval, expires_at FROM sessions').all() as SessionRow[]) {
       const v = row.protocol_version === 3 || row.protocol_version === 5 ? row.protocol_version : 4;
-      const session = emptySession(row.client_id, false, v);
+      const session = newSessionState(row.client_id, false, v);
       // MQTT 5.0 Session Expiry Interval, kept across a restart (the broker expires or schedules it).
       if (row.expiry_interval !== null) session.expiryInterval = row.expiry_interval;
       if (row.expires_at !== null) session.expiresAt = row.expires_at;
@@ -95,10 +86,12 @@ export class SqliteSessionStore implements SessionStore {
     }
     type SubscriptionRow = { client_id: string; filter: string; qos: number; options: string | null };
     for (const row of db.prepare('SELECT client_id, filter, qos, options FROM subscriptions ORDER BY rowid').all() as SubscriptionRow[]) {
-      this.sessions.get(row.client_id)?.subscriptions.set(row.filter, grantFromRow(asQos(row.qos), row.options));
+      const session = this.sessions.get(row.client_id);
+      if (session) ownSubscriptions(session).set(row.filter, grantFromRow(asQos(row.qos), row.options));
     }
     for (const row of db.prepare('SELECT * FROM queue ORDER BY seq').all() as MessageRow[]) {
-      this.sessions.get(row.client_id)?.queue.push(withExtras({ message: toMessage(row), qos: asQos(row.qos) }, row.extras));
+      const session = this.sessions.get(row.client_id);
+      if (session) ownQueue(session).push(withExtras({ message: toMessage(row), qos: asQos(row.qos) }, row.extras));
     }
     for (const row of db.prepare('SELECT * FROM inflight ORDER BY seq').all() as (MessageRow & { packet_id: number; state: string })[]) {
       const session = this.sessions.get(row.client_id);
@@ -107,11 +100,12 @@ export class SqliteSessionStore implements SessionStore {
         { packetId: row.packet_id, message: toMessage(row), qos: row.qos === 2 ? 2 : 1, state: row.state === 'pubrel' ? 'pubrel' : 'publish' } as InflightMessage,
         row.extras,
       );
-      session.inflight.set(row.packet_id, entry);
+      ownInflight(session).set(row.packet_id, entry);
       if (row.packet_id >= session.nextPacketId) session.nextPacketId = row.packet_id === 65535 ? 1 : row.packet_id + 1;
     }
     for (const row of db.prepare('SELECT client_id, packet_id FROM inbound_qos2').all() as { client_id: string; packet_id: number }[]) {
-      this.sessions.get(row.client_id)?.inboundQos2.add(row.packet_id);
+      const session = this.sessions.get(row.client_id);
+      if (session) ownInboundQos2(session).add(row.packet_id);
     }
   }
 
@@ -121,7 +115,7 @@ export class SqliteSessionStore implements SessionStore {
 
   create(clientId: string, clean: boolean, protocolVersion: 3 | 4 | 5): SessionState {
     const previous = this.sessions.get(clientId);
-    const session = emptySession(clientId, clean, protocolVersion);
+    const session = newSessionState(clientId, clean, protocolVersion);
     this.sessions.set(clientId, session);
     if (!clean || (previous && !previous.clean)) {
       this.journal.write(() => {

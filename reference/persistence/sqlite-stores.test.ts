@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeRetainedStoreContract } from '../retain/store-contract.js';
 import { describeSessionStoreContract } from '../session/store-contract.js';
 import type { RetainedStore } from '../retain/index.js';
-import type { SessionStore } from '../session/index.js';
+import { ownInboundQos2, ownQueue, ownSubscriptions, type SessionStore } from '../session/index.js';
 import { DATABASE_FILE, LOCK_FILE, openDatabase, openDataDir, PersistenceError, type DurableStores } from './index.js';
 
 const dirs: string[] = [];
@@ -50,14 +50,14 @@ describe('SQLite stores', () => {
     const dir = tempDir();
     let stores = open(dir);
     const clean = stores.sessionStore.create('c', true, 4);
-    clean.subscriptions.set('x', { qos: 1 });
+    ownSubscriptions(clean).set('x', { qos: 1 });
     stores.sessionStore.record(clean, { kind: 'subscribe', filter: 'x', grant: { qos: 1 } });
     const p = stores.sessionStore.create('p', false, 3);
-    p.subscriptions.set('y', { qos: 2 });
+    ownSubscriptions(p).set('y', { qos: 2 });
     stores.sessionStore.record(p, { kind: 'subscribe', filter: 'y', grant: { qos: 2 } });
     const gone = stores.sessionStore.create('gone', false, 4);
     const entry = { message: { topic: 'y', payload: Buffer.from('m'), qos: 1 as const, retain: false }, qos: 1 as const };
-    gone.queue.push(entry);
+    ownQueue(gone).push(entry);
     stores.sessionStore.record(gone, { kind: 'enqueue', entry });
     stores.sessionStore.delete('gone');
     stores = await reopen(stores.sessionStore);
@@ -75,7 +75,7 @@ describe('SQLite stores', () => {
     const s = stores.sessionStore.create('p', false, 4);
     expect(() =>
       stores.sessionStore.batch(() => {
-        s.inboundQos2.add(5);
+        ownInboundQos2(s).add(5);
         stores.sessionStore.record(s, { kind: 'inbound-qos2-add', packetId: 5 });
         stores.retainedStore.set({ topic: 'r', payload: Buffer.from('v'), qos: 2, retain: true });
         // Read the file from a second connection while the batch is open: nothing visible yet.

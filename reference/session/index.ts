@@ -2,7 +2,14 @@ export { MemorySessionStore } from './memory-store.js';
 export { allocatePacketId } from './packet-ids.js';
 export {
   MessageQueue,
+  newSessionState,
+  ownInboundQos2,
+  ownInflight,
+  ownQueue,
+  ownSubscriptions,
   queuedSize,
+  SharedEmptyWriteError,
+  type ReadonlyMessageQueue,
   type DeliveryExtras,
   type InflightMessage,
   type QueuedMessage,

@@ -1,4 +1,4 @@
-import { MessageQueue, type SessionState, type SessionStore } from './types.js';
+import { newSessionState, type SessionState, type SessionStore } from './types.js';
 
 /** Sessions in memory: lost on restart, which is what a broker without `--data-dir` promises. */
 export class MemorySessionStore implements SessionStore {
@@ -9,16 +9,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   create(clientId: string, clean: boolean, protocolVersion: 3 | 4 | 5): SessionState {
-    const session: SessionState = {
-      clientId,
-      clean,
-      protocolVersion,
-      subscriptions: new Map(),
-      inflight: new Map(),
-      queue: new MessageQueue(),
-      inboundQos2: new Set(),
-      nextPacketId: 1,
-    };
+    const session = newSessionState(clientId, clean, protocolVersion);
     this.sessions.set(clientId, session);
     return session;
   }

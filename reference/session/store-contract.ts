@@ -4,7 +4,7 @@
  * `reopen`, when given, closes the store and opens it again over the same data (durable stores).
  */
 import { describe, expect, it } from 'vitest';
-import type { SessionStore, StoredMessage } from './types.js';
+import { ownInboundQos2, ownInflight, ownQueue, ownSubscriptions, type SessionStore, type StoredMessage } from './types.js';
 
 export interface StoreFactory {
   open(): Promise<SessionStore> | SessionStore;
@@ -33,7 +33,7 @@ export function describeSessionStoreContract(name: string, factory: StoreFactory
     it('create replaces an existing session with an empty one', async () => {
       const store = await factory.open();
       const s = store.create('a', false, 4);
-      s.subscriptions.set('t', { qos: 1 });
+      ownSubscriptions(s).set('t', { qos: 1 });
       store.record(s, { kind: 'subscribe', filter: 't', grant: { qos: 1 } });
       const fresh = store.create('a', false, 4);
       expect(fresh.subscriptions.size).toBe(0);
@@ -44,23 +44,23 @@ export function describeSessionStoreContract(name: string, factory: StoreFactory
     it('keeps subscriptions, queue, in-flight state and inbound QoS 2 ids in order', async () => {
       let store = await factory.open();
       const s = store.create('p', false, 4);
-      s.subscriptions.set('a/#', { qos: 2 });
+      ownSubscriptions(s).set('a/#', { qos: 2 });
       store.record(s, { kind: 'subscribe', filter: 'a/#', grant: { qos: 2 } });
       for (const [id, topic] of [[7, 'a/1'], [3, 'a/2']] as const) {
         const entry = { packetId: id, message: message(topic, 2), qos: 2 as const, state: 'publish' as const };
-        s.inflight.set(id, entry);
+        ownInflight(s).set(id, entry);
         store.record(s, { kind: 'inflight-add', entry });
       }
       s.inflight.get(7)!.state = 'pubrel';
       store.record(s, { kind: 'inflight-pubrel', packetId: 7 });
       for (const topic of ['a/3', 'a/4']) {
         const entry = { message: message(topic, 1), qos: 1 as const };
-        s.queue.push(entry);
+        ownQueue(s).push(entry);
         store.record(s, { kind: 'enqueue', entry });
       }
-      s.queue.shift();
+      ownQueue(s).shift();
       store.record(s, { kind: 'dequeue' });
-      s.inboundQos2.add(9);
+      ownInboundQos2(s).add(9);
       store.record(s, { kind: 'inbound-qos2-add', packetId: 9 });
       if (factory.reopen) store = await factory.reopen(store);
       const back = store.get('p');

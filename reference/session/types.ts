@@ -52,25 +52,104 @@ export interface QueuedMessage {
   readonly extras?: DeliveryExtras;
 }
 
-/** A plain, serialisable-in-spirit session state; the broker mutates it and journals each change. */
+/**
+ * A plain, serialisable-in-spirit session state; the broker mutates it and journals each change.
+ * Its four collections are typed read-only: an idle session shares empty stand-ins (see
+ * `newSessionState`), and every write goes through `ownSubscriptions` / `ownInflight` / `ownQueue` /
+ * `ownInboundQos2`, which give the session collections of its own first.
+ */
 export interface SessionState {
   readonly clientId: string;
   /** False for a persistent session (CleanSession 0). */
   clean: boolean;
   /** Protocol level of the last connection (for encoding queued messages). */
   protocolVersion: 3 | 4 | 5;
-  readonly subscriptions: Map<string, SubscriptionGrant>;
+  subscriptions: ReadonlyMap<string, SubscriptionGrant>;
   /** Insertion order is send order: resent in this order on reconnect (MQTT-4.4.0-1, 4.6.0-1..4). */
-  readonly inflight: Map<number, InflightMessage>;
-  readonly queue: MessageQueue;
+  inflight: ReadonlyMap<number, InflightMessage>;
+  queue: ReadonlyMessageQueue;
   /** Inbound QoS 2 packet ids received (PUBREC sent) and not yet released by PUBREL (MQTT-4.3.3-2). */
-  readonly inboundQos2: Set<number>;
+  inboundQos2: ReadonlySet<number>;
   /** Next packet identifier to try; never 0. */
   nextPacketId: number;
   /** MQTT 5.0 Session Expiry Interval in seconds (0xFFFFFFFF: never); undefined: 3.1.1 rules (clean ends with the connection, else kept). */
   expiryInterval?: number;
   /** Epoch ms at which an offline session with an expiry interval expires (persisted by durable stores). */
   expiresAt?: number;
+}
+
+/** A write reached one of the shared empty stand-ins: a bug in the broker, never the client's doing. */
+export class SharedEmptyWriteError extends Error {
+  readonly code = 'SESSION_SHARED_EMPTY_WRITE';
+  constructor(readonly collection: string) {
+    super(`internal error: a write to the shared empty ${collection} of a session (use own${collection}())`);
+    this.name = 'SharedEmptyWriteError';
+  }
+}
+
+/*
+ * Why shared stand-ins: most sessions of a broker with many devices are idle, with no subscription
+ * in progress, nothing in flight and nothing queued. An empty Map or Set still holds its own hash
+ * table (~150 bytes), so four empty collections were ~0.6 KB of every idle connection (issue 7:
+ * memory per idle connection). The stand-ins throw on a write in case a cast slips one past the
+ * read-only types.
+ */
+class EmptyMap<K, V> extends Map<K, V> {
+  constructor(private readonly label: string) {
+    super();
+  }
+  override set(): this {
+    throw new SharedEmptyWriteError(this.label);
+  }
+}
+class EmptySet<T> extends Set<T> {
+  constructor(private readonly label: string) {
+    super();
+  }
+  override add(): this {
+    throw new SharedEmptyWriteError(this.label);
+  }
+}
+const NO_SUBSCRIPTIONS: ReadonlyMap<string, SubscriptionGrant> = new EmptyMap('Subscriptions');
+const NO_INFLIGHT: ReadonlyMap<number, InflightMessage> = new EmptyMap('Inflight');
+const NO_INBOUND_QOS2: ReadonlySet<number> = new EmptySet('InboundQos2');
+
+/** A new session with no subscription, nothing in flight or queued, and packet ids starting at 1. */
+export function newSessionState(clientId: string, clean: boolean, protocolVersion: 3 | 4 | 5): SessionState {
+  return {
+    clientId,
+    clean,
+    protocolVersion,
+    subscriptions: NO_SUBSCRIPTIONS,
+    inflight: NO_INFLIGHT,
+    queue: NO_QUEUED,
+    inboundQos2: NO_INBOUND_QOS2,
+    nextPacketId: 1,
+  };
+}
+
+/** The session's own subscriptions, to change (created on the first write). */
+export function ownSubscriptions(session: SessionState): Map<string, SubscriptionGrant> {
+  if (session.subscriptions === NO_SUBSCRIPTIONS) session.subscriptions = new Map();
+  return session.subscriptions as Map<string, SubscriptionGrant>;
+}
+
+/** The session's own in-flight messages, to change (created on the first write). */
+export function ownInflight(session: SessionState): Map<number, InflightMessage> {
+  if (session.inflight === NO_INFLIGHT) session.inflight = new Map();
+  return session.inflight as Map<number, InflightMessage>;
+}
+
+/** The session's own inbound QoS 2 packet ids, to change (created on the first write). */
+export function ownInboundQos2(session: SessionState): Set<number> {
+  if (session.inboundQos2 === NO_INBOUND_QOS2) session.inboundQos2 = new Set();
+  return session.inboundQos2 as Set<number>;
+}
+
+/** The session's own queue, to change (created on the first write). */
+export function ownQueue(session: SessionState): MessageQueue {
+  if (session.queue === NO_QUEUED) session.queue = new MessageQueue();
+  return session.queue as MessageQueue;
 }
 
 /** Changes a durable store journals, in the order they happen. */
@@ -115,8 +194,16 @@ export function queuedSize(entry: QueuedMessage): number {
   return entry.message.payload.length + entry.message.topic.length;
 }
 
+/** What may be read of a session's queue without owning it (see `ownQueue`). */
+export interface ReadonlyMessageQueue extends Iterable<QueuedMessage> {
+  readonly length: number;
+  /** Payload and topic bytes queued (for the per-client byte limit, reference/options maxQueuedBytes). */
+  readonly bytes: number;
+  peek(): QueuedMessage | undefined;
+}
+
 /** A FIFO with O(1) push and shift. */
-export class MessageQueue {
+export class MessageQueue implements ReadonlyMessageQueue {
   private items: (QueuedMessage | undefined)[] = [];
   private head = 0;
   private byteCount = 0;
@@ -162,3 +249,11 @@ export class MessageQueue {
     for (let i = this.head; i < this.items.length; i++) yield this.items[i] as QueuedMessage;
   }
 }
+
+/** The shared empty queue of idle sessions (see `ownQueue`). */
+class EmptyQueue extends MessageQueue {
+  override push(): void {
+    throw new SharedEmptyWriteError('Queue');
+  }
+}
+const NO_QUEUED: ReadonlyMessageQueue = new EmptyQueue();
