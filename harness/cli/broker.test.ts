@@ -45,6 +45,12 @@ describe('mqtt-conformance broker: arguments', () => {
     expect(parseBrokerArgs([])).toEqual({ port: 1883, host: '0.0.0.0', logLevel: 'info' });
   });
 
+  it('--heap-growth is a process option, not a broker option', () => {
+    const processOptions = { heapGrowth: false };
+    expect(parseBrokerArgs(['--heap-growth', '--port', '0'], processOptions)).toEqual({ port: 0, host: '0.0.0.0', logLevel: 'info' });
+    expect(processOptions.heapGrowth).toBe(true);
+  });
+
   it('reads a config file; command-line options override it', () => {
     const file = configFile({ port: 1999, host: '127.0.0.1', maxInflight: 5, queueQos0: true, sysIntervalSeconds: 0 });
     expect(parseBrokerArgs(['--config', file, '--port=0', '--log-level', 'warn'])).toMatchObject({
@@ -63,6 +69,7 @@ describe('mqtt-conformance broker: arguments', () => {
     [['--log-level', 'loud']],
     [['--bogus']],
     [['--host']],
+    [['--heap-growth=yes']],
     [['--config', '/nonexistent/broker.json']],
     [['--config', configFile('{not json')]],
     [['--config', configFile({ maxInflight: 'many' })]],
@@ -77,7 +84,7 @@ describe('mqtt-conformance broker: arguments', () => {
   it('a port in use is a configuration error (exit 2)', async () => {
     const out = capture();
     const ac = new AbortController();
-    const first = main(['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], { out: out.stream, signal: ac.signal });
+    const first = main(['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], { out: out.stream, signal: ac.signal, tuneProcess: false });
     const [, port] = await out.line(/listening on mqtt:\/\/127\.0\.0\.1:(\d+)/);
     const err = capture();
     expect(await main(['--port', String(port), '--host', '127.0.0.1', '--log-level', 'silent'], { err: err.stream, out: new PassThrough() })).toBe(2);
@@ -98,7 +105,7 @@ describe('mqtt-conformance broker: running', () => {
     const out = capture();
     const ac = new AbortController();
     const file = configFile({ sysIntervalSeconds: 0, logLevel: 'silent' });
-    const running = main(['--config', file, '--port', '0', '--host', '127.0.0.1'], { out: out.stream, signal: ac.signal });
+    const running = main(['--config', file, '--port', '0', '--host', '127.0.0.1'], { out: out.stream, signal: ac.signal, tuneProcess: false });
     const [, url] = await out.line(/listening on (mqtt:\/\/\S+)/);
     const c = await mqtt.connectAsync(url as string, { reconnectPeriod: 0 });
     await c.subscribeAsync('cli/t', { qos: 1 });
