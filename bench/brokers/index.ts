@@ -13,17 +13,19 @@ export { aedesLauncher, mosquittoLauncher, referenceLauncher, urlLauncher };
 
 export const DEFAULT_BROKERS = ['reference', 'mosquitto', 'aedes'] as const;
 
-/** `reference`, `mosquitto`, `aedes` or `mqtt://host:port` to a launcher. */
+/** `reference` (`reference:heap-growth`: with `broker --heap-growth`), `mosquitto`, `aedes` or `mqtt://host:port` to a launcher. */
 export function brokerLauncher(target: string, host = '127.0.0.1'): BrokerLauncher {
   switch (target) {
     case 'reference':
       return referenceLauncher(host);
+    case 'reference:heap-growth':
+      return referenceLauncher(host, { heapGrowth: true });
     case 'mosquitto':
       return mosquittoLauncher(host);
     case 'aedes':
       return aedesLauncher(host);
     default:
       if (target.includes('://')) return urlLauncher(target);
-      throw new BenchError('BENCH_USAGE', `--broker ${target}: unknown broker (expected reference, mosquitto, aedes or mqtt://host:port)`);
+      throw new BenchError('BENCH_USAGE', `--broker ${target}: unknown broker (expected reference, reference:heap-growth, mosquitto, aedes or mqtt://host:port)`);
   }
 }

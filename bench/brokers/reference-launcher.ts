@@ -9,7 +9,12 @@ import { portOf } from './port-of.js';
 
 // Before the listening line: the benchmark may ask for a GC as soon as it sees it.
 answerGcRequests();
-const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' } } });
+const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, 'heap-growth': { type: 'boolean', default: false } } });
+// As the `broker` command does (harness/cli/broker.ts), unless asked for its --heap-growth.
+if (!values['heap-growth']) {
+  const tuning = (await import(new URL('../../reference/process-tuning.js', import.meta.url).href)) as { boundYoungGeneration: () => void };
+  tuning.boundYoungGeneration();
+}
 // A computed specifier: the reference broker may not exist yet, and the benchmark must still compile.
 const referenceIndex = new URL('../../reference/index.js', import.meta.url).href;
 const mod = (await import(referenceIndex)) as Record<string, unknown>;

@@ -2,6 +2,7 @@ import type { ClientSpec } from '../load/index.js';
 import type { Measurement } from '../results.js';
 import { openFilesLimit } from '../proc.js';
 import { cpuFields, idles, measurePhase } from './measure.js';
+import { waitForSteadyRss } from './steady-rss.js';
 import type { Scenario, ScenarioContext } from './types.js';
 
 /** How long RSS is given to settle after the last CONNACK before it is read, ms. */
@@ -12,6 +13,9 @@ const SETTLE_MS = 500;
  * figures: time until the last CONNACK, and the broker's RSS growth divided by the connections
  * made (a fresh broker every round, so a heap grown by an earlier round does not hide the cost;
  * Node brokers do a full GC before each reading, so start-up garbage does not hide it either).
+ * 'bytes/conn' compares steady readings (steady-rss.ts: the idle broker before and after, once its
+ * RSS stopped moving); 'bytes/conn at once' reads 0.5 s after the last CONNACK, so it also charges
+ * the connections with what the storm itself left behind (a Node broker's grown young generation).
  */
 export function connections(): Scenario {
   return {
@@ -20,6 +24,7 @@ export function connections(): Scenario {
     metrics: [
       { key: 'connect all s', better: 'lower' },
       { key: 'bytes/conn', better: 'lower' },
+      { key: 'bytes/conn at once', better: 'lower' },
     ],
     tuning: 'throughput',
     freshBrokerPerRound: true,
@@ -37,11 +42,14 @@ export function connections(): Scenario {
       ]);
       await pool.prepare(groups.map((clients) => ({ host: broker.host, port: broker.port, clients })));
       await broker.collectGarbage();
+      const steady0 = await waitForSteadyRss(() => broker.rssBytes());
       const rss0 = broker.rssBytes();
       const phase = await measurePhase(pool, broker, 120_000);
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       await broker.collectGarbage();
       const rss1 = broker.rssBytes();
+      broker.assertAlive();
+      const steady1 = await waitForSteadyRss(() => broker.rssBytes());
       broker.assertAlive();
       const results = idles(phase);
       const connected = results.reduce((a, r) => a + r.connected, 0);
@@ -63,7 +71,11 @@ export function connections(): Scenario {
       }
       if (phase.cutShort) notes.push('not every connection was settled within 120 s');
       const values: Record<string, number> = { 'connect all s': (doneAt - phase.goAt) / 1000 };
-      if (rss0 !== undefined && rss1 !== undefined && connected > 0) values['bytes/conn'] = (rss1 - rss0) / connected;
+      if (rss0 !== undefined && rss1 !== undefined && connected > 0) values['bytes/conn at once'] = (rss1 - rss0) / connected;
+      if (steady0 && steady1 && connected > 0) values['bytes/conn'] = (steady1.rss - steady0.rss) / connected;
+      for (const [when, s] of [['before connecting', steady0], ['with the connections open', steady1]] as const) {
+        if (s && !s.steady) notes.push(`broker RSS ${when} still moved after ${Math.round(s.waitedMs / 1000)} s: 'bytes/conn' used its last reading`);
+      }
       return { values, lost: failed, ...cpuFields(phase), notes };
     },
   };
