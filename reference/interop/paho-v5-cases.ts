@@ -522,8 +522,9 @@ export function pahoV5Tests(target: () => InteropTarget): void {
         const [will] = await b.waitMessages(1, 6000);
         const seconds = (Date.now() - started) / 1000;
         expect([will?.topic, will?.payload.toString()]).toEqual([t(0), 'test_will_delay will message']);
-        expect(seconds).toBeGreaterThanOrEqual(k.expect - 0.5);
-        expect(seconds).toBeLessThan(k.expect + 1);
+        // Paho allows +-1 s; the delay is never cut short (the broker's timer starts at the close, after `started` or within ms of it).
+        expect(seconds).toBeGreaterThanOrEqual(k.expect - 0.1);
+        expect(seconds).toBeLessThan(k.expect + 1.5);
         await b.disconnect();
       }
     });
