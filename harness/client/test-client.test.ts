@@ -119,6 +119,20 @@ describe('TestClient', () => {
     expect(c.closedBy).toBe('server');
   });
 
+  it('nextArrival resolves at the next packet without consuming it, false when the connection ends or the bound passes', async () => {
+    const { port } = await serve({ onData: (s, chunk) => (chunk[0] === 0xe0 ? s.end() : s.write(publish('t', 'hi'))) });
+    const c = await open(port);
+    expect(await c.nextArrival(30)).toBe(false); // nothing sent yet: the bound passes
+    const arrival = c.nextArrival(1000);
+    c.sendRaw(fromHex('c0 00'));
+    expect(await arrival).toBe(true);
+    expect(c.pending.map((p) => p.type)).toEqual(['publish']); // not consumed
+    const end = c.nextArrival(1000);
+    c.sendRaw(fromHex('e0 00'));
+    expect(await end).toBe(false);
+    expect(await c.nextArrival(60_000)).toBe(false); // already ended: at once (a 60 s wait would time the test out)
+  });
+
   it('expectNone by barrier: passes when the marker comes first, fails when a forbidden packet precedes it', async () => {
     const { port } = await serve({
       onConnection: (s) => s.write(Buffer.concat([publish('ok', '1'), publish('marker', 'm1'), publish('bad', 'x'), publish('marker', 'm2')])),

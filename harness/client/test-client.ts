@@ -466,6 +466,21 @@ export class TestClient {
     return this.wait(timeoutMs, () => (this.closedState ? true : undefined), () => new Error('open')).catch(() => false);
   }
 
+  /**
+   * Resolves true at the next packet received after the call, false when the connection ends (at
+   * once if it already has: nothing more can arrive) or once `timeoutMs` passed. Consumes nothing:
+   * for steps that gather packets from several clients with `take` and must wait for whichever
+   * client hears next, without polling.
+   */
+  nextArrival(timeoutMs: number): Promise<boolean> {
+    const seen = this.received.length;
+    return this.wait(
+      timeoutMs,
+      () => (this.received.length > seen ? true : this.closedState || this.decodeFailure || this.floodState ? false : undefined),
+      () => new Error('nothing arrived'),
+    ).catch(() => false);
+  }
+
   /** Removes and returns the queued packets matching the pattern. */
   take<T extends PacketType>(pattern: PacketPattern<T>): PacketOf<T>[] {
     const out: PacketOf<T>[] = [];
