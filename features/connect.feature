@@ -27,11 +27,13 @@ Feature: CONNECT: protocol name and level, flags, return codes, first packet
     Then the server closes the connection of "c" without sending any packet
 
     Examples:
-      | packet      | bytes                                |
-      | PINGREQ     | c0 00                                |
-      | PUBLISH     | 30 06 00 03 74 2f 61 78              |
-      | SUBSCRIBE   | 82 08 00 01 00 03 74 2f 61 00        |
-      | DISCONNECT  | e0 00                                |
+      | packet                  | bytes                                                                |
+      | PINGREQ                 | c0 00                                                                |
+      | PUBLISH                 | 30 06 00 03 74 2f 61 78                                              |
+      | SUBSCRIBE               | 82 08 00 01 00 03 74 2f 61 00                                        |
+      | DISCONNECT              | e0 00                                                                |
+      # A server that ignored the first packet would go on to accept the CONNECT written behind it.
+      | PINGREQ, then a CONNECT | c0 00 10 13 00 04 4d 51 54 54 04 02 00 3c 00 07 66 69 72 73 74 70 6b |
 
   @v3.1.1 @MQTT-3.1.0-2
   Scenario: A second CONNECT on the same connection is a protocol violation and closes it
@@ -58,6 +60,17 @@ Feature: CONNECT: protocol name and level, flags, return codes, first packet
       00 07 6c 65 76 65 6c 37 66            # client identifier "level7f"
       """
     Then the server refuses the connection of "c" with return code 0x01
+
+  @v3.1.1 @MQTT-3.1.3-8 @MQTT-3.2.2-5 @MQTT-3.1.4-5
+  Scenario: After a refusing CONNACK the connection is closed: a CONNECT written behind the refused one gets no CONNACK
+    Given "c" opens a network connection
+    When "c" sends the bytes
+      """
+      10 0c 00 04 4d 51 54 54 04 00 00 3c 00 00   # empty client identifier with CleanSession 0: refused with 0x02
+      10 13 00 04 4d 51 54 54 04 02 00 3c         # then a valid 3.1.1 CONNECT in the same write
+      00 07 6c 61 74 65 63 6f 6e                  # client identifier "latecon"
+      """
+    Then the server refuses the connection of "c" with return code 0x02
 
   @v3.1.1 @MQTT-3.1.4-5 @needs:retain
   Scenario: Nothing a client sends after a refused CONNECT is acted upon

@@ -108,6 +108,7 @@ Feature: MQTT 5.0 SUBSCRIBE, subscription options, SUBACK and UNSUBACK reason co
     And "control" receives a PUBLISH on a topic under "$SYS/"
     When "sub" is connected
     And "sub" subscribes to a filter of "+", the second level of that topic and "#"
+    And "control" receives a newly published PUBLISH on a topic under "$SYS/"
     Then "sub" receives a marker published to a topic that filter matches, with no PUBLISH on a topic beginning with $ before it
 
   @v5 @MQTT-4.7.3-4 @MQTT-1.5.4-3

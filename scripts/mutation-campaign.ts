@@ -2,10 +2,10 @@
  * Mutation campaign: does the suite catch deliberately broken brokers?
  *
  *   npm run mutation -- [--list] [--check] [--only NAME[,NAME…]] [--area AREA] [--concurrency N]
- *                       [--parallel N] [--out DIR] [--compare results.json] [--no-control] [--keep]
+ *                       [--parallel N] [--out DIR] [--compare results.json] [--no-control] [--keep] [--worktree] [--tags EXPR]
  *
  * For each mutant of scripts/mutation/mutants.ts: copies the reference broker (reference/, its
- * codec and launcher) to a temporary directory, applies the mutant's edits to the copy (the working
+ * codec and launcher) as of the last commit (--worktree: as the files are now) to a temporary directory, applies the mutant's edits to the copy (the working
  * tree is only read), starts it as `reference:process`, runs the whole suite against it and records
  * whether the suite caught it (a non-optional scenario failed) and with which statements. A mutant
  * marked `allowed` changes behaviour the specification permits: it must survive, and a catch is a
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MUTANTS, type Mutant } from './mutation/mutants.js';
 import { runSuite, type SuiteRun } from './mutation/run-suite.js';
-import { StaleMutantError, checkMutant, createWorkspace } from './mutation/workspace.js';
+import { StaleMutantError, checkMutant, createWorkspace, type SourceRevision } from './mutation/workspace.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -34,6 +34,8 @@ interface Options {
   control: boolean;
   keep: boolean;
   timeoutMs: number;
+  from: SourceRevision;
+  tags: string | undefined;
 }
 
 const USAGE = `Usage: npm run mutation -- [options]
@@ -46,7 +48,9 @@ const USAGE = `Usage: npm run mutation -- [options]
   --out DIR           where results.json and summary.md go (default reports/out/mutation)
   --compare FILE      an earlier results.json: show what changed per mutant
   --no-control        skip the unmutated control run
-  --keep              keep the mutated copies (in ${join(tmpdir(), 'mqtt-mutation')})
+  --tags EXPR         run only these scenarios (cucumber tag expression): a quick check, not a campaign
+  --worktree          mutate the working tree's sources (default: the last commit, HEAD)
+  --keep              keep the mutated copies (in ${join(tmpdir(), 'mqtt-mutation-<pid>')})
   --timeout S         bound of one suite run in seconds (default 300)`;
 
 class UsageError extends Error {
@@ -54,7 +58,7 @@ class UsageError extends Error {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { list: false, check: false, only: [], areas: [], concurrency: 2, parallel: 2, out: join(ROOT, 'reports', 'out', 'mutation'), compare: undefined, control: true, keep: false, timeoutMs: 300_000 };
+  const o: Options = { list: false, check: false, only: [], areas: [], concurrency: 2, parallel: 2, out: join(ROOT, 'reports', 'out', 'mutation'), compare: undefined, control: true, keep: false, timeoutMs: 300_000, from: 'HEAD', tags: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (): string => {
@@ -78,6 +82,8 @@ function parseArgs(argv: string[]): Options {
       case '--compare': o.compare = resolve(value()); break;
       case '--no-control': o.control = false; break;
       case '--keep': o.keep = true; break;
+      case '--worktree': o.from = 'worktree'; break;
+      case '--tags': o.tags = value(); break;
       case '--timeout': o.timeoutMs = int(arg, value(), 30, 3600) * 1000; break;
       case '-h': case '--help': throw new UsageError('');
       default: throw new UsageError(`unknown option ${arg}`);
@@ -194,7 +200,7 @@ async function main(argv: string[]): Promise<number> {
   const runnable: Mutant[] = [];
   for (const m of mutants) {
     try {
-      checkMutant(ROOT, m);
+      checkMutant(ROOT, m, o.from);
       runnable.push(m);
     } catch (error) {
       if (!(error instanceof StaleMutantError)) throw error;
@@ -206,14 +212,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${String(runnable.length)} of ${String(mutants.length)} mutants apply to the current sources\n`);
     return stale.length === 0 ? 0 : 1;
   }
-  const base = join(tmpdir(), 'mqtt-mutation');
+  const base = join(tmpdir(), `mqtt-mutation-${String(process.pid)}`);
   mkdirSync(o.out, { recursive: true });
   const run = async (name: string, mutant: Mutant | undefined): Promise<SuiteRun> => {
-    const ws = createWorkspace(ROOT, base, name, mutant);
+    const ws = createWorkspace(ROOT, base, name, mutant, o.from);
     try {
       const reportDir = join(o.out, 'runs', name);
       rmSync(reportDir, { recursive: true, force: true });
-      return await runSuite(ROOT, ws.profile, reportDir, { parallel: o.parallel, timeoutMs: o.timeoutMs });
+      return await runSuite(ROOT, ws.profile, reportDir, { parallel: o.parallel, timeoutMs: o.timeoutMs, ...(o.tags !== undefined ? { tags: o.tags } : {}) });
     } finally {
       if (!o.keep) ws.remove();
     }

@@ -106,6 +106,19 @@ Then('{client} receives a PUBLISH on a topic under {string}', async function (th
 });
 
 /**
+ * A `$` message published after this step starts (RETAIN 0: not a retained one replayed on
+ * subscription). The server routed it to every matching subscription at once, so a barrier
+ * published after it also proves that a live `$` message did not reach a wildcard subscriber.
+ */
+Then('{client} receives a newly published PUBLISH on a topic under {string}', async function (this: MqttWorld, name: string, prefix: string) {
+  const client = this.client(name);
+  client.take({ type: 'publish' });
+  await this.check(['MQTT-4.7.2-1'], () =>
+    client.expect({ type: 'publish', retain: false, topic: matcher(`a topic under ${prefix}`, (t: string) => t.startsWith(prefix)) }, { timeoutMs: sysBoundMs(this) }),
+  );
+});
+
+/**
  * Subscribes to `+/<second level>/#` for the `$` topic seen last (`$SYS/broker/uptime` gives
  * `+/broker/#`): a filter that matches that topic but for the `$` rule, and matches nothing of
  * other scenarios. A marker topic it matches, in this scenario's namespace, is noted for the barrier.

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Edit, Mutant } from './mutants.js';
@@ -32,11 +33,22 @@ export function applyEdit(mutant: string, source: string, edit: Edit): string {
   return edit.all === true ? source.split(edit.find).join(edit.replace) : source.replace(edit.find, () => edit.replace);
 }
 
-/** Checks that every edit of a mutant applies to the sources under `root` (no files written). */
-export function checkMutant(root: string, mutant: Mutant): void {
+/**
+ * Where the broker's sources come from: 'HEAD' (the last commit: other people's uncommitted,
+ * possibly half-done edits stay out) or 'worktree' (the files as they are now, to try a mutant
+ * against uncommitted work).
+ */
+export type SourceRevision = 'HEAD' | 'worktree';
+
+function sourceText(root: string, file: string, from: SourceRevision): string {
+  return from === 'worktree' ? readFileSync(join(root, file), 'utf8') : execFileSync('git', ['show', `HEAD:${file}`], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** Checks that every edit of a mutant applies to the sources (no files written). */
+export function checkMutant(root: string, mutant: Mutant, from: SourceRevision = 'HEAD'): void {
   const texts = new Map<string, string>();
   for (const edit of mutant.edits) {
-    const before = texts.get(edit.file) ?? readFileSync(join(root, edit.file), 'utf8');
+    const before = texts.get(edit.file) ?? sourceText(root, edit.file, from);
     texts.set(edit.file, applyEdit(mutant.name, before, edit));
   }
 }
@@ -49,17 +61,22 @@ export interface Workspace {
 }
 
 /**
- * A copy of the reference broker under `base/<name>` with the mutant's edits applied (the original
- * tree is only read), `node_modules` linked to the repository's, and a copy of the reference
+ * A copy of the reference broker under `base/<name>` (from the last commit, or the working tree)
+ * with the mutant's edits applied (the repository is only read), `node_modules` linked to the repository's, and a copy of the reference
  * profile whose command starts this copy's launcher. Without a mutant: the unchanged broker (control).
  */
-export function createWorkspace(root: string, base: string, name: string, mutant: Mutant | undefined): Workspace {
+export function createWorkspace(root: string, base: string, name: string, mutant: Mutant | undefined, from: SourceRevision = 'HEAD'): Workspace {
   const dir = join(base, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const path of COPIED) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    cpSync(join(root, path), join(dir, path), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
+  if (from === 'HEAD') {
+    const tar = execFileSync('git', ['archive', '--format=tar', 'HEAD', ...COPIED], { cwd: root, maxBuffer: 256 * 1024 * 1024 });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  } else {
+    for (const path of COPIED) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      cpSync(join(root, path), join(dir, path), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
+    }
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   for (const edit of mutant?.edits ?? []) {
