@@ -44,6 +44,15 @@ When('{client} sends a PUBLISH of {string} to {topic} at QoS 0', function (this:
   this.lastPublisher.set(topic, { client: name, qos: 0 });
 });
 
+/** Keep-alive activity other than PINGREQ: a QoS 0 PUBLISH every `interval` ms (MQTT-3.1.2-24: any Control Packet counts). */
+When('{client} sends a PUBLISH of {string} to {topic} at QoS 0 every {int} ms for {int} ms', async function (this: MqttWorld, name: string, payload: string, topic: string, interval: number, total: number) {
+  for (let elapsed = 0; elapsed < total; elapsed += interval) {
+    await new Promise((r) => setTimeout(r, interval));
+    this.send(name, { type: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false });
+  }
+  this.lastPublisher.set(topic, { client: name, qos: 0 });
+});
+
 When('{client} sends {packetType} with packet identifier {int}', function (this: MqttWorld, name: string, type: PacketType, packetId: number) {
   if (type !== 'puback' && type !== 'pubrec' && type !== 'pubrel' && type !== 'pubcomp') {
     throw new ClientUsageError(`"sends ${type.toUpperCase()} with packet identifier" is for PUBACK, PUBREC, PUBREL and PUBCOMP`);

@@ -59,6 +59,14 @@ When('{client} disconnects with reason code {returnCode}', async function (this:
   if (!(await client.waitClosed(this.timeoutMs))) client.destroy();
 });
 
+/** DISCONNECT 0x00 that sets the Session Expiry Interval the session has from now on (5.0 §3.14.2.2.2), FIN, and a bounded wait for the close. */
+When('{client} disconnects with Session Expiry Interval {int}', async function (this: MqttWorld, name: string, seconds: number) {
+  const client = this.client(name);
+  client.send({ type: 'disconnect', reasonCode: 0, properties: { sessionExpiryInterval: seconds } });
+  client.end();
+  if (!(await client.waitClosed(this.timeoutMs))) client.destroy();
+});
+
 // ---- CONNACK ---------------------------------------------------------------------------------
 
 Then('{client} receives CONNACK with reason code {codes}', async function (this: MqttWorld, name: string, want: number[] | 'any') {

@@ -549,22 +549,26 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'session-expiry-0-kept',
     area: 'session',
-    does: 'MQTT 5: a session with Session Expiry Interval 0 outlives its connection',
-    statements: ['MQTT-3.1.2-23', 'MQTT-3.2.2-2'],
-    edits: [{ file: BROKER, find: 'const expiry = conn.v5 ? conn.v5.sessionExpiry : session.clean ? 0 : NEVER_EXPIRES;', replace: 'const expiry = conn.v5 ? (conn.v5.sessionExpiry === 0 ? NEVER_EXPIRES : conn.v5.sessionExpiry) : session.clean ? 0 : NEVER_EXPIRES;' }],
+    does: 'MQTT 5: a session with Session Expiry Interval 0 outlives its connection (and is resumed)',
+    statements: ['MQTT-4.1.0-2', 'MQTT-3.1.2-23', 'MQTT-3.2.2-2'],
+    edits: [
+      { file: BROKER, find: 'const expiry = conn.v5 ? conn.v5.sessionExpiry : session.clean ? 0 : NEVER_EXPIRES;', replace: 'const expiry = conn.v5 ? (conn.v5.sessionExpiry === 0 ? NEVER_EXPIRES : conn.v5.sessionExpiry) : session.clean ? 0 : NEVER_EXPIRES;' },
+      // Without this the kept session is still marked ephemeral and never resumed (an equivalent mutant).
+      { file: BROKER, find: 'const ephemeral = expiry !== undefined ? expiry === 0 : clean;', replace: 'const ephemeral = expiry !== undefined ? false : clean;' },
+    ],
   },
   {
     name: 'session-expiry-never-fires',
     area: 'session',
     does: 'MQTT 5: a session whose Session Expiry Interval elapsed is still resumed',
-    statements: ['MQTT-3.1.2-23'],
+    statements: ['MQTT-4.1.0-2'],
     edits: [{ file: BROKER, find: '    }, Math.min(delay, 2 ** 31 - 1));', replace: '    }, Math.min(delay + 3_600_000, 2 ** 31 - 1));' }],
   },
   {
     name: 'disconnect-expiry-change-ignored',
     area: 'session',
     does: 'MQTT 5: a Session Expiry Interval set in DISCONNECT is ignored',
-    statements: ['MQTT-3.1.2-23'],
+    statements: ['MQTT-4.1.0-2', 'MQTT-3.1.2-23'],
     edits: [{ file: 'reference/handlers/disconnect.ts', find: '    state.sessionExpiry = expiry;', replace: '' }],
   },
   {
