@@ -61,7 +61,7 @@ Feature: CONNECT: protocol name and level, flags, return codes, first packet
       """
     Then the server refuses the connection of "c" with return code 0x01
 
-  @v3.1.1 @MQTT-3.1.3-8 @MQTT-3.2.2-5 @MQTT-3.1.4-5
+  @v3.1.1 @MQTT-3.1.3-8 @MQTT-3.2.2-5 @MQTT-3.1.4-5 @needs:anonymous
   Scenario: After a refusing CONNACK the connection is closed: a CONNECT written behind the refused one gets no CONNACK
     Given "c" opens a network connection
     When "c" sends the bytes

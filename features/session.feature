@@ -129,7 +129,8 @@ Feature: Clean and persistent sessions
     And "c" reconnects with CleanSession 0
     Then the server accepts the connection of "c" with Session Present 1
     And "c" receives PUBREL for the PUBLISH
-    And "c" does not receive "half done" on "t/a"
+    When "c" sends PUBCOMP for the PUBLISH
+    Then "c" does not receive "half done" on "t/a"
 
   @v3.1.1 @MQTT-3.1.2-7 @needs:retain
   Scenario: Retained messages survive the end of the session that published them

@@ -128,7 +128,7 @@ const ATTRS = /(?:with|and) (QoS|RETAIN|DUP) ([0-2])|(?:with|and) payload "([^"]
  */
 Then(
   /^"([^"]+)" receives a PUBLISH on "([^"]*)"((?: (?:with|and) (?:(?:QoS|RETAIN|DUP) [0-2]|payload "[^"]*"))*)( without acknowledging it)?$/,
-  async function (this: MqttWorld, name: string, logicalTopic: string, attrs: string, noAck: string | undefined) {
+  async function (this: MqttWorld, name: string, logicalTopic: string, attrs: string, noAck: string | null | undefined) {
     const pattern: { type: 'publish'; topic: string; qos?: QoS; retain?: boolean; dup?: boolean; payload?: string } = {
       type: 'publish',
       topic: this.topic(logicalTopic),
@@ -149,7 +149,8 @@ Then(
         hints.unshift('MQTT-3.3.1-1', 'MQTT-3.3.1-2', 'MQTT-3.3.1-3');
       }
     }
-    await this.receive(name, pattern, { ack: noAck === undefined, hints });
+    // Cucumber passes null (not undefined) for the optional group when it did not match.
+    await this.receive(name, pattern, { ack: noAck === undefined || noAck === null, hints });
   },
 );
 

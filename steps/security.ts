@@ -33,7 +33,7 @@ When('{client} connects with an unknown user name', async function (this: MqttWo
 });
 
 When('{client} connects without a user name', async function (this: MqttWorld, name: string) {
-  await this.sendConnect(name);
+  await this.sendConnect(name, { anonymous: true });
 });
 
 When('{client} connects with a wrong password followed by a retained PUBLISH of {string} to {topic}', async function (this: MqttWorld, name: string, payload: string, topic: string) {

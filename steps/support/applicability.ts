@@ -13,6 +13,8 @@ export const CAPABILITY_CHECKS: Record<string, (c: Capabilities) => boolean> = {
   websocket: (c) => c.websocket,
   'shared-subscriptions': (c) => c.sharedSubscriptions,
   auth: (c) => c.auth !== undefined,
+  // A CONNECT without user name is admitted (a raw CONNECT in hex cannot carry the profile's credentials).
+  anonymous: (c) => c.auth?.anonymousAllowed !== false,
   'connect-timeout': (c) => typeof connectTimeoutOf(c) === 'number',
   // MQTT 5.0 enhanced authentication with SCRAM-SHA-256, using the credentials of capabilities.auth.valid.
   'enhanced-auth': (c) => authMethodsOf(c).includes('SCRAM-SHA-256') && c.auth !== undefined,

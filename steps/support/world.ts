@@ -37,6 +37,11 @@ export interface ConnectOptions {
   password?: Buffer;
   protocolVersion?: ProtocolVersion;
   protocolName?: string;
+  /**
+   * Send no user name or password even when the target admits no anonymous client (by default
+   * the World then logs in with the profile's `auth.valid`).
+   */
+  anonymous?: boolean;
 }
 
 /** Rule hints of the QoS flows, most specific first (the scenario's own tags decide which applies). */
@@ -331,6 +336,13 @@ export class MqttWorld extends World {
     if (options.will) packet.will = options.will;
     if (options.username !== undefined) packet.username = options.username;
     if (options.password !== undefined) packet.password = options.password;
+    const auth = this.target.capabilities.auth;
+    if (auth?.anonymousAllowed === false && options.username === undefined && options.password === undefined && options.anonymous !== true) {
+      // A broker may admit no anonymous client (section 5.4.1, return code 0x05): log in with the
+      // profile's credentials so that every other rule can be judged on it.
+      packet.username = auth.valid.username;
+      packet.password = Buffer.from(auth.valid.password);
+    }
     return packet;
   }
 
