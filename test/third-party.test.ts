@@ -1,6 +1,6 @@
 /**
- * The whole suite against third-party brokers that run here without Docker (Debian's Mosquitto
- * and RabbitMQ, Aedes from npm), each compared scenario by scenario with its committed expected results
+ * The whole suite against third-party brokers that run here without Docker (Debian's Mosquitto,
+ * RabbitMQ and ejabberd, Aedes from npm), each compared scenario by scenario with its committed expected results
  * (test/expected/<broker>-<version>.json: every scenario that does not pass, with its verdict and
  * the written reason). Any drift fails: a new failure, a listed failure that now passes, another
  * verdict or statement, a listed scenario that no longer exists, or a reason still "TODO".
@@ -10,7 +10,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AEDES, MOSQUITTO, PACKAGE_ROOT, RABBITMQ, expectedFile, loadExpectedFile, runWholeSuite, type ThirdPartyBroker } from './third-party/brokers.js';
+import { AEDES, EJABBERD, MOSQUITTO, PACKAGE_ROOT, RABBITMQ, expectedFile, loadExpectedFile, runWholeSuite, type ThirdPartyBroker } from './third-party/brokers.js';
 import { compareWithExpected, formatDrifts } from './third-party/expected-results.js';
 
 const RUN_TIMEOUT_MS = 600_000;
@@ -52,4 +52,5 @@ describe('third-party brokers: whole-suite results match test/expected/', () => 
   suiteAgainst(MOSQUITTO);
   suiteAgainst(AEDES);
   suiteAgainst(RABBITMQ);
+  suiteAgainst(EJABBERD);
 });

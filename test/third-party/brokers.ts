@@ -1,11 +1,11 @@
 /**
  * The third-party brokers whose whole-suite results are committed under `test/expected/`
- * (Mosquitto, Aedes, RabbitMQ), how to tell whether one is installed and which version it is (before running it), and how to run the
+ * (Mosquitto, Aedes, RabbitMQ, ejabberd), how to tell whether one is installed and which version it is (before running it), and how to run the
  * suite against one: `mqtt-conformance run --broker <target>` in a child process (the targets
  * module starts the broker on a free port with a generated config and stops it afterwards).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -76,7 +76,32 @@ export const RABBITMQ: ThirdPartyBroker = {
   },
 };
 
-export const THIRD_PARTY_BROKERS: readonly ThirdPartyBroker[] = [MOSQUITTO, AEDES, RABBITMQ];
+/** Debian's ejabberd: the `ejabberd` profile runs `erl` with the applications under this directory (ERL_LIBS). */
+export const EJABBERD_LIBS = '/usr/lib/x86_64-linux-gnu';
+export const ERL_BINARY = '/usr/bin/erl';
+
+function ejabberdVersions(): string[] {
+  if (!existsSync(EJABBERD_LIBS)) return [];
+  return readdirSync(EJABBERD_LIBS)
+    .map((entry) => /^ejabberd-(\d+(?:\.\d+)*)$/.exec(entry)?.[1])
+    .filter((v): v is string => v !== undefined);
+}
+
+export const EJABBERD: ThirdPartyBroker = {
+  name: 'ejabberd',
+  target: 'process:ejabberd',
+  unavailable: () => {
+    if (!existsSync(ERL_BINARY)) return `${ERL_BINARY} is not installed (Debian package "ejabberd" brings it; .ci/run installs it)`;
+    return ejabberdVersions().length > 0 ? undefined : `no ${EJABBERD_LIBS}/ejabberd-<version> (Debian package "ejabberd"; .ci/run installs it)`;
+  },
+  installedVersion: () => {
+    const versions = ejabberdVersions();
+    if (versions.length !== 1) throw new Error(`expected one ${EJABBERD_LIBS}/ejabberd-<version> directory, found ${versions.length}: ${versions.join(', ')}`);
+    return versions[0] as string;
+  },
+};
+
+export const THIRD_PARTY_BROKERS: readonly ThirdPartyBroker[] = [MOSQUITTO, AEDES, RABBITMQ, EJABBERD];
 
 /** `test/expected/<name>-<version>.json`. */
 export function expectedFile(name: string, version: string): string {
