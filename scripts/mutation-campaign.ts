@@ -51,14 +51,14 @@ const USAGE = `Usage: npm run mutation -- [options]
   --tags EXPR         run only these scenarios (cucumber tag expression): a quick check, not a campaign
   --worktree          mutate the working tree's sources (default: the last commit, HEAD)
   --keep              keep the mutated copies (in ${join(tmpdir(), 'mqtt-mutation-<pid>')})
-  --timeout S         bound of one suite run in seconds (default 300)`;
+  --timeout S         bound of one suite run in seconds (default 900: a mutant that breaks every SUBSCRIBE makes each scenario wait out its bound)`;
 
 class UsageError extends Error {
   readonly code = 'USAGE';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { list: false, check: false, only: [], areas: [], concurrency: 2, parallel: 2, out: join(ROOT, 'reports', 'out', 'mutation'), compare: undefined, control: true, keep: false, timeoutMs: 300_000, from: 'HEAD', tags: undefined };
+  const o: Options = { list: false, check: false, only: [], areas: [], concurrency: 2, parallel: 2, out: join(ROOT, 'reports', 'out', 'mutation'), compare: undefined, control: true, keep: false, timeoutMs: 900_000, from: 'HEAD', tags: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (): string => {

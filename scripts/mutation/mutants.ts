@@ -503,6 +503,13 @@ export const MUTANTS: readonly Mutant[] = [
     edits: [{ file: CONNECTION, find: '* 1500', replace: '* 3000', all: true }],
   },
   {
+    name: 'keepalive-at-1x',
+    area: 'keepalive',
+    does: 'the connection is closed after 1 x Keep Alive instead of 1.5 x',
+    statements: ['MQTT-3.1.2-24', 'MQTT-3.1.2-22'],
+    edits: [{ file: CONNECTION, find: '* 1500', replace: '* 1000', all: true }],
+  },
+  {
     name: 'keepalive-reset-only-by-pingreq',
     area: 'keepalive',
     does: 'only PINGREQ (not PUBLISH or other packets) counts as keep-alive activity',
@@ -576,6 +583,7 @@ export const MUTANTS: readonly Mutant[] = [
     area: 'session',
     does: 'MQTT 5: DISCONNECT raising Session Expiry from 0 is accepted instead of a Protocol Error',
     statements: ['MQTT-3.14.2-2', 'MQTT-4.13.1-1'],
+    allowed: 'the rule binds the client (5.0 section 3.14.2.2.2); a server need not detect the Protocol Error (section 4.13.1, as for the other client errors in features/README.md)',
     edits: [{ file: 'reference/handlers/disconnect.ts', find: '    if (state.sessionExpiry === 0 && expiry !== 0) {', replace: '    if (false) {' }],
   },
   // ---- malformed input ---------------------------------------------------------------------
@@ -650,6 +658,7 @@ export const MUTANTS: readonly Mutant[] = [
     area: 'malformed',
     does: 'a QoS 1/2 PUBLISH, SUBSCRIBE or UNSUBSCRIBE with packet identifier 0 is accepted',
     statements: ['MQTT-2.3.1-1', 'MQTT-2.2.1-3'],
+    allowed: "equivalent: the reference broker's own encoder refuses packet identifier 0 in the PUBACK/PUBREC/SUBACK/UNSUBACK it answers with, so the connection is closed all the same",
     edits: [{ file: DECODE, find: "  if (id === 0) r.fail('DECODE_PACKET_ID_ZERO'", replace: "  if (false) r.fail('DECODE_PACKET_ID_ZERO'" }],
   },
   // ---- $SYS / auth ---------------------------------------------------------------------------
@@ -658,6 +667,7 @@ export const MUTANTS: readonly Mutant[] = [
     area: 'sys',
     does: "client PUBLISHes to '$SYS/…' are routed to subscribers",
     statements: ['MQTT-3.3.5-2', 'MQTT-4.7.2-1'],
+    allowed: 'no MUST forbids clients publishing to $SYS (section 4.7.2 is non-normative: "Applications cannot use..."); only the @optional $SYS scenario checks it',
     edits: [{ file: PUBLISH, find: "  return topic === '$SYS' || topic.startsWith('$SYS/');", replace: '  return false;' }],
   },
   {
@@ -744,6 +754,7 @@ export const MUTANTS: readonly Mutant[] = [
     area: 'v5-shared',
     does: 'No Local on a shared subscription is accepted instead of a Protocol Error',
     statements: ['MQTT-3.8.3-4'],
+    allowed: 'MQTT-3.8.3-4 binds the client; MQTT-4.13.1-1 binds a server that detects the error and section 4.13.1 lets it choose how rigorously it checks (the scenario is @optional, see features/README.md)',
     edits: [{ file: SUBSCRIBE, find: '    if (shared && sub.noLocal === true) {', replace: '    if (false) {' }],
   },
   {
