@@ -159,6 +159,13 @@ export const MUTANTS: readonly Mutant[] = [
     edits: [{ file: BROKER, find: "if (will && reason !== 'disconnect' && reason !== 'broker-shutdown') {", replace: "if (will && reason !== 'disconnect' && reason !== 'broker-shutdown' && reason !== 'protocol-violation' && reason !== 'malformed-packet') {" }],
   },
   {
+    name: 'will-not-on-takeover',
+    area: 'will',
+    does: 'the will of a connection closed by a take-over is not published',
+    statements: ['MQTT-3.1.2-8', 'MQTT-3.1.4-2', 'MQTT-3.1.4-3'],
+    edits: [{ file: BROKER, find: "if (will && reason !== 'disconnect' && reason !== 'broker-shutdown') {", replace: "if (will && reason !== 'disconnect' && reason !== 'broker-shutdown' && reason !== 'takeover') {" }],
+  },
+  {
     name: 'will-on-clean-disconnect',
     area: 'will',
     does: 'the will is published even after a normal DISCONNECT',
@@ -324,6 +331,17 @@ export const MUTANTS: readonly Mutant[] = [
     ],
   },
   {
+    name: 'dup-propagated',
+    area: 'qos',
+    does: 'the DUP flag of an incoming PUBLISH is copied to the deliveries it causes',
+    statements: ['MQTT-3.3.1-3'],
+    edits: [
+      { file: PUBLISH, find: '    conn.broker.publish(topic, packet.payload, packet.qos, packet.retain);', replace: '    (globalThis as { mutantDup?: boolean }).mutantDup = packet.dup;\n    conn.broker.publish(topic, packet.payload, packet.qos, packet.retain);\n    (globalThis as { mutantDup?: boolean }).mutantDup = false;' },
+      { file: PUBLISH, find: '    conn.broker.publish(topic, packet.payload, packet.qos, packet.retain, {', replace: '    (globalThis as { mutantDup?: boolean }).mutantDup = packet.dup;\n    setImmediate(() => { (globalThis as { mutantDup?: boolean }).mutantDup = false; });\n    conn.broker.publish(topic, packet.payload, packet.qos, packet.retain, {' },
+      { file: BROKER, find: 'encodePublishV5(message, qos, packetId, false, extras, now || Date.now(), alias) : encoder.bytes(version, qos, packetId, false);', replace: 'encodePublishV5(message, qos, packetId, (globalThis as { mutantDup?: boolean }).mutantDup === true, extras, now || Date.now(), alias) : encoder.bytes(version, qos, packetId, (globalThis as { mutantDup?: boolean }).mutantDup === true);' },
+    ],
+  },
+  {
     name: 'no-dup-on-redelivery',
     area: 'qos',
     does: 'unacknowledged messages re-sent on reconnect have DUP 0',
@@ -430,6 +448,13 @@ export const MUTANTS: readonly Mutant[] = [
     does: 'SUBACK carries a packet identifier other than the SUBSCRIBE\'s',
     statements: ['MQTT-3.8.4-2'],
     edits: [{ file: SUBSCRIBE, find: "conn.send({ type: 'suback', packetId: packet.packetId,", replace: "conn.send({ type: 'suback', packetId: packet.packetId === 7 ? 8 : 7," }],
+  },
+  {
+    name: 'suback-codes-reversed',
+    area: 'subscribe',
+    does: 'SUBACK return codes in reverse order of the filters',
+    statements: ['MQTT-3.9.3-1', 'MQTT-3.8.4-4', 'MQTT-3.8.4-5', 'MQTT-3.8.4-6', 'MQTT-3.11.3-1'],
+    edits: [{ file: SUBSCRIBE, find: "conn.send({ type: 'suback', packetId: packet.packetId, reasonCodes,", replace: "conn.send({ type: 'suback', packetId: packet.packetId, reasonCodes: [...reasonCodes].reverse()," }],
   },
   {
     name: 'suback-single-code',
@@ -814,6 +839,13 @@ export const MUTANTS: readonly Mutant[] = [
     edits: [{ file: MESSAGE, find: '    if (extras?.subscriptionIds?.length) properties.subscriptionIdentifiers = [...extras.subscriptionIds];', replace: '' }],
   },
   {
+    name: 'v5-subscription-id-missing-on-retained',
+    area: 'v5-subscription-ids',
+    does: 'retained messages sent on SUBSCRIBE lack the Subscription Identifier',
+    statements: ['MQTT-3.3.4-3', 'MQTT-3.3.4-5'],
+    edits: [{ file: BROKER, find: '    const extras = subscriptionId !== undefined ? { subscriptionIds: [subscriptionId] } : undefined;', replace: '    const extras = undefined;' }],
+  },
+  {
     name: 'v5-subscription-id-first-only',
     area: 'v5-subscription-ids',
     does: 'a single copy for overlapping subscriptions carries only the first Subscription Identifier',
@@ -908,9 +940,9 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'v5-takeover-wrong-reason',
     area: 'v5-connect',
-    does: 'on a take-over the old 5.0 connection gets DISCONNECT 0x80 instead of 0x8E',
-    statements: ['MQTT-3.1.4-3'],
-    edits: [{ file: BROKER, find: "    old.disconnect(0x8e, 'takeover');", replace: "    old.disconnect(0x80, 'takeover');" }],
+    does: 'on a take-over the old 5.0 connection gets DISCONNECT 0x00 (Normal disconnection) instead of 0x8E (0x80 Unspecified error is accepted by design)',
+    statements: ['MQTT-3.1.4-3', 'MQTT-4.13.1-1'],
+    edits: [{ file: BROKER, find: "    old.disconnect(0x8e, 'takeover');", replace: "    old.disconnect(0x00, 'takeover');" }],
   },
   {
     name: 'v5-keepalive-disconnect-without-0x8d',
@@ -925,6 +957,7 @@ export const MUTANTS: readonly Mutant[] = [
     area: 'v5-subscribe',
     does: 'UNSUBACK reason 0x00 even when no subscription existed',
     statements: ['MQTT-3.11.3-1', 'MQTT-3.11.3-2'],
+    allowed: 'MQTT-3.11.3-2 requires one of the UNSUBACK reason codes per filter, and 0x00 is one; reporting 0x11 (No subscription existed) is the table of section 3.11.3, not a numbered MUST',
     edits: [{ file: 'reference/handlers/unsubscribe.ts', find: '(conn.broker.unsubscribe(session, filter) ? 0x00 : 0x11)', replace: '(conn.broker.unsubscribe(session, filter) ? 0x00 : 0x00)' }],
   },
   {
