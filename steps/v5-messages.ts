@@ -509,6 +509,29 @@ When('{client} sends a QoS 2 PUBLISH to {topic} with Payload Format Indicator 1 
   this.client(name).send({ type: 'publish', topic, payload: Buffer.from([0xff, 0xfe, 0xc3]), qos: 2, retain: false, dup: false, packetId, properties: { payloadFormatIndicator: 1 } });
 });
 
+When('if {client} is still connected, it sends a QoS 2 PUBLISH to {topic} with Payload Format Indicator 1 and a payload that is not UTF-8, with packet identifier {int}', function (this: MqttWorld, name: string, topic: string, packetId: number) {
+  const client = this.client(name);
+  if (client.closed) return;
+  client.send({ type: 'publish', topic, payload: Buffer.from([0xff, 0xfe, 0xc3]), qos: 2, retain: false, dup: false, packetId, properties: { payloadFormatIndicator: 1 } });
+});
+
+/**
+ * A server that does not check the payload format answers PUBREC; one that does may refuse with
+ * PUBREC 0x99 or close the connection, after DISCONNECT 0x99 (or 0x80) if it sends one (section
+ * 3.3.2.3.2).
+ */
+Then('if {client} is still connected, it receives PUBREC with packet identifier {int}, or DISCONNECT 0x99 and the close', async function (this: MqttWorld, name: string, packetId: number) {
+  const client = this.client(name);
+  if (!client.sent.some((p) => p.type === 'publish' && p.packetId === packetId)) return;
+  const rec = await this.check(['MQTT-3.3.4-1'], () =>
+    client.expect({ type: 'pubrec', packetId }).catch((e: unknown) => {
+      if (client.closed && client.closedBy === 'server') return undefined;
+      throw e;
+    }),
+  );
+  if (rec === undefined) checkDisconnects(this, client, [0x99], ['MQTT-3.3.4-1']);
+});
+
 /** The premise of MQTT-4.3.3-9: a PUBREC >= 0x80. A server that accepted the message, or closed the connection instead, makes the scenario not applicable. */
 Then('the server refuses it with a PUBREC of 0x80 or above for packet identifier {int}, else the scenario is not applicable', async function (this: MqttWorld, packetId: number) {
   const name = [...this.clients.keys()].find((n) => this.client(n).sent.some((p) => p.type === 'publish' && p.packetId === packetId && p.qos === 2));

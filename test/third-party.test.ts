@@ -30,7 +30,7 @@ function suiteAgainst(broker: ThirdPartyBroker): void {
       expect.fail(`${broker.name} ${version} has no expected-results file ${name}: run "npm run expected:update -- --broker ${broker.target}" and write a reason for each entry`);
     }
     const expected = loadExpectedFile(file);
-    const run = await runWholeSuite(broker.target, { parallel: 2 });
+    const run = await runWholeSuite(broker.target, { parallel: broker.parallel ?? 2 });
     // 0: all passed, 1: some failed. 2 (configuration) or 3 (broker unreachable or died) is not a broker verdict.
     expect([0, 1], `mqtt-conformance run exited ${run.code}:\n${run.output.slice(-4000)}`).toContain(run.code);
     const report = run.report;
