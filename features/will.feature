@@ -59,6 +59,16 @@ Feature: Will messages
       | violation      | bytes                                                                  |
       | second CONNECT | 10 13 00 04 4d 51 54 54 04 02 00 3c 00 07 73 65 63 6f 6e 64 32         |
 
+  # The old connection ends without a DISCONNECT: MQTT-3.1.2-8 leaves no exception for a take-over.
+  @v3.1.1 @MQTT-3.1.2-8 @MQTT-3.1.4-2
+  Scenario: The will is published when a take-over closes the connection
+    Given "sub" is connected and subscribed to "will/w" at QoS 1
+    And "w" is connected with the will "taken over" on "will/w" at QoS 1
+    When "w2" connects with the client identifier of "w"
+    Then the server accepts the connection of "w2"
+    And the server closes the connection of "w"
+    And "sub" receives a PUBLISH on "will/w" with QoS 1 and payload "taken over"
+
   @v3.1.1 @MQTT-3.1.2-8 @MQTT-3.1.2-24
   Scenario: The will is published when the Keep Alive expires
     Given "sub" is connected and subscribed to "will/w" at QoS 1
