@@ -32,6 +32,7 @@ Feature: MQTT 5.0 retained messages, Retain Handling and Retain As Published
   Scenario: Retain Handling 1 sends retained messages for a new subscription only, not when it already existed
     Given "pub" is connected
     And "pub" publishes "kept" to "rt/d" at QoS 0 with RETAIN set
+    And the server has processed the packets of "pub"
     And "sub" is connected
     When "sub" subscribes to "rt/d" at QoS 1 with the options:
       | Retain Handling | 1 |
@@ -44,6 +45,7 @@ Feature: MQTT 5.0 retained messages, Retain Handling and Retain As Published
   Scenario: Retain Handling 2 sends no retained message at subscribe time
     Given "pub" is connected
     And "pub" publishes "kept" to "rt/e" at QoS 0 with RETAIN set
+    And the server has processed the packets of "pub"
     And "sub" is connected
     When "sub" subscribes to "rt/e" at QoS 1 with the options:
       | Retain Handling | 2 |
@@ -53,6 +55,7 @@ Feature: MQTT 5.0 retained messages, Retain Handling and Retain As Published
   Scenario: Replacing a subscription with Retain Handling 0 sends the retained messages again
     Given "pub" is connected
     And "pub" publishes "kept" to "rt/f" at QoS 0 with RETAIN set
+    And the server has processed the packets of "pub"
     And "sub" is connected
     And "sub" subscribes to "rt/f" at QoS 0 with the options:
       | Retain Handling | 0 |
