@@ -72,6 +72,39 @@ const MUTANTS: { name: string; tags: string; mutation: Mutation }[] = [
     tags: '@MQTT-3.1.2-5 and @v3.1.1',
     mutation: { toClient: (p) => (p.type === 'puback' ? [{ ...p, packetId: (p.packetId % 65535) + 1 }] : [p]) },
   },
+  // From the mutation campaign (scripts/mutation-campaign.ts): survivors the features were sharpened for.
+  {
+    name: 'a first packet other than CONNECT ignored (the CONNECT behind it accepted)',
+    tags: '@MQTT-3.1.0-1 and @v3.1.1',
+    mutation: { toServer: (p, s) => (s.connects === 0 && p.type !== 'connect' ? [] : [p]) },
+  },
+  {
+    name: 'the Session Expiry Interval of DISCONNECT ignored',
+    tags: '@MQTT-4.1.0-2',
+    mutation: {
+      toServer: (p) => {
+        if (p.type !== 'disconnect' || p.properties?.sessionExpiryInterval === undefined) return [p];
+        const { sessionExpiryInterval: _ignored, ...rest } = p.properties;
+        return [{ ...p, properties: rest }];
+      },
+    },
+  },
+  {
+    name: 'Reason Strings on acknowledgements although Request Problem Information is 0',
+    tags: '@MQTT-3.1.2-29',
+    mutation: {
+      toClient: (p) =>
+        p.type === 'puback' || p.type === 'pubrec' || p.type === 'pubcomp' || p.type === 'suback' || p.type === 'unsuback'
+          ? [{ ...p, properties: { ...p.properties, reasonString: 'mutant' } }]
+          : [p],
+    },
+  },
+  {
+    name: 'only PINGREQ counted as keep-alive activity',
+    tags: '@MQTT-3.1.2-24 and @v3.1.1',
+    // The broker never sees the QoS 0 PUBLISHes that were to keep the connection alive.
+    mutation: { toServer: (p) => (p.type === 'publish' && p.qos === 0 && p.topic.includes('/ka/') ? [] : [p]) },
+  },
 ];
 
 describe('the suite catches deliberately broken brokers', () => {
