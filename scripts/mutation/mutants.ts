@@ -822,6 +822,7 @@ export const MUTANTS: readonly Mutant[] = [
     area: 'v5-shared',
     does: 'a new shared subscription is sent the retained messages',
     statements: ['MQTT-4.8.2-1', 'MQTT-3.3.1-6'],
+    allowed: 'ambiguous: MQTT-3.3.1-9 (Retain Handling 0: send the retained messages matching the filter) has no exception for shared subscriptions; only the prose of sections 3.3.1.3 and 4.8.2 speaks of new Non-shared Subscriptions, with no numbered statement',
     edits: [{ file: SUBSCRIBE, find: 'if (!shared && (handling === 0 || (handling === 1 && !existed))) accepted.push({ filter: sub.topicFilter, qos });', replace: 'if (handling === 0 || (handling === 1 && !existed)) accepted.push({ filter: shared && shared !== \'invalid\' ? shared.filter : sub.topicFilter, qos });' }],
   },
   {
