@@ -11,6 +11,17 @@ Feature: MQTT 5.0 Subscription Identifiers
     When "pub" publishes "tagged" to "si/a" at QoS 0
     Then "sub" receives "tagged" on "si/a" for the Subscription Identifiers "7"
 
+  @v5 @MQTT-3.3.4-3 @needs:retain
+  Scenario: A retained message sent because of a new subscription with an identifier carries that identifier
+    Given "pub" is connected
+    And "pub" publishes "kept" to "si/r" at QoS 0 with RETAIN set
+    And "sub" is connected with the properties:
+      | Keep Alive | 60 |
+    And the CONNACK to "sub" declares "Subscription Identifiers Available", else the scenario is not applicable
+    When "sub" subscribes to "si/r" at QoS 0 with the options:
+      | Subscription Identifier | 9 |
+    Then "sub" receives "kept" on "si/r" for the Subscription Identifiers "9"
+
   @v5 @MQTT-3.3.4-3
   Scenario: A message sent because of a subscription without identifier carries none
     Given "sub" is connected and subscribed to "si/b" at QoS 0
