@@ -239,6 +239,7 @@ async function main(argv: string[]): Promise<number> {
     results.push(r);
     process.stdout.write(`${line(r)}\n`);
   });
+  if (!o.keep) rmSync(base, { recursive: true, force: true });
   const order = new Map(mutants.map((m, i) => [m.name, i]));
   results.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
   const previous = o.compare ? new Map((JSON.parse(readFileSync(o.compare, 'utf8')) as { results: MutantResult[] }).results.map((r) => [r.name, r])) : undefined;
