@@ -162,30 +162,28 @@ Then('{client} receives {string} on {topic} at QoS {qos}', async function (this:
   await this.receive(name, { type: 'publish', topic, payload, qos }, { hints: ['MQTT-3.8.4-6', 'MQTT-3.3.5-1', 'MQTT-4.5.0-1'] });
 });
 
+/** The payloads of the next `count` PUBLISH packets on the topic, in arrival order, each acknowledged as it arrives. */
+async function receivePayloads(world: MqttWorld, name: string, topic: string, count: number, hints: readonly string[]): Promise<string[]> {
+  const got: string[] = [];
+  for (let i = 0; i < count; i++) got.push((await world.receive(name, { type: 'publish', topic }, { hints })).payload.toString('utf8'));
+  return got;
+}
+
 /**
- * The PUBLISH packets on the topic carry these payloads (comma separated) in any order, each
- * acknowledged as it arrives: for messages from different publishers, whose relative order no rule
- * fixes (MQTT-4.6.0-6 orders one publisher's messages), to a server that may hold the next delivery
- * until the previous one completes.
+ * The PUBLISH packets on the topic carry these payloads (comma separated) in any order: for messages
+ * from different publishers, whose relative order no rule fixes (MQTT-4.6.0-6 orders one
+ * publisher's messages), to a server that may hold the next delivery until the previous one completes.
  */
 Then('{client} receives the messages {string} on {topic} in any order', async function (this: MqttWorld, name: string, list: string, topic: string) {
   const expected = list.split(',').map((s) => s.trim());
-  const got: string[] = [];
-  for (let i = 0; i < expected.length; i++) {
-    const p = await this.receive(name, { type: 'publish', topic }, { hints: ['MQTT-4.5.0-1', 'MQTT-3.3.2-3'] });
-    got.push(p.payload.toString('utf8'));
-  }
+  const got = await receivePayloads(this, name, topic, expected.length, ['MQTT-4.5.0-1', 'MQTT-3.3.2-3']);
   if ([...got].sort().join(',') !== [...expected].sort().join(',')) this.fail(['MQTT-4.5.0-1'], `the payloads ${expected.join(', ')} (any order)`, got.join(', '));
 });
 
 /** Order check: the PUBLISH packets on the topic, in arrival order, carry these payloads (comma separated). */
 Then('{client} receives the messages {string} on {topic} in that order', async function (this: MqttWorld, name: string, list: string, topic: string) {
   const expected = list.split(',').map((s) => s.trim());
-  const got: string[] = [];
-  for (let i = 0; i < expected.length; i++) {
-    const p = await this.receive(name, { type: 'publish', topic }, { hints: ['MQTT-4.6.0-6', 'MQTT-4.5.0-1'] });
-    got.push(p.payload.toString('utf8'));
-  }
+  const got = await receivePayloads(this, name, topic, expected.length, ['MQTT-4.6.0-6', 'MQTT-4.5.0-1']);
   if (got.join(',') !== expected.join(',')) this.fail(['MQTT-4.6.0-6', 'MQTT-4.6.0-5'], `payloads in the order ${expected.join(', ')}`, `in the order ${got.join(', ')}`);
 });
 
