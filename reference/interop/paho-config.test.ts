@@ -6,24 +6,8 @@
  * Maximum 2 and Maximum Packet Size 256, as paho.mqtt.testing's broker does by default.
  */
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
-import { startCliBroker, type CliBroker } from './cli-broker.js';
-import { pahoV311Tests } from './paho-v311-cases.js';
-import { pahoV5Tests } from './paho-v5-cases.js';
+import { pahoTestsAgainstCliBroker } from './paho-suites.js';
 
 const CONFIG = fileURLToPath(new URL('./paho-broker.json', import.meta.url));
 
-let broker: CliBroker | undefined;
-beforeAll(async () => {
-  broker = await startCliBroker(['--config', CONFIG]);
-});
-afterAll(async () => {
-  await broker?.stop();
-});
-const target = () => {
-  if (!broker) throw new Error('CLI broker not started');
-  return { port: broker.port, pahoConfig: true };
-};
-
-pahoV311Tests(target);
-pahoV5Tests(target);
+pahoTestsAgainstCliBroker(['--config', CONFIG], true);
