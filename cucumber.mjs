@@ -1,6 +1,6 @@
 // cucumber-js configuration. The first import registers tsx, so `npx cucumber-js` runs the
 // TypeScript steps as is (against the embedded reference broker, with the progress formatter).
-// `mqtt-conformance run` (harness/cli/run.ts) uses the `runner` profile: same sources and steps,
+// `mqtt-conformance run` (cli/run.ts) uses the `runner` profile: same sources and steps,
 // its own progress display, and the message formatter added on the command line.
 const common = {
   paths: ['features/**/*.feature'],
@@ -8,6 +8,7 @@ const common = {
   strict: true,
 };
 
-export default { ...common, format: ['progress'] };
+// Plain `npx cucumber-js`: the embedded reference broker, started per worker by the composition root.
+export default { ...common, import: ['steps/register-tsx.mjs', 'cli/standalone-target.ts', 'steps/*.ts'], format: ['progress'] };
 
 export const runner = { ...common };

@@ -5,7 +5,7 @@ import type { BenchBroker } from './brokers/index.js';
 import { WorkerPool } from './load/index.js';
 import { DEFAULT_OPTIONS, type BenchOptions } from './options.js';
 import { fanIn } from './scenarios/index.js';
-import { startLossyProxy } from './test-support/lossy-proxy.js';
+import { startLossyProxy } from '../test/support/bench/lossy-proxy.js';
 
 /** One tiny fan-in round: proves the counting and the loss detection, not the speed. */
 const tiny: BenchOptions = { ...DEFAULT_OPTIONS, workers: 1, publishers: 2, durationMs: 150, warmupMs: 0, window: 10, drainTimeoutMs: 10_000 };

@@ -55,10 +55,10 @@ export function scenarioTimes(report: unknown): SuiteScenarioTime[] {
  * of scenario time spent waiting rather than computing.
  */
 export async function timeSuite(extraArgs: readonly string[], log: (line: string) => void): Promise<SuiteTiming> {
-  if (!existsSync(CLI)) throw new BenchError('BENCH_SUITE', 'harness/cli.ts does not exist yet: the suite cannot be timed');
+  if (!existsSync(CLI)) throw new BenchError('BENCH_SUITE', 'cli/main.ts does not exist yet: the suite cannot be timed');
   const dir = await mkdtemp(join(tmpdir(), 'bench-suite-'));
   const args = ['--import', tsxLoaderUrl(), CLI, 'run', '--report-dir', dir, ...extraArgs];
-  const command = `node --import tsx harness/cli.ts run --report-dir ${dir} ${extraArgs.join(' ')}`.trim();
+  const command = `node --import tsx cli/main.ts run --report-dir ${dir} ${extraArgs.join(' ')}`.trim();
   log(`timing: ${command}`);
   try {
     const cpu0 = readProcCpu('self').children;

@@ -6,4 +6,4 @@ import { dirname, join } from 'node:path';
 
 register();
 const here = dirname(fileURLToPath(import.meta.url));
-await import(join(here, '..', 'harness', 'cli.ts'));
+await import(join(here, '..', 'cli', 'main.ts'));

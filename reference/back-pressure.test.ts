@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startBroker } from './index.js';
-import { RawClient } from './test-support/raw-client.js';
+import { RawClient } from '../test/support/reference/raw-client.js';
 
 describe('back-pressure', () => {
   it('a subscriber that stops reading pauses its publisher instead of buffering without bound; reading again resumes it', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../harness/codec/index.js';
-import { connectPacket, isPublishOn, RawClient } from './test-support/raw-client.js';
-import { useBroker } from './test-support/fixture.js';
+import { connectPacket, isPublishOn, RawClient } from '../test/support/reference/raw-client.js';
+import { useBroker } from '../test/support/reference/fixture.js';
 import { startBroker } from './index.js';
 
 const f = useBroker();

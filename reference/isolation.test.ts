@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fromHex } from '../harness/codec/index.js';
-import { useBroker } from './test-support/fixture.js';
+import { useBroker } from '../test/support/reference/fixture.js';
 
 const f = useBroker();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useBroker } from './test-support/fixture.js';
+import { useBroker } from '../test/support/reference/fixture.js';
 
 const f = useBroker();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, startBroker, type LogRecord } from './index.js';
-import { RawClient } from './test-support/raw-client.js';
+import { RawClient } from '../test/support/reference/raw-client.js';
 
 describe('structured logs', () => {
   it('pass records at or above the level, with time, level, message and fields', () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Packet, QoS } from '../harness/codec/index.js';
 import { startBroker, topicMatches, type RunningBroker } from './index.js';
-import { connectPacket, RawClient } from './test-support/raw-client.js';
+import { connectPacket, RawClient } from '../test/support/reference/raw-client.js';
 
 const TOPICS = ['m/a', 'm/b', 'm/c/d'] as const;
 const FILTERS = ['m/a', 'm/+', 'm/#', 'm/c/+', '#', 'm/b'] as const;

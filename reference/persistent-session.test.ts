@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PublishPacket } from '../harness/codec/index.js';
-import { useBroker } from './test-support/fixture.js';
+import { useBroker } from '../test/support/reference/fixture.js';
 import { startBroker } from './index.js';
-import { RawClient } from './test-support/raw-client.js';
+import { RawClient } from '../test/support/reference/raw-client.js';
 
 const f = useBroker();
 

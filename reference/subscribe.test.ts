@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../harness/codec/index.js';
-import { isPublishOn } from './test-support/raw-client.js';
-import { useBroker } from './test-support/fixture.js';
+import { isPublishOn } from '../test/support/reference/raw-client.js';
+import { useBroker } from '../test/support/reference/fixture.js';
 
 const f = useBroker();
 

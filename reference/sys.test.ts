@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PublishPacket } from '../harness/codec/index.js';
 import { startBroker } from './index.js';
-import { RawClient } from './test-support/raw-client.js';
+import { RawClient } from '../test/support/reference/raw-client.js';
 
 const REQUIRED = [
   '$SYS/broker/load/bytes/received',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../harness/codec/index.js';
-import { useBroker } from './test-support/fixture.js';
+import { useBroker } from '../test/support/reference/fixture.js';
 
 const f = useBroker();
 

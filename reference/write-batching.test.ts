@@ -2,7 +2,7 @@ import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeAll, encode, type Packet } from '../harness/codec/index.js';
 import { startBroker } from './index.js';
-import { connectPacket } from './test-support/raw-client.js';
+import { connectPacket } from '../test/support/reference/raw-client.js';
 
 /** The broker's end of an in-memory connection: counts the writes the broker makes. */
 class CountingStream extends Duplex {

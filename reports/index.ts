@@ -24,5 +24,5 @@ export { buildMatrix, writeMatrix } from './matrix.js';
 export type { Matrix, MatrixColumn, MatrixRow } from './matrix.js';
 export { renderMatrixHtml } from './html/matrix.js';
 /** A synthetic full-size message stream, for tests and benchmarks of the reports. */
-export { syntheticEnvelopes, SYNTHETIC_META } from './test-support/synthetic.js';
-export type { SyntheticOptions } from './test-support/synthetic.js';
+export { syntheticEnvelopes, SYNTHETIC_META } from './synthetic.js';
+export type { SyntheticOptions } from './synthetic.js';

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildComplianceModel, parseMessages, renderJunit } from './index.js';
 import type { ComplianceModel, RunMeta, ScenarioResult } from './index.js';
-import { SYNTHETIC_META, syntheticEnvelopes } from './test-support/synthetic.js';
+import { SYNTHETIC_META, syntheticEnvelopes } from './synthetic.js';
 
 const XSD = fileURLToPath(new URL('./junit.xsd', import.meta.url));
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildComplianceModel, parseMessages, renderMarkdown } from './index.js';
 import { MARKDOWN_MAX_FAILURES } from './markdown.js';
 import type { RunMeta } from './index.js';
-import { SYNTHETIC_META, syntheticEnvelopes } from './test-support/synthetic.js';
+import { SYNTHETIC_META, syntheticEnvelopes } from './synthetic.js';
 
 const META: RunMeta = {
   tool: { name: 'mqtt-conformance', version: '0.1.0' },

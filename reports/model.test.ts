@@ -15,7 +15,7 @@ import {
   statementVerdict,
 } from './index.js';
 import type { ComplianceModel, RunMeta, ScenarioResult, ScenarioVerdict } from './index.js';
-import { SYNTHETIC_META, syntheticEnvelopes } from './test-support/synthetic.js';
+import { SYNTHETIC_META, syntheticEnvelopes } from './synthetic.js';
 
 const FIXTURE_DIR = fileURLToPath(new URL('./fixtures/suite/', import.meta.url));
 const fixtureText = readFileSync(`${FIXTURE_DIR}messages.ndjson`, 'utf8');

@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { buildComplianceModel, parseMessages, parseReportJson, renderReportJson } from './index.js';
 import type { RunMeta } from './index.js';
-import { SYNTHETIC_META, syntheticEnvelopes } from './test-support/synthetic.js';
+import { SYNTHETIC_META, syntheticEnvelopes } from './synthetic.js';
 
 const schema = JSON.parse(readFileSync(new URL('./report.schema.json', import.meta.url), 'utf8')) as object;
 const ajv = new Ajv({

@@ -9,7 +9,7 @@
  * Writes coverage/suite/ (HTML in index.html, coverage-summary.json, lcov.info) and the run's own
  * reports in coverage/suite/run/. Counted: every runtime file of reference/, loaded or not (c8
  * --all). Not counted: tests, test support, the contract tests of the store interfaces, the
- * crash-test harness (reference/robustness/), throw-away certificates for tests, and type-only
+ * crash-test harness (test/robustness/), throw-away certificates for tests, and type-only
  * modules (nothing to execute; found by compiling each file).
  */
 import { spawn } from 'node:child_process';

@@ -1,6 +1,5 @@
 import {
   After,
-  AfterAll,
   Before,
   BeforeAll,
   Status,
@@ -9,10 +8,9 @@ import {
   setWorldConstructor,
 } from '@cucumber/cucumber';
 import { TRACE_MEDIA_TYPE } from '../harness/client/index.js';
-import type { StartedTarget } from '../harness/targets/index.js';
-import { resolveTarget, scenarioEndpoint } from '../harness/targets/index.js';
+import { scenarioEndpoint } from '../harness/targets/index.js';
 import { notApplicableReason, scenarioVersion } from './support/applicability.js';
-import { parseVersion, targetFromEnv, VERSION_ENV, type SuiteTarget } from './support/config.js';
+import { parseVersion, targetFromEnv, TARGET_ENV, VERSION_ENV, type SuiteTarget } from './support/config.js';
 import { unaccountedPackets } from './support/accounting.js';
 import { MqttWorld } from './support/world.js';
 
@@ -28,19 +26,11 @@ setParallelCanAssign((pickle, inProgress) => {
 });
 
 let suiteTarget: SuiteTarget | undefined;
-let ownTarget: StartedTarget | undefined;
 
-BeforeAll(async function () {
+BeforeAll(function () {
   suiteTarget = targetFromEnv();
-  if (suiteTarget) return;
-  // cucumber-js started directly: run the embedded reference broker in this process.
-  ownTarget = await (await resolveTarget('reference')).start();
-  suiteTarget = { endpoint: ownTarget.endpoint, capabilities: ownTarget.capabilities, description: ownTarget.describe() };
-});
-
-AfterAll(async function () {
-  if (ownTarget) await ownTarget.stop();
-  ownTarget = undefined;
+  // `mqtt-conformance run` sets the target; plain `npx cucumber-js` gets it from cli/standalone-target.ts.
+  if (!suiteTarget) throw new Error(`no target: ${TARGET_ENV} is not set (run the suite with \`mqtt-conformance run\`)`);
 });
 
 Before(async function (this: MqttWorld, { pickle }) {

@@ -8,7 +8,7 @@ import { PACKAGE_ROOT } from './profiles.js';
 
 describe('broker processes do not outlive the suite', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('a %s to the suite process stops the mosquitto it started and removes its directory', async (signal) => {
-    const child = spawn(process.execPath, ['--import', tsxLoaderUrl(), join(PACKAGE_ROOT, 'harness', 'targets', 'test-support', 'hold-target.ts'), 'process:mosquitto'], {
+    const child = spawn(process.execPath, ['--import', tsxLoaderUrl(), join(PACKAGE_ROOT, 'test', 'support', 'targets', 'hold-target.ts'), 'process:mosquitto'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let dir = '';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { fillPlaceholders, placeholdersIn } from './placeholders.js';
 import { generateLaunch } from './process.js';
 import { loadBundledProfile } from './profiles.js';
-import { commandLineProfile, splitCommandLine } from './resolve.js';
+import { commandLineProfile, splitCommandLine } from '../../cli/resolve-target.js';
 import { TargetError } from './types.js';
 
 const values = { port: '40123', auxPort: '40124', host: '127.0.0.1', dir: '/tmp/d', config: '/tmp/d/mosquitto.conf', node: '/usr/bin/node', tsx: 'file:///x/tsx.mjs', root: '/pkg' };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveTarget } from './resolve.js';
+import { resolveTarget } from '../../cli/resolve-target.js';
 import { tryTcpConnect } from './net.js';
-import { roundTrip } from './test-support/round-trip.js';
+import { roundTrip } from '../../test/support/targets/round-trip.js';
 import type { StartedTarget, Target } from './types.js';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBundledProfiles, PACKAGE_ROOT } from './profiles.js';
-import { parseCertifyArgs } from '../cli/certify.js';
+import { parseCertifyArgs } from '../../cli/certify.js';
 
 /**
  * docker/ cannot be built here (no Docker engine), so its files are checked for agreement with the

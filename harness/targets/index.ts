@@ -1,9 +1,5 @@
 export * from './types.js';
-export { resolveTarget, targetSlug, splitCommandLine, commandLineProfile, TARGET_FORMS, type ResolveTargetOptions } from './resolve.js';
-export { ReferenceTarget, ReferenceProcessTarget, packageVersion } from './reference.js';
-export { createReferenceCertificate, listenerCapabilities, listenerEndpoint, REFERENCE_MAX_PACKET_SIZE, type ReferenceCertificate } from './reference-listeners.js';
 export { scenarioEndpoint } from './scenario-endpoint.js';
-export { createReferenceCredentials, REFERENCE_AUTH_METHOD, type ReferenceCredentials } from './reference-auth.js';
 export { UrlTarget, parseEndpointUrl, REACHABILITY_TIMEOUT_MS, WAIT_ENV, type TlsFileOptions } from './url.js';
 export { ProcessTarget, generateLaunch, type GeneratedLaunch } from './process.js';
 export { ContainerTarget, parseImageReference, RUNTIME_DETECTION_TIMEOUT_MS } from './container.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { mqttJsOptions, probe, versionFromSysText } from './probe.js';
-import { resolveTarget } from './resolve.js';
+import { resolveTarget } from '../../cli/resolve-target.js';
 import type { Endpoint, StartedTarget } from './types.js';
 
 describe('probe against a real mosquitto', () => {

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import { connectAsync } from 'mqtt';
-import { resolveTarget } from './resolve.js';
+import { resolveTarget } from '../../cli/resolve-target.js';
 import { loadBundledProfile, PACKAGE_ROOT } from './profiles.js';
 import { spawn } from 'node:child_process';
 import { mqttJsOptions } from './probe.js';
 import { findFreePort, tryTcpConnect } from './net.js';
-import { roundTrip } from './test-support/round-trip.js';
+import { roundTrip } from '../../test/support/targets/round-trip.js';
 import { TargetError, type StartedTarget } from './types.js';
 
 /** Every target a test starts is stopped after it, even when the test fails. */

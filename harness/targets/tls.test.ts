@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveTarget } from './resolve.js';
-import { roundTrip } from './test-support/round-trip.js';
-import { makeCertificates } from './test-support/certificates.js';
+import { resolveTarget } from '../../cli/resolve-target.js';
+import { roundTrip } from '../../test/support/targets/round-trip.js';
+import { makeCertificates } from '../../test/support/targets/certificates.js';
 import { TargetError, type StartedTarget } from './types.js';
 
 describe('mqtts:// targets (mosquitto with TLS, started from a --profile file)', () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './profiles.js';
-import { makeCertificates } from './test-support/certificates.js';
+import { makeCertificates } from '../../test/support/targets/certificates.js';
 
 interface Report {
   target: { url: string };

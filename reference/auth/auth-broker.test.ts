@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encode } from '../../harness/codec/index.js';
 import { startBroker, type RunningBroker } from '../index.js';
-import { connectPacket, RawClient } from '../test-support/raw-client.js';
+import { connectPacket, RawClient } from '../../test/support/reference/raw-client.js';
 import { hashPassword } from './index.js';
 
 const FAST = { N: 1024, r: 8, p: 1 };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeAll, encode } from '../../harness/codec/index.js';
 import { startBroker, type RunningBroker } from '../index.js';
-import { connectPacket } from '../test-support/raw-client.js';
+import { connectPacket } from '../../test/support/reference/raw-client.js';
 import { makeTestCertificates, type TestCertificates } from './test-certs.js';
 
 let dir: string;

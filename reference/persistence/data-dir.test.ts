@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PublishPacket } from '../../harness/codec/index.js';
 import { startBroker, type RunningBroker } from '../index.js';
-import { RawClient } from '../test-support/raw-client.js';
+import { RawClient } from '../../test/support/reference/raw-client.js';
 
 const dirs: string[] = [];
 const brokers: RunningBroker[] = [];

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startBroker } from '../index.js';
 import type { ConnectPacket, Properties } from '../../harness/codec/index.js';
-import { useBroker } from '../test-support/fixture.js';
-import { connectPacket, RawClient } from '../test-support/raw-client.js';
+import { useBroker } from '../../test/support/reference/fixture.js';
+import { connectPacket, RawClient } from '../../test/support/reference/raw-client.js';
 import { ScramClient, SCRAM_SHA_256 } from './scram.js';
 
 const f = useBroker({ scramUsers: { alice: 'wonderland', 'bob,=x': 'pw' } });

@@ -1,8 +1,8 @@
 /** MQTT 5.0 CONNECT, CONNACK, server DISCONNECT reasons and sessions, over raw packets through the codec. */
 import { describe, expect, it } from 'vitest';
 import { encode, fromHex, type ConnectPacket, type Properties } from '../../harness/codec/index.js';
-import { useBroker } from '../test-support/fixture.js';
-import { connectPacket, RawClient } from '../test-support/raw-client.js';
+import { useBroker } from '../../test/support/reference/fixture.js';
+import { connectPacket, RawClient } from '../../test/support/reference/raw-client.js';
 
 const f = useBroker({ maxPacketSize: 4096, receiveMaximum: 3, topicAliasMaximum: 5 });
 const v5 = (properties?: Properties, more: Partial<Omit<ConnectPacket, 'type'>> = {}): Partial<Omit<ConnectPacket, 'type'>> => ({ protocolVersion: 5, properties, ...more });

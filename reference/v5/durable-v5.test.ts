@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectPacket, Properties } from '../../harness/codec/index.js';
 import { DATABASE_FILE, startBroker, type RunningBroker } from '../index.js';
-import { RawClient } from '../test-support/raw-client.js';
+import { RawClient } from '../../test/support/reference/raw-client.js';
 
 const dirs: string[] = [];
 const brokers: RunningBroker[] = [];

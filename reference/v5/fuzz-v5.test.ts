@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encode, type Packet } from '../../harness/codec/index.js';
 import { connect as connectArb, publish, pubAckLike, subscribe, unsubscribe, disconnectOrAuth } from '../../harness/codec/arbitraries.js';
-import { useBroker } from '../test-support/fixture.js';
+import { useBroker } from '../../test/support/reference/fixture.js';
 
 const f = useBroker({ receiveMaximum: 4, topicAliasMaximum: 4, maxPacketSize: 65536, scramUsers: { u: 'p' } });
 

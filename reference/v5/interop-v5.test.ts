@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
-import { useBroker } from '../test-support/fixture.js';
+import { useBroker } from '../../test/support/reference/fixture.js';
 import { ScramClient, SCRAM_SHA_256 } from './scram.js';
 
 const f = useBroker({ scramUsers: { carol: 's3cret' }, topicAliasMaximum: 4 });

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConnectPacket, Packet, Properties, PublishPacket } from '../../harness/codec/index.js';
-import { useBroker } from '../test-support/fixture.js';
-import type { RawClient } from '../test-support/raw-client.js';
+import { useBroker } from '../../test/support/reference/fixture.js';
+import type { RawClient } from '../../test/support/reference/raw-client.js';
 
 const f = useBroker({ topicAliasMaximum: 4 });
 const v5 = (properties?: Properties): Partial<Omit<ConnectPacket, 'type'>> => ({ protocolVersion: 5, properties });

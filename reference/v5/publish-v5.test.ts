@@ -1,8 +1,8 @@
 /** MQTT 5.0 PUBLISH: properties, Message Expiry, Topic Aliases, Receive Maximum, Maximum Packet Size, Payload Format Indicator. */
 import { describe, expect, it } from 'vitest';
 import type { ConnectPacket, Properties, PublishPacket } from '../../harness/codec/index.js';
-import { useBroker } from '../test-support/fixture.js';
-import type { RawClient } from '../test-support/raw-client.js';
+import { useBroker } from '../../test/support/reference/fixture.js';
+import type { RawClient } from '../../test/support/reference/raw-client.js';
 
 const f = useBroker({ receiveMaximum: 2, topicAliasMaximum: 3 });
 const v5 = (properties?: Properties, more: Partial<Omit<ConnectPacket, 'type'>> = {}): Partial<Omit<ConnectPacket, 'type'>> => ({ protocolVersion: 5, properties, ...more });

@@ -1,8 +1,8 @@
 /** MQTT 5.0 SUBSCRIBE: subscription options, Subscription Identifiers and shared subscriptions. */
 import { describe, expect, it } from 'vitest';
 import type { ConnectPacket, Properties, PublishPacket, Subscription } from '../../harness/codec/index.js';
-import { useBroker } from '../test-support/fixture.js';
-import type { RawClient } from '../test-support/raw-client.js';
+import { useBroker } from '../../test/support/reference/fixture.js';
+import type { RawClient } from '../../test/support/reference/raw-client.js';
 
 const f = useBroker();
 const v5 = (properties?: Properties, more: Partial<Omit<ConnectPacket, 'type'>> = {}): Partial<Omit<ConnectPacket, 'type'>> => ({ protocolVersion: 5, properties, ...more });

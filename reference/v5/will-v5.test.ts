@@ -1,7 +1,7 @@
 /** MQTT 5.0 wills: properties, Will Delay Interval, DISCONNECT 0x04, the session's end. */
 import { describe, expect, it } from 'vitest';
 import type { ConnectPacket, Properties, Will } from '../../harness/codec/index.js';
-import { useBroker } from '../test-support/fixture.js';
+import { useBroker } from '../../test/support/reference/fixture.js';
 
 const f = useBroker();
 const v5 = (properties?: Properties, more: Partial<Omit<ConnectPacket, 'type'>> = {}): Partial<Omit<ConnectPacket, 'type'>> => ({ protocolVersion: 5, properties, ...more });

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildComplianceModel, parseMessages, writeMatrix, writeReports } from '../index.js';
 import type { ComplianceModel, ReportJson, RunMeta } from '../index.js';
-import { SYNTHETIC_META, syntheticEnvelopes } from '../test-support/synthetic.js';
+import { SYNTHETIC_META, syntheticEnvelopes } from '../synthetic.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../.artifacts/', import.meta.url));

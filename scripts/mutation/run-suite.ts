@@ -36,10 +36,10 @@ interface ReportScenario {
   failure?: { message?: string; summary?: string };
 }
 
-/** Runs `harness/cli.ts run` against a broker profile started as `reference:process`, and reads its report.json. */
+/** Runs `cli/main.ts run` against a broker profile started as `reference:process`, and reads its report.json. */
 export async function runSuite(root: string, profile: string, reportDir: string, options: { parallel: number; timeoutMs: number; tags?: string }): Promise<SuiteRun> {
   const started = Date.now();
-  const args = ['--import', 'tsx', join(root, 'harness', 'cli.ts'), 'run', '--broker', 'reference:process', '--profile', profile, '--parallel', String(options.parallel), '--report-dir', reportDir];
+  const args = ['--import', 'tsx', join(root, 'cli', 'main.ts'), 'run', '--broker', 'reference:process', '--profile', profile, '--parallel', String(options.parallel), '--report-dir', reportDir];
   if (options.tags !== undefined) args.push('--tags', options.tags);
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';

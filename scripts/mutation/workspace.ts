@@ -3,8 +3,8 @@ import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } f
 import { dirname, join } from 'node:path';
 import type { Edit, Mutant } from './mutants.js';
 
-/** What a mutant's broker is built from: the reference broker, the codec it imports, its launcher. */
-const COPIED = ['reference', 'harness/codec', 'harness/targets/launchers', 'package.json', 'tsconfig.json'] as const;
+/** What a mutant's broker is built from: the reference broker (with its launcher) and the harness it imports. */
+const COPIED = ['reference', 'harness', 'package.json', 'tsconfig.json'] as const;
 
 /** A mutant whose edit no longer applies to the current sources (its `find` text moved or changed). */
 export class StaleMutantError extends Error {

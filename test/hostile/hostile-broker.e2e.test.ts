@@ -58,7 +58,7 @@ async function runAgainst(behaviour: FakeBehaviour): Promise<RunResult> {
       'tsx',
       '--import',
       join(import.meta.dirname, 'peak-rss.mjs'),
-      join(ROOT, 'harness', 'cli.ts'),
+      join(ROOT, 'cli', 'main.ts'),
       'run',
       '--broker',
       `mqtt://127.0.0.1:${String(fake.port)}`,

@@ -48,7 +48,7 @@ interface Summary {
 
 async function run(url: string, tags: string, extra: string[] = []): Promise<{ code: number; summary: Summary; output: string; messages: string }> {
   const reportDir = mkdtempSync(join(dir, 'report-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'harness', 'cli.ts'), 'run', '--broker', url, '--tags', tags, '--parallel', '2', '--report-dir', reportDir, ...extra], { cwd: ROOT });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), 'run', '--broker', url, '--tags', tags, '--parallel', '2', '--report-dir', reportDir, ...extra], { cwd: ROOT });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,0 +1,89 @@
+/**
+ * The `mqtt-conformance` command dispatcher: each subcommand lives in `harness/cli/<name>.ts` and
+ * exports `main(argv): Promise<number>` (the exit code). Modules load on demand, so a command
+ * whose module is absent from a build reports itself as not available (exit 2) and the others
+ * still work.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const COMMANDS = {
+  run: 'run the conformance suite against one broker and write the reports',
+  list: 'list the scenarios (and the statements they check) a run would execute',
+  certify: 'run the suite against several brokers and write a comparison matrix',
+  report: 're-render or merge the reports of saved runs',
+  broker: 'start the reference broker',
+  bench: 'run the benchmarks',
+  passwd: 'manage the reference broker password file',
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+
+const CLI_DIR = dirname(fileURLToPath(import.meta.url));
+
+function toolVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(CLI_DIR, '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `Usage: mqtt-conformance <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, text]) => `  ${name.padEnd(width)}  ${text}`)
+  .join('\n')}
+
+"mqtt-conformance <command> --help" shows a command's options.
+Exit codes: 0 ok, 1 a scenario failed, 2 usage or configuration error, 3 broker unreachable.`;
+}
+
+interface CommandModule {
+  main(argv: string[]): Promise<number>;
+}
+
+function isCommand(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(COMMANDS, name);
+}
+
+/** Loads a command's module; undefined when the module itself is missing from this build. */
+async function load(name: CommandName): Promise<CommandModule | undefined> {
+  const file = join(CLI_DIR, `${name}.ts`);
+  if (!existsSync(file) && !existsSync(join(CLI_DIR, `${name}.js`))) return undefined;
+  const mod = (await import(pathToFileURL(join(CLI_DIR, `${name}.js`)).href)) as Partial<CommandModule>;
+  if (typeof mod.main !== 'function') throw new Error(`${file} does not export main(argv)`);
+  return mod as CommandModule;
+}
+
+/** Runs the command line (without `node` and the script); resolves with the exit code. */
+export async function dispatch(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    err.write(`${usage()}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    out.write(`${usage()}\n`);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    out.write(`mqtt-conformance ${toolVersion()}\n`);
+    return 0;
+  }
+  if (!isCommand(name)) {
+    err.write(`mqtt-conformance: unknown command ${JSON.stringify(name)}. Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
+    return 2;
+  }
+  const mod = await load(name);
+  if (!mod) {
+    err.write(`mqtt-conformance ${name}: not available in this build (harness/cli/${name}.ts is missing).\n`);
+    return 2;
+  }
+  return mod.main(rest);
+}

@@ -1,0 +1,161 @@
+import { basename } from 'node:path';
+import { ContainerTarget, genericContainerProfile, parseImageReference } from '../harness/targets/container.js';
+import { ProcessTarget } from '../harness/targets/process.js';
+import type { BrokerProfile } from '../harness/targets/profile-schema.js';
+import { findContainerProfile, loadBundledProfile, loadProfileFile } from '../harness/targets/profiles.js';
+import { ReferenceProcessTarget, ReferenceTarget } from '../reference/target/reference-target.js';
+import { TargetError, type Target } from '../harness/targets/types.js';
+import { UrlTarget, parseEndpointUrl } from '../harness/targets/url.js';
+
+/** Options of `--broker`: the profile file and TLS material, as given on the command line. */
+export interface ResolveTargetOptions {
+  /** A broker profile file (JSON) for this target: start-up, capabilities, credentials. */
+  profile?: string;
+  /** PEM file of the CA for mqtts:// and wss://. */
+  ca?: string;
+  /** PEM file of a client certificate (needs `key`). */
+  cert?: string;
+  /** PEM file of the client certificate's key. */
+  key?: string;
+  /** Accept any server certificate. */
+  insecure?: boolean;
+}
+
+/** The forms `--broker` accepts, for usage text and errors. */
+export const TARGET_FORMS = [
+  'reference                 the reference broker in this process (default)',
+  'reference:process         the reference broker as a child process',
+  'mqtt://HOST:PORT          a running broker (also mqtts://, ws://HOST:PORT/PATH, wss://)',
+  'process:NAME              a local broker binary from profiles/NAME.json (e.g. process:mosquitto, process:aedes)',
+  'process --profile FILE    a local broker binary described by a profile file',
+  "process:'CMD ... {port}'  any local broker command line; {port} is replaced by a free port",
+  'container:IMAGE[:TAG]     a broker image through testcontainers (eclipse-mosquitto, emqx/emqx, hivemq/hivemq-ce, vernemq/vernemq, emqx/nanomq, rabbitmq)',
+] as const;
+
+function profileFrom(options: ResolveTargetOptions): BrokerProfile | undefined {
+  return options.profile === undefined ? undefined : loadProfileFile(options.profile);
+}
+
+function rejectTls(spec: string, options: ResolveTargetOptions): void {
+  if (options.ca !== undefined || options.cert !== undefined || options.key !== undefined || options.insecure === true) {
+    throw new TargetError('TARGET_CONFIG', `--ca, --cert, --key and --insecure apply to mqtts:// and wss:// targets, not ${spec}`, spec);
+  }
+}
+
+/** Splits a command line on white space, honouring '…' and "…" quoting. */
+export function splitCommandLine(line: string): string[] {
+  const args: string[] = [];
+  let current = '';
+  let quote: '"' | "'" | undefined;
+  let inArg = false;
+  for (const ch of line) {
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined;
+      else current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inArg = true;
+    } else if (/\s/.test(ch)) {
+      if (inArg) args.push(current);
+      current = '';
+      inArg = false;
+    } else {
+      current += ch;
+      inArg = true;
+    }
+  }
+  if (quote !== undefined) throw new TargetError('TARGET_CONFIG', `unbalanced ${quote} in the command line: ${line}`, line);
+  if (inArg) args.push(current);
+  return args;
+}
+
+/** A profile for `process:'CMD … {port}'`: the command, capabilities all probed. */
+export function commandLineProfile(line: string): BrokerProfile {
+  const command = splitCommandLine(line);
+  const binary = command[0];
+  if (binary === undefined) throw new TargetError('TARGET_CONFIG', 'process: the command line is empty', line);
+  const name = basename(binary).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'process';
+  return { name, process: { command } };
+}
+
+function processTarget(spec: string, rest: string | undefined, options: ResolveTargetOptions): Target {
+  rejectTls(spec, options);
+  const fromFile = profileFrom(options);
+  if (rest === undefined || rest === '') {
+    if (fromFile === undefined) {
+      throw new TargetError('TARGET_CONFIG', '--broker process needs a profile: process:NAME (a file of profiles/) or --profile FILE', spec);
+    }
+    return new ProcessTarget(fromFile);
+  }
+  if (rest.includes('{port}') || /\s/.test(rest)) {
+    const profile = commandLineProfile(rest);
+    if (fromFile !== undefined) {
+      // The command line says how to start it; the file may still declare capabilities and credentials.
+      const merged: BrokerProfile = { ...fromFile, process: profile.process ?? { command: [] } };
+      return new ProcessTarget(merged);
+    }
+    if (!rest.includes('{port}')) {
+      throw new TargetError('TARGET_CONFIG', `process: the command line must contain {port} where the broker's port goes: ${rest}`, rest);
+    }
+    return new ProcessTarget(profile);
+  }
+  return new ProcessTarget(fromFile ?? loadBundledProfile(rest));
+}
+
+function containerTarget(spec: string, rest: string, options: ResolveTargetOptions): Target {
+  rejectTls(spec, options);
+  const { image, tag } = parseImageReference(rest);
+  const fromFile = profileFrom(options);
+  if (fromFile !== undefined) {
+    const withImage: BrokerProfile =
+      fromFile.container === undefined ? { ...fromFile, container: { image, tag: tag ?? 'latest', port: 1883 } } : { ...fromFile, container: { ...fromFile.container, image } };
+    return new ContainerTarget(withImage, tag);
+  }
+  const bundled = findContainerProfile(image);
+  if (bundled?.container !== undefined) {
+    // Keep the image as the user spelled it (a registry prefix or mirror), with the bundled profile's settings.
+    return new ContainerTarget({ ...bundled, container: { ...bundled.container, image } }, tag);
+  }
+  return new ContainerTarget(genericContainerProfile(image, tag ?? 'latest'), tag);
+}
+
+/**
+ * Turns a `--broker` value into a configured (not yet started) target. Throws
+ * `TargetError('TARGET_CONFIG')` for a value it does not understand, a bad profile, or TLS
+ * options that do not apply; reachability is checked by `start()`, not here.
+ */
+export function resolveTarget(spec: string, options: ResolveTargetOptions = {}): Target {
+  const trimmed = spec.trim();
+  if (trimmed === 'reference') {
+    rejectTls(spec, options);
+    return new ReferenceTarget(profileFrom(options) ?? loadBundledProfile('reference'));
+  }
+  if (trimmed === 'reference:process') {
+    rejectTls(spec, options);
+    return new ReferenceProcessTarget(profileFrom(options) ?? loadBundledProfile('reference'));
+  }
+  if (/^(mqtts?|wss?):\/\//i.test(trimmed)) {
+    return new UrlTarget(parseEndpointUrl(trimmed, options), profileFrom(options));
+  }
+  if (trimmed === 'process' || trimmed.startsWith('process:')) {
+    return processTarget(spec, trimmed === 'process' ? undefined : trimmed.slice('process:'.length), options);
+  }
+  if (trimmed.startsWith('container:')) {
+    return containerTarget(spec, trimmed.slice('container:'.length), options);
+  }
+  throw new TargetError('TARGET_CONFIG', `unknown broker target ${JSON.stringify(spec)}; use one of:\n  ${TARGET_FORMS.join('\n  ')}`, spec);
+}
+
+/** A short, file-system-safe name for a `--broker` value (report folder and matrix column). */
+export function targetSlug(spec: string): string {
+  const trimmed = spec.trim();
+  const slug = trimmed
+    .replace(/^process:/, '')
+    .replace(/^container:/, '')
+    .replace(/^[a-z]+:\/\//i, (scheme) => scheme.replace('://', '-'))
+    .replace(/\{port\}/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug.slice(0, 60) || 'target';
+}

@@ -1,0 +1,361 @@
+/**
+ * `mqtt-conformance run`: starts the target once, runs the Gherkin suite against it with cucumber
+ * (parallel workers, the `message` formatter to DIR/messages.ndjson), shows progress, builds the
+ * compliance model and writes the reports. Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed,
+ * 2 usage or configuration error, 3 the target could not be reached (or died during the run).
+ */
+import { availableParallelism } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import type { Envelope } from '@cucumber/messages';
+import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta } from '../reports/index.js';
+import { TargetError, PACKAGE_ROOT, type StartedTarget } from '../harness/targets/index.js';
+import { packageVersion } from '../reference/target/index.js';
+import { TARGET_FORMS, resolveTarget } from './resolve-target.js';
+
+export const DEFAULT_REPORT_DIR = join('reports', 'out');
+/** Scenarios mostly wait on the network and timers, so twice the CPUs (at most 4) keeps both busy. */
+export const DEFAULT_PARALLEL = Math.min(4, 2 * availableParallelism());
+const TARGET_ENV = 'MQTT_CONFORMANCE_TARGET';
+const VERSION_ENV = 'MQTT_CONFORMANCE_VERSION';
+const VERSIONS = ['3.1', '3.1.1', '5'] as const;
+
+export const RUN_USAGE = `Usage: mqtt-conformance run [options]
+
+Runs the conformance suite against one broker and writes the reports.
+
+Options:
+  --broker TARGET     the broker to test (default: reference). One of:
+${TARGET_FORMS.map((f) => `                        ${f}`).join('\n')}
+  --profile FILE      broker profile (JSON): how to start it, its capabilities, credentials
+  --ca FILE           CA certificate (PEM) for mqtts:// and wss://
+  --cert FILE         client certificate (PEM), with --key
+  --key FILE          client certificate key (PEM)
+  --insecure          accept any server certificate
+  --tags EXPR         cucumber tag expression, e.g. '@MQTT-3.1.0-1 or @v3.1' or 'not @optional'
+  --version V         only scenarios of protocol version V (3.1.1, 3.1 or 5)
+  --parallel N        cucumber worker processes (default: ${DEFAULT_PARALLEL})
+  --report-dir DIR    where to write messages.ndjson, report.json, report.html, junit.xml,
+                      summary.md (default: ${DEFAULT_REPORT_DIR})
+  --timeout MS        bound of every expectation in ms (default: 3000)
+  -h, --help          this help
+
+Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed, 2 usage or configuration error,
+3 the broker could not be reached or died during the run.`;
+
+export interface RunOptions {
+  broker: string;
+  profile?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  insecure: boolean;
+  tags?: string;
+  version?: (typeof VERSIONS)[number];
+  parallel: number;
+  reportDir: string;
+  timeoutMs?: number;
+}
+
+/** A usage error: says what to fix. */
+export class UsageError extends Error {
+  readonly code = 'CLI_USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a whole number >= 1, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** Parses `run` arguments; throws UsageError naming what is wrong. Undefined means --help. */
+export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOptions | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        broker: { type: 'string' },
+        profile: { type: 'string' },
+        ca: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        insecure: { type: 'boolean' },
+        tags: { type: 'string' },
+        version: { type: 'string' },
+        parallel: { type: 'string' },
+        'report-dir': { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return undefined;
+  const options: RunOptions = {
+    broker: v.broker ?? 'reference',
+    insecure: v.insecure ?? false,
+    parallel: v.parallel !== undefined ? positiveInt('--parallel', v.parallel) : DEFAULT_PARALLEL,
+    reportDir: resolve(cwd, v['report-dir'] ?? DEFAULT_REPORT_DIR),
+  };
+  if (options.broker.trim() === '') throw new UsageError('--broker needs a target, e.g. --broker mqtt://localhost:1883');
+  if (v.profile !== undefined) options.profile = resolve(cwd, v.profile);
+  if (v.ca !== undefined) options.ca = resolve(cwd, v.ca);
+  if (v.cert !== undefined) options.cert = resolve(cwd, v.cert);
+  if (v.key !== undefined) options.key = resolve(cwd, v.key);
+  if ((options.cert === undefined) !== (options.key === undefined)) throw new UsageError('--cert and --key go together');
+  if (v.tags !== undefined) {
+    if (v.tags.trim() === '') throw new UsageError('--tags needs a tag expression, e.g. --tags "@v3.1.1 and not @optional"');
+    options.tags = v.tags;
+  }
+  if (v.version !== undefined) {
+    const version = v.version.replace(/^v/, '');
+    if (!(VERSIONS as readonly string[]).includes(version)) throw new UsageError(`--version must be one of ${VERSIONS.join(', ')}, got ${JSON.stringify(v.version)}`);
+    options.version = version as RunOptions['version'];
+  }
+  if (v.timeout !== undefined) options.timeoutMs = positiveInt('--timeout', v.timeout);
+  return options;
+}
+
+/** The tag expression cucumber runs: the user's, narrowed to the chosen version. */
+export function tagExpression(options: Pick<RunOptions, 'tags' | 'version'>): string | undefined {
+  const parts: string[] = [];
+  if (options.tags !== undefined) parts.push(`(${options.tags})`);
+  if (options.version !== undefined) parts.push(`@v${options.version}`);
+  return parts.length > 0 ? parts.join(' and ') : undefined;
+}
+
+type Status = 'passed' | 'failed' | 'skipped' | 'other';
+
+/** Live progress on stderr from cucumber's messages: counts, and each failure as it happens. */
+class Progress {
+  private total = 0;
+  private done = 0;
+  private readonly counts = { passed: 0, failed: 0, skipped: 0, other: 0 };
+  private readonly pickles = new Map<string, { name: string; uri: string }>();
+  private readonly testCases = new Map<string, string>();
+  private readonly started = new Map<string, { testCaseId: string; status: Status }>();
+  private readonly tty = process.stderr.isTTY === true;
+  private lastDraw = 0;
+
+  onMessage(m: Envelope): void {
+    if (m.pickle) this.pickles.set(m.pickle.id, { name: m.pickle.name, uri: m.pickle.uri });
+    if (m.testCase) {
+      this.testCases.set(m.testCase.id, m.testCase.pickleId);
+      this.total++;
+    }
+    if (m.testCaseStarted) this.started.set(m.testCaseStarted.id, { testCaseId: m.testCaseStarted.testCaseId, status: 'passed' });
+    if (m.testStepFinished) {
+      const s = this.started.get(m.testStepFinished.testCaseStartedId);
+      const st = m.testStepFinished.testStepResult.status;
+      if (s && s.status !== 'failed') {
+        if (st === 'FAILED' || st === 'UNDEFINED' || st === 'AMBIGUOUS') s.status = 'failed';
+        else if (st === 'SKIPPED' && s.status === 'passed') s.status = 'skipped';
+        else if (st === 'PENDING' || st === 'UNKNOWN') s.status = 'other';
+      }
+    }
+    if (m.testCaseFinished) {
+      const s = this.started.get(m.testCaseFinished.testCaseStartedId);
+      if (!s || m.testCaseFinished.willBeRetried) return;
+      this.done++;
+      this.counts[s.status]++;
+      if (s.status === 'failed') {
+        const pickle = this.pickles.get(this.testCases.get(s.testCaseId) ?? '');
+        this.clearLine();
+        process.stderr.write(`  \u2716 ${pickle ? `${pickle.name}  (${pickle.uri})` : 'a scenario'}\n`);
+      }
+      this.draw(false);
+    }
+  }
+
+  private clearLine(): void {
+    if (this.tty) process.stderr.write('\r\x1b[2K');
+  }
+
+  draw(final: boolean): void {
+    const now = Date.now();
+    if (!final && (!this.tty || now - this.lastDraw < 80) && this.done !== this.total) return;
+    this.lastDraw = now;
+    const c = this.counts;
+    const line = `  ${this.done}/${this.total} scenarios  ${c.passed} passed  ${c.failed} failed  ${c.skipped} not applicable`;
+    if (this.tty) {
+      this.clearLine();
+      process.stderr.write(final ? `${line}\n` : line);
+    } else if (final) process.stderr.write(`${line}\n`);
+  }
+}
+
+/**
+ * The exit code of a finished run: 1 when a required scenario failed (an `@optional` one is
+ * informational, never non-compliance), 3 when one was inconclusive, else 0.
+ */
+export function exitCodeOf(model: Pick<ComplianceModel, 'scenarios'>): number {
+  if (model.scenarios.some((s) => s.verdict === 'failed' && !s.optional)) return 1;
+  if (model.scenarios.some((s) => s.verdict === 'inconclusive')) return 3;
+  return 0;
+}
+
+/**
+ * Whether cucumber's own failure flag points at the suite rather than the broker. Cucumber also
+ * reports failure for a failed `@optional` scenario, which is informational (exit 0), so only a
+ * failure that no scenario verdict explains is a problem with the suite itself.
+ */
+export function suiteProblem(model: Pick<ComplianceModel, 'scenarios'>, cucumberSucceeded: boolean): boolean {
+  return !cucumberSucceeded && !model.scenarios.some((s) => s.verdict === 'failed');
+}
+
+function printSummary(model: ComplianceModel, written: string[], seconds: number): void {
+  const out: string[] = [''];
+  const s = model.summary;
+  out.push(
+    `${s.scenarios} scenarios: ${s.passed} passed, ${s.failed} failed, ${s.notApplicable} not applicable, ${s.inconclusive} inconclusive (${seconds.toFixed(1)} s)`,
+  );
+  for (const v of model.versions) out.push(`  MQTT ${v.version.padEnd(6)} ${v.verdict}: ${v.reason}`);
+  for (const c of model.coverage) {
+    if (c.covered === 0) continue;
+    const pct = c.wireTestable > 0 ? ((100 * c.covered) / c.wireTestable).toFixed(0) : '0';
+    out.push(`  coverage ${c.specVersion}: ${c.covered}/${c.wireTestable} wire-testable statements (${pct}%), ${c.met} met`);
+  }
+  const failed = model.scenarios.filter((x) => x.verdict === 'failed' || x.verdict === 'inconclusive');
+  if (failed.length > 0) {
+    out.push('', 'Failed / inconclusive:');
+    for (const f of failed) {
+      const first = (f.failure?.message ?? f.reason ?? '').split('\n')[0] ?? '';
+      out.push(`  ${f.verdict === 'failed' ? '\u2716' : '?'} ${f.name}  (${f.uri}:${f.line})`);
+      if (first) out.push(`      ${first}`);
+    }
+  }
+  out.push('', 'Reports:', ...written.map((w) => `  ${w}`));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function startTarget(options: RunOptions): Promise<StartedTarget> {
+  const resolveOptions: Parameters<typeof resolveTarget>[1] = { insecure: options.insecure };
+  if (options.profile !== undefined) resolveOptions.profile = options.profile;
+  if (options.ca !== undefined) resolveOptions.ca = options.ca;
+  if (options.cert !== undefined) resolveOptions.cert = options.cert;
+  if (options.key !== undefined) resolveOptions.key = options.key;
+  const target = resolveTarget(options.broker, resolveOptions);
+  return target.start();
+}
+
+/** Runs the suite against an already started target; returns the exit code. */
+export async function runSuite(started: StartedTarget, options: RunOptions, argv: string[]): Promise<number> {
+  const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
+  await mkdir(options.reportDir, { recursive: true });
+  const messagesPath = join(options.reportDir, 'messages.ndjson');
+  const description = started.describe();
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    [TARGET_ENV]: JSON.stringify({ endpoint: started.endpoint, capabilities: started.capabilities, description }),
+  };
+  if (options.version !== undefined) env[VERSION_ENV] = options.version;
+  if (options.timeoutMs !== undefined) env['MQTT_CONFORMANCE_TIMEOUT_MS'] = String(options.timeoutMs);
+  // With one worker cucumber runs the steps in this very process, where they read process.env.
+  for (const key of [TARGET_ENV, VERSION_ENV, 'MQTT_CONFORMANCE_TIMEOUT_MS']) {
+    if (env[key] === undefined) delete process.env[key];
+    else process.env[key] = env[key];
+  }
+  const tags = tagExpression(options);
+  const provided: Record<string, unknown> = {
+    format: [`message:${messagesPath}`],
+    parallel: options.parallel > 1 ? options.parallel : 0,
+  };
+  if (tags !== undefined) provided['tags'] = tags;
+  // Cucumber always has a formatter on stdout (progress by default); our own display replaces it.
+  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const environment = { cwd: PACKAGE_ROOT, env, stdout: silent };
+  const { runConfiguration } = await loadConfiguration({ file: 'cucumber.mjs', profiles: ['runner'], provided }, environment);
+
+  process.stderr.write(
+    `mqtt-conformance ${packageVersion()}: ${description.name}${description.version ? ` ${description.version}` : ''} at ${started.endpoint.url}` +
+      ` (${options.parallel} worker${options.parallel === 1 ? '' : 's'}${tags ? `, tags ${tags}` : ''})\n`,
+  );
+  const envelopes: Envelope[] = [];
+  const progress = new Progress();
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const result = await runCucumber(runConfiguration, environment, (m) => {
+    envelopes.push(m);
+    progress.onMessage(m);
+  });
+  const durationMs = performance.now() - t0;
+  progress.draw(true);
+
+  const died = started.failure?.();
+  const meta: RunMeta = {
+    tool: { name: 'mqtt-conformance', version: packageVersion() },
+    target: description,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(durationMs),
+    argv: ['mqtt-conformance', 'run', ...argv],
+  };
+  if (tags !== undefined) meta.tags = tags;
+  const model = buildComplianceModel(envelopes, meta);
+  const written = await writeReports(model, options.reportDir);
+  written.unshift(messagesPath);
+  printSummary(model, written, durationMs / 1000);
+
+  if (died) {
+    process.stderr.write(`\nThe broker died during the run, so the results are inconclusive: ${died.message}\n${died.detail ?? ''}\n`);
+    return 3;
+  }
+  const code = exitCodeOf(model);
+  if (code === 0 && suiteProblem(model, result.success)) {
+    process.stderr.write('\ncucumber reported a problem with the suite itself (an undefined or ambiguous step, or a broken hook): see messages.ndjson\n');
+    return 2;
+  }
+  return code;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let options: RunOptions | undefined;
+  try {
+    options = parseRunArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`mqtt-conformance run: ${e.message}\nRun "mqtt-conformance run --help" for the options.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (options === undefined) {
+    process.stdout.write(`${RUN_USAGE}\n`);
+    return 0;
+  }
+  let started: StartedTarget;
+  try {
+    started = await startTarget(options);
+  } catch (e) {
+    if (e instanceof TargetError) {
+      const config = e.code === 'TARGET_CONFIG';
+      process.stderr.write(`mqtt-conformance run: ${config ? '' : 'cannot use the broker: '}${e.message}\n${e.detail ? `${e.detail}\n` : ''}`);
+      return config ? 2 : 3;
+    }
+    throw e;
+  }
+  // Ctrl-C or a kill stops the broker this run started (a local process or container) before leaving.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\nmqtt-conformance run: ${signal}, stopping the broker\n`);
+    void started.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    return await runSuite(started, options, argv);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await started.stop().catch((e: unknown) => process.stderr.write(`warning: stopping the broker failed: ${(e as Error).message}\n`));
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs the reference broker in its own process, for `--broker reference:process`.
+ *   node --import tsx reference/target/launcher.ts [--port 0] [--host 127.0.0.1] [--sys-interval S] [--connect-timeout S]
+ *     [--password-file F] [--scram-users-file F] [--max-packet-size N] [--tls-cert F --tls-key F] [--listeners-file F]
+ * Prints `mqtt-conformance reference broker listening on <host>:<port>` once bound (the port
+ * actually bound, so `--port 0` is race-free); stops on SIGTERM.
+ * `--password-file`: `user:$scrypt$...` lines (`mqtt-conformance passwd`); anonymous clients stay
+ * allowed. `--scram-users-file`: JSON `{ "user": "password" }`, the MQTT 5.0 SCRAM-SHA-256 users.
+ * Besides the TCP listener on --port/--host it opens, on free ports of the same host, a WebSocket
+ * listener and, with `--tls-cert`/`--tls-key` (PEM files), TLS and secure WebSocket listeners.
+ * `--listeners-file`: where to write every bound listener (JSON `[{protocol, host, port}]`) before
+ * the ready line.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { startBroker, type BrokerOptions } from '../index.js';
+import { closeOnSignal, launcherArgs } from '../../harness/targets/launchers/args.js';
+
+const usage =
+  'reference.ts [--port N] [--host H] [--sys-interval S] [--connect-timeout S] [--password-file F] [--scram-users-file F] [--max-packet-size N] [--tls-cert F --tls-key F] [--listeners-file F]';
+const own = ownArgs(process.argv.slice(2));
+const args = launcherArgs(own.rest, usage, { credentialFiles: true });
+const options: BrokerOptions = { port: args.port, host: args.host };
+const tls = own.tlsCert === undefined || own.tlsKey === undefined ? undefined : { cert: own.tlsCert, key: own.tlsKey };
+options.listeners = [
+  { protocol: 'mqtt', port: args.port, host: args.host },
+  ...(tls === undefined ? [] : [{ protocol: 'mqtts' as const, port: 0, host: args.host, tls }]),
+  { protocol: 'ws', port: 0, host: args.host },
+  ...(tls === undefined ? [] : [{ protocol: 'wss' as const, port: 0, host: args.host, tls }]),
+];
+if (own.maxPacketSize !== undefined) options.maxPacketSize = own.maxPacketSize;
+if (args.sysInterval !== undefined) options.sysIntervalSeconds = args.sysInterval;
+if (args.connectTimeout !== undefined) options.connectTimeoutMs = args.connectTimeout * 1000;
+if (args.passwordFile !== undefined) options.auth = { allowAnonymous: true, passwordFile: args.passwordFile };
+if (args.scramUsersFile !== undefined) options.scramUsers = readScramUsers(args.scramUsersFile);
+const broker = await startBroker(options);
+if (own.listenersFile !== undefined) {
+  writeFileSync(own.listenersFile, `${JSON.stringify(broker.listeners.map((l) => ({ protocol: l.protocol, host: l.host, port: l.port })))}\n`, { mode: 0o600 });
+}
+process.stdout.write(`mqtt-conformance reference broker listening on ${broker.address.host}:${broker.address.port}\n`);
+closeOnSignal(() => broker.close());
+
+interface OwnArgs {
+  maxPacketSize?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  listenersFile?: string;
+  /** The arguments left for launcherArgs. */
+  rest: string[];
+}
+
+/** Takes this launcher's own options out of argv; exits with code 2 naming a bad one. */
+function ownArgs(argv: string[]): OwnArgs {
+  const out: OwnArgs = { rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg !== '--max-packet-size' && arg !== '--tls-cert' && arg !== '--tls-key' && arg !== '--listeners-file') {
+      out.rest.push(arg);
+      continue;
+    }
+    const value = argv[++i];
+    if (value === undefined || value === '') fail(`${arg} needs a value`);
+    if (arg === '--max-packet-size') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 2 || n > 268_435_460) fail(`--max-packet-size: expected an integer from 2 to 268435460, got ${value}`);
+      out.maxPacketSize = n;
+    } else if (arg === '--tls-cert') out.tlsCert = value;
+    else if (arg === '--tls-key') out.tlsKey = value;
+    else out.listenersFile = value;
+  }
+  if ((out.tlsCert === undefined) !== (out.tlsKey === undefined)) fail('--tls-cert and --tls-key go together');
+  return out;
+}
+
+/** The `--scram-users-file` JSON object (user -> password); exits with code 2 naming the problem. */
+function readScramUsers(path: string): Record<string, string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return fail(`--scram-users-file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail(`--scram-users-file ${path}: expected a JSON object of user name -> password`);
+  const users: Record<string, string> = {};
+  for (const [user, password] of Object.entries(json)) {
+    if (user === '' || typeof password !== 'string') return fail(`--scram-users-file ${path}: user ${JSON.stringify(user)} needs a non-empty name and a string password`);
+    users[user] = password;
+  }
+  return users;
+}
+
+function fail(problem: string): never {
+  process.stderr.write(`${problem}\nusage: ${usage}\n`);
+  process.exit(2);
+}
