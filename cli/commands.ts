@@ -1,5 +1,5 @@
 /**
- * The `mqtt-conformance` command dispatcher: each subcommand lives in `harness/cli/<name>.ts` and
+ * The `mqtt-conformance` command dispatcher: each subcommand lives in `cli/<name>.ts` and
  * exports `main(argv): Promise<number>` (the exit code). Modules load on demand, so a command
  * whose module is absent from a build reports itself as not available (exit 2) and the others
  * still work.
@@ -7,6 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+// The package-root module alone, not the targets' index: `--help` and `--version` must start fast.
+import { PACKAGE_ROOT } from '../harness/targets/package-root.js';
 
 export const COMMANDS = {
   run: 'run the conformance suite against one broker and write the reports',
@@ -24,7 +26,7 @@ const CLI_DIR = dirname(fileURLToPath(import.meta.url));
 
 function toolVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(join(CLI_DIR, '..', 'package.json'), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
     return typeof pkg.version === 'string' ? pkg.version : 'unknown';
   } catch {
     return 'unknown';
@@ -82,7 +84,7 @@ export async function dispatch(argv: string[], out: NodeJS.WritableStream = proc
   }
   const mod = await load(name);
   if (!mod) {
-    err.write(`mqtt-conformance ${name}: not available in this build (harness/cli/${name}.ts is missing).\n`);
+    err.write(`mqtt-conformance ${name}: not available in this build (cli/${name} is missing).\n`);
     return 2;
   }
   return mod.main(rest);

@@ -21,6 +21,7 @@ import {
   writeReports,
 } from '../reports/index.js';
 import type { ReportJson, RunMeta, ToolInfo } from '../reports/index.js';
+import { PACKAGE_ROOT } from '../harness/targets/index.js';
 
 const USAGE = `Usage: mqtt-conformance report --from DIR [DIR...] [--out DIR]
 
@@ -70,7 +71,7 @@ function parseArgs(argv: readonly string[]): Options | 'help' {
 
 function toolInfo(): ToolInfo {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
     return { name: typeof pkg.name === 'string' ? pkg.name : 'mqtt-conformance', version: typeof pkg.version === 'string' ? pkg.version : '0.0.0' };
   } catch {
     return { name: 'mqtt-conformance', version: '0.0.0' };

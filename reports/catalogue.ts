@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { reportsResource } from './resources.js';
 import { ReportError } from './errors.js';
 import type { Actor, CatalogueStatement, SpecVersion } from './types.js';
 
@@ -137,20 +138,20 @@ let cached: Catalogues | undefined;
 export function loadCatalogues(): Catalogues {
   if (cached) return cached;
   const load = (v: SpecVersion): CatalogueStatement[] => {
-    const url = new URL(`./spec/mqtt-v${v}-statements.json`, import.meta.url);
+    const path = reportsResource('spec', `mqtt-v${v}-statements.json`);
     let text: string;
     try {
-      text = readFileSync(url, 'utf8');
+      text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new ReportError('REPORT_BAD_CATALOGUE', `cannot read the catalogue: ${(err as Error).message}`, url.pathname);
+      throw new ReportError('REPORT_BAD_CATALOGUE', `cannot read the catalogue: ${(err as Error).message}`, path);
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new ReportError('REPORT_BAD_CATALOGUE', `not JSON: ${(err as Error).message}`, url.pathname);
+      throw new ReportError('REPORT_BAD_CATALOGUE', `not JSON: ${(err as Error).message}`, path);
     }
-    return validate(parsed, url.pathname);
+    return validate(parsed, path);
   };
   cached = { '3.1.1': load('3.1.1'), '5.0': load('5.0') };
   return cached;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fillPlaceholders, placeholdersIn } from './placeholders.js';
+import { join } from 'node:path';
+import { fillPlaceholders, placeholdersIn, tsxLoaderUrl } from './placeholders.js';
+import { PACKAGE_ROOT } from './package-root.js';
 import { generateLaunch } from './process.js';
 import { loadBundledProfile } from './profiles.js';
 import { commandLineProfile, splitCommandLine } from '../../cli/resolve-target.js';
@@ -29,12 +31,16 @@ describe('config generation from profiles', () => {
     expect(lines).toContain('listener 40124 127.0.0.1');
   });
 
-  it('starts aedes and the reference launcher through node with the tsx loader', () => {
+  it('starts aedes and the reference launcher from their sources through node with the tsx loader (tests run the sources)', () => {
     const aedes = loadBundledProfile('aedes').process;
     const reference = loadBundledProfile('reference').process;
-    expect(aedes && generateLaunch(aedes, values).command).toEqual(['/usr/bin/node', '--import', 'file:///x/tsx.mjs', '/pkg/harness/targets/launchers/aedes.ts', '--port', '40123', '--host', '127.0.0.1', '--connect-timeout', '2']);
+    expect(aedes && generateLaunch(aedes, values).command).toEqual(['/usr/bin/node', '--import', tsxLoaderUrl(), join(PACKAGE_ROOT, 'harness/targets/launchers/aedes.ts'), '--port', '40123', '--host', '127.0.0.1', '--connect-timeout', '2']);
     expect(reference?.port).toBe('printed');
     expect(reference && generateLaunch(reference, values).command).toContain('0');
+  });
+
+  it('refuses a {launcher:PATH} that leaves the package', () => {
+    expect(() => generateLaunch({ command: ['{node}', '{launcher:../x}', '{port}'] }, values)).toThrow(/must stay inside the package/);
   });
 
   it('fills environment templates', () => {

@@ -6,7 +6,7 @@ import createDebug from 'debug';
 import { trackChild, trackDir, untrackDir } from './children.js';
 import { findFreePort, waitForPort } from './net.js';
 import { OutputLog } from './output-log.js';
-import { fillPlaceholders, placeholdersIn, tsxLoaderUrl, type PlaceholderValues } from './placeholders.js';
+import { LAUNCHER_ARGUMENT, fillPlaceholders, launcherCommand, placeholdersIn, tsxLoaderUrl, type PlaceholderValues } from './placeholders.js';
 import type { BrokerProfile, ProcessSpec } from './profile-schema.js';
 import { PACKAGE_ROOT } from './profiles.js';
 import { settleCapabilities } from './settle.js';
@@ -37,7 +37,10 @@ export function generateLaunch(spec: ProcessSpec, values: PlaceholderValues): Ge
     const text = Array.isArray(body) ? `${body.join('\n')}\n` : body;
     return { name: normalized, text: fillPlaceholders(text, values, `process.files.${name}`) };
   });
-  const command = spec.command.map((arg, i) => fillPlaceholders(arg, values, `process.command[${i}]`));
+  const command = spec.command.flatMap((arg, i) => {
+    const launcher = LAUNCHER_ARGUMENT.exec(arg);
+    return launcher?.[1] !== undefined ? launcherCommand(launcher[1], `process.command[${i}]`) : [fillPlaceholders(arg, values, `process.command[${i}]`)];
+  });
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(spec.env ?? {})) env[key] = fillPlaceholders(value, values, `process.env.${key}`);
   return { command, files, env };

@@ -12,7 +12,9 @@ import { TargetError } from './types.js';
  * plain TCP listener beside a WebSocket one), `{host}` 127.0.0.1, `{dir}` the target's temporary
  * directory, `{config}` the path of the config file (`config`, default the first of `files`),
  * `{node}` this Node.js binary, `{tsx}` the tsx loader (for `{node} --import {tsx} file.ts`),
- * `{root}` the mqtt-conformance package root.
+ * `{root}` the mqtt-conformance package root. A whole `command` argument `{launcher:PATH}` runs a
+ * launcher module of this package (e.g. `{launcher:reference/target/launcher}`): compiled from
+ * `dist/` in the installed package, through tsx from the sources in a clone (placeholders.ts).
  */
 export interface BrokerProfile {
   /** Slug: lower-case letters, digits, `-`; names the report column and `process:NAME`. */

@@ -1,11 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
 import { parseProfile, type BrokerProfile } from './profile-schema.js';
 import { TargetError } from './types.js';
 
-/** The mqtt-conformance package root (this file is harness/targets/profiles.ts). */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { PACKAGE_ROOT } from './package-root.js';
 
 /** The folder of bundled broker profiles. */
 export const PROFILES_DIR = join(PACKAGE_ROOT, 'profiles');

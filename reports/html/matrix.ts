@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { reportsResource } from '../resources.js';
 import type { Matrix, MatrixRow } from '../matrix.js';
 import { escapeHtml } from './render.js';
 
@@ -10,8 +11,8 @@ const LABEL: Record<string, string> = {
 let assets: { css: string; js: string } | undefined;
 function loadAssets(): { css: string; js: string } {
   assets ??= {
-    css: readFileSync(new URL('./assets/styles.css', import.meta.url), 'utf8'),
-    js: readFileSync(new URL('./assets/matrix.js', import.meta.url), 'utf8'),
+    css: readFileSync(reportsResource('html', 'assets', 'styles.css'), 'utf8'),
+    js: readFileSync(reportsResource('html', 'assets', 'matrix.js'), 'utf8'),
   };
   return assets;
 }

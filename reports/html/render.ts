@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { reportsResource } from '../resources.js';
 import { areaOf, areaTitle, compareSections, loadCatalogues } from '../catalogue.js';
 import { describeEntry, packetFields } from '../trace-text.js';
 import type { ComplianceModel, ScenarioResult, SpecVersion, StatementVerdict, TraceEntry, VersionResult } from '../types.js';
@@ -12,7 +13,7 @@ const MAX_TEXT = 4000;
 const MAX_HEX = 3 * 1024;
 
 function asset(name: string): string {
-  return readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
+  return readFileSync(reportsResource('html', 'assets', name), 'utf8');
 }
 
 let assets: { css: string; js: string } | undefined;

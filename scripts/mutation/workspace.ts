@@ -88,7 +88,14 @@ export function createWorkspace(root: string, base: string, name: string, mutant
     ...reference,
     name: `reference-mutant-${name}`,
     title: `reference broker, mutant ${name}`,
-    process: { ...reference.process, command: reference.process.command.map((arg) => arg.replaceAll('{root}', dir)) },
+    // The mutant's sources, through tsx: `{launcher:PATH}` would run the unmutated package's own launcher.
+    process: {
+      ...reference.process,
+      command: reference.process.command.flatMap((arg) => {
+        const launcher = /^\{launcher:(.+)\}$/.exec(arg)?.[1];
+        return launcher === undefined ? [arg.replaceAll('{root}', dir)] : ['--import', '{tsx}', join(dir, `${launcher}.ts`)];
+      }),
+    },
   };
   const profileFile = join(dir, 'profile.json');
   writeFileSync(profileFile, `${JSON.stringify(profile, null, 2)}\n`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Rule } from '../../harness/client/index.js';
+import { PACKAGE_ROOT } from '../../harness/targets/index.js';
 
 interface Statement {
   id: string;
@@ -10,7 +10,7 @@ interface Statement {
   actor: string;
 }
 
-const SPEC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'reports', 'spec');
+const SPEC_DIR = join(PACKAGE_ROOT, 'reports', 'spec');
 
 let cache: Map<string, Statement> | undefined;
 let cacheV5: Map<string, Statement> | undefined;

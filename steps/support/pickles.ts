@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
 import { IdGenerator, type Pickle } from '@cucumber/messages';
+import { PACKAGE_ROOT } from '../../harness/targets/index.js';
 
-export const FEATURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'features');
+export const FEATURES_DIR = join(PACKAGE_ROOT, 'features');
 
 export interface ParsedPickle {
   uri: string;
