@@ -1,14 +1,17 @@
-// cucumber-js configuration. The first import registers tsx, so `npx cucumber-js` runs the
-// TypeScript steps as is (against the embedded reference broker, with the progress formatter).
-// `mqtt-conformance run` (cli/run.ts) uses the `runner` profile: same sources and steps,
-// its own progress display, and the message formatter added on the command line.
+// cucumber-js configuration. `mqtt-conformance run` (cli/run.ts) loads it from the package root
+// and picks a profile by how it runs itself:
+// - `runner`: from the TypeScript sources (a clone): the first import registers tsx, then the steps.
+// - `compiled`: from the installed package: the compiled steps of dist/, no TypeScript loader.
+// Both leave the formatters to the CLI (its own progress display and the message formatter).
+// Plain `npx cucumber-js` in a clone uses the default profile: the embedded reference broker,
+// started per worker by the composition root, with the progress formatter.
 const common = {
   paths: ['features/**/*.feature'],
-  import: ['steps/register-tsx.mjs', 'steps/*.ts'],
   strict: true,
 };
 
-// Plain `npx cucumber-js`: the embedded reference broker, started per worker by the composition root.
 export default { ...common, import: ['steps/register-tsx.mjs', 'cli/standalone-target.ts', 'steps/*.ts'], format: ['progress'] };
 
-export const runner = { ...common };
+export const runner = { ...common, import: ['steps/register-tsx.mjs', 'steps/*.ts'] };
+
+export const compiled = { ...common, import: ['dist/steps/*.js'] };

@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readReportJson, writeMatrix, type ReportJson } from '../reports/index.js';
-import { PACKAGE_ROOT, TargetError, trackChild } from '../harness/targets/index.js';
+import { PACKAGE_ROOT, TargetError, launcherCommand, trackChild } from '../harness/targets/index.js';
 import { resolveTarget, targetSlug, TARGET_FORMS, type ResolveTargetOptions } from './resolve-target.js';
 
 export const DEFAULT_CERTIFY_DIR = join('reports', 'out', 'certify');
@@ -204,8 +204,9 @@ export function runArgs(broker: BrokerArg, reportDir: string, options: CertifyOp
 /** Runs `mqtt-conformance run` for one broker in a child process, its output prefixed with the broker's slug. */
 export const childProcessRunner: SuiteRunner = (broker, reportDir, options) =>
   new Promise<number>((resolvePromise) => {
-    const bin = join(PACKAGE_ROOT, 'bin', 'mqtt-conformance.js');
-    const child = spawn(process.execPath, [bin, ...runArgs(broker, reportDir, options)], {
+    // This very CLI, the way it runs here: compiled from dist/, or its sources through tsx in a clone.
+    const self = launcherCommand('cli/main', 'certify');
+    const child = spawn(process.execPath, [...self, ...runArgs(broker, reportDir, options)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0' },
     });

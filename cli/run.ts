@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { Envelope } from '@cucumber/messages';
 import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta } from '../reports/index.js';
-import { TargetError, PACKAGE_ROOT, type StartedTarget } from '../harness/targets/index.js';
+import { TargetError, PACKAGE_ROOT, RUNNING_COMPILED, type StartedTarget } from '../harness/targets/index.js';
 import { packageVersion } from '../reference/target/index.js';
 import { TARGET_FORMS, resolveTarget } from './resolve-target.js';
 
@@ -275,7 +275,9 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
   // Cucumber always has a formatter on stdout (progress by default); our own display replaces it.
   const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
   const environment = { cwd: PACKAGE_ROOT, env, stdout: silent };
-  const { runConfiguration } = await loadConfiguration({ file: 'cucumber.mjs', profiles: ['runner'], provided }, environment);
+  // The compiled steps when this CLI runs compiled (the installed package), else the sources through tsx.
+  const profile = RUNNING_COMPILED ? 'compiled' : 'runner';
+  const { runConfiguration } = await loadConfiguration({ file: 'cucumber.mjs', profiles: [profile], provided }, environment);
 
   process.stderr.write(
     `mqtt-conformance ${packageVersion()}: ${description.name}${description.version ? ` ${description.version}` : ''} at ${started.endpoint.url}` +

@@ -108,7 +108,7 @@ async function main(): Promise<number> {
   ];
   // The suite: `run` with its default target, the reference broker in the run process itself,
   // which is the process whose coverage counts (cucumber workers only drive the clients).
-  const run = [join(ROOT, 'bin', 'mqtt-conformance.js'), 'run', '--broker', 'reference', '--parallel', values.parallel ?? '2', '--report-dir', join(OUT, 'run')];
+  const run = ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), 'run', '--broker', 'reference', '--parallel', values.parallel ?? '2', '--report-dir', join(OUT, 'run')];
   if (values.tags !== undefined) run.push('--tags', values.tags);
   process.stderr.write(`coverage: the whole suite against the in-process reference broker, under c8 (${typeOnly.length} type-only modules not counted)\n`);
   const code = await new Promise<number>((resolve, reject) => {

@@ -58,8 +58,7 @@ async function within<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () =
  * alive long after the bound. The child is killed at the bound.
  */
 export async function detectContainerRuntime(timeoutMs: number): Promise<string | undefined> {
-  const require = createRequire(import.meta.url);
-  const module = pathToFileURL(require.resolve('testcontainers')).href;
+  const module = testcontainersUrl();
   const script = [
     `const tc = await import(${JSON.stringify(module)});`,
     'try { await tc.getContainerRuntimeClient(); process.stdout.write("ok"); process.exit(0); }',
@@ -83,6 +82,19 @@ export async function detectContainerRuntime(timeoutMs: number): Promise<string 
       resolve(code === 0 ? undefined : out.trim() || `runtime check exited with code ${code ?? '?'}`);
     });
   });
+}
+
+/**
+ * Where testcontainers is installed. It is an optional peer dependency of the package (heavy,
+ * and only `container:` targets need it), so its absence is a configuration error (exit 2)
+ * naming the package to install.
+ */
+export function testcontainersUrl(): string {
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve('testcontainers')).href;
+  } catch {
+    throw new TargetError('TARGET_CONFIG', 'container: targets need the testcontainers package, which is not installed: npm install testcontainers', 'testcontainers');
+  }
 }
 
 /**
@@ -120,6 +132,7 @@ export class ContainerTarget implements Target {
         `cannot run container ${image}: no container runtime is reachable (${reason}). Start Docker or Podman (or set DOCKER_HOST), or run the broker yourself and use --broker mqtt://host:port.`,
         reason,
       );
+    testcontainersUrl();
     const problem = await detectContainerRuntime(this.runtimeTimeoutMs);
     if (problem !== undefined) throw noRuntime(problem);
     let tc: typeof import('testcontainers');

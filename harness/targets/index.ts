@@ -9,3 +9,4 @@ export { parseProfile, type BrokerProfile, type ProcessSpec, type ContainerSpec,
 export { loadProfileFile, loadBundledProfile, loadBundledProfiles, bundledProfileNames, PROFILES_DIR, PACKAGE_ROOT } from './profiles.js';
 export { trackChild } from './children.js';
 export { findPackageRoot, RUNNING_COMPILED, CODE_ROOT, codePath } from './package-root.js';
+export { launcherCommand, LAUNCHER_ARGUMENT } from './placeholders.js';

@@ -7,6 +7,7 @@ import { Aedes } from 'aedes';
 import { connectAsync } from 'mqtt';
 import { resolveTarget } from '../../cli/resolve-target.js';
 import { loadBundledProfile, PACKAGE_ROOT } from './profiles.js';
+import { launcherCommand } from './placeholders.js';
 import { spawn } from 'node:child_process';
 import { mqttJsOptions } from './probe.js';
 import { findFreePort, tryTcpConnect } from './net.js';
@@ -180,7 +181,7 @@ describe('container targets without a container runtime', () => {
       expect(error.code).toBe('TARGET_NO_CONTAINER_RUNTIME');
       expect(performance.now() - t0).toBeLessThan(5000);
       // The whole command ends too: nothing of the abandoned detection keeps it alive.
-      const cli = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'mqtt-conformance.js'), 'run', '--broker', 'container:emqx/emqx'], { stdio: 'ignore' });
+      const cli = spawn(process.execPath, [...launcherCommand('cli/main', 'test'), 'run', '--broker', 'container:emqx/emqx'], { stdio: 'ignore' });
       const code = await new Promise<number | null>((resolve) => {
         const bound = setTimeout(() => {
           cli.kill('SIGKILL');

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './profiles.js';
+import { launcherCommand } from './placeholders.js';
 import { makeCertificates } from '../../test/support/targets/certificates.js';
 
 interface Report {
@@ -15,7 +16,7 @@ async function runSuite(broker: string, tags: string, extra: string[] = []): Pro
   const dir = mkdtempSync(join(tmpdir(), 'parity-'));
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'mqtt-conformance.js'), 'run', '--broker', broker, '--parallel', '1', '--tags', tags, '--report-dir', dir, ...extra], {
+      const child = spawn(process.execPath, [...launcherCommand('cli/main', 'test'), 'run', '--broker', broker, '--parallel', '1', '--tags', tags, '--report-dir', dir, ...extra], {
         cwd: PACKAGE_ROOT,
         stdio: 'ignore',
       });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { PersistenceError } from './errors.js';
 import { migrateV5 } from './v5-columns.js';
 
@@ -66,13 +67,31 @@ CREATE TABLE IF NOT EXISTS retained (
 
 export type SqliteDatabase = Database.Database;
 
+/**
+ * better-sqlite3, loaded on the first `--data-dir`: a native module that only durable brokers
+ * need, so the package lists it as an optional peer dependency and a broker without a data
+ * directory never loads it. Absent, the error names the package to install.
+ */
+function sqliteDriver(path: string): typeof Database {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND';
+    const message = missing
+      ? 'a data directory needs the better-sqlite3 package, which is not installed: npm install better-sqlite3'
+      : `cannot load better-sqlite3: ${(error as Error).message}`;
+    throw new PersistenceError('PERSISTENCE_OPEN', path, message, { cause: error });
+  }
+}
+
 /** Opens (creating when needed) the broker database in `dir`: WAL, the chosen sync mode, the schema. */
 export function openDatabase(dir: string, sync: SyncMode = 'normal'): SqliteDatabase {
   const path = join(dir, DATABASE_FILE);
+  const Driver = sqliteDriver(path);
   let db: SqliteDatabase;
   try {
     mkdirSync(dir, { recursive: true });
-    db = new Database(path);
+    db = new Driver(path);
   } catch (error) {
     throw new PersistenceError('PERSISTENCE_OPEN', path, `cannot open the broker database: ${(error as Error).message}`, { cause: error });
   }

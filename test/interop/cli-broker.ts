@@ -1,6 +1,6 @@
 /**
  * The reference broker started the way an outside tester starts it: the package's CLI
- * (`node bin/mqtt-conformance.js broker ...`, what `npx mqtt-conformance broker` runs) in a child
+ * (`mqtt-conformance broker ...`, from its sources through tsx) in a child
  * process, default host (0.0.0.0), port 0 so tests never collide. Resolves once the CLI prints
  * its "listening on" line; `stop()` sends SIGTERM and waits for the exit.
  */
@@ -29,7 +29,7 @@ export interface CliBroker {
 
 /** Starts `mqtt-conformance broker --port 0 <args>`; rejects with CliBrokerError (and the output) if it exits or is not listening within `timeoutMs`. */
 export async function startCliBroker(args: readonly string[] = [], timeoutMs = 20_000): Promise<CliBroker> {
-  const child = spawn(process.execPath, ['bin/mqtt-conformance.js', 'broker', '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'broker', '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => {

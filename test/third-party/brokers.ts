@@ -148,7 +148,7 @@ export interface SuiteRunOptions {
 export async function runWholeSuite(target: string, options: SuiteRunOptions = {}): Promise<SuiteRun> {
   const dir = await mkdtemp(join(tmpdir(), 'mqttc-third-party-'));
   try {
-    const args = [join(PACKAGE_ROOT, 'bin', 'mqtt-conformance.js'), 'run', '--broker', target, '--parallel', String(options.parallel ?? 2), '--timeout', String(options.timeoutMs ?? THIRD_PARTY_TIMEOUT_MS), '--report-dir', dir];
+    const args = ['--import', 'tsx', join(PACKAGE_ROOT, 'cli', 'main.ts'), 'run', '--broker', target, '--parallel', String(options.parallel ?? 2), '--timeout', String(options.timeoutMs ?? THIRD_PARTY_TIMEOUT_MS), '--report-dir', dir];
     const chunks: string[] = [];
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
