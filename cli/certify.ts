@@ -7,7 +7,7 @@
  * writes the broker matrix (`DIR/matrix.json`, `DIR/matrix.html`, built by reports/) and
  * `DIR/certify.json` (one entry per broker: exit code, report folder, error).
  *
- * Target options (`--profile FILE`, `--ca FILE`, `--cert FILE`, `--key FILE`, `--insecure`)
+ * Target options (`--profile FILE`, `--ca FILE`, `--cert FILE`, `--key FILE`, `--insecure`, `--username`, `--password`)
  * apply to the `--broker` they follow.
  *
  * Exit codes: 0 every run passed; 1 a scenario failed on some broker; 2 usage or configuration
@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readReportJson, writeMatrix, type ReportJson } from '../reports/index.js';
-import { PACKAGE_ROOT, TargetError, launcherCommand, trackChild } from '../harness/targets/index.js';
+import { PACKAGE_ROOT, TargetError, launcherCommand, redactUrl, trackChild } from '../harness/targets/index.js';
 import { resolveTarget, targetSlug, TARGET_FORMS, type ResolveTargetOptions } from './resolve-target.js';
 
 export const DEFAULT_CERTIFY_DIR = join('reports', 'out', 'certify');
@@ -35,6 +35,8 @@ Runs the suite against each broker and writes a matrix of their verdicts side by
     --cert FILE     client certificate (PEM), with --key
     --key FILE      client certificate key (PEM)
     --insecure      accept any server certificate
+    --username USER authenticate as USER (also mqtt://USER:PASSWORD@HOST:PORT)
+    --password PASS USER's password
   --report-dir DIR  where to write (default ${DEFAULT_CERTIFY_DIR}): DIR/<broker>/ for each run,
                     DIR/matrix.json, DIR/matrix.html, DIR/certify.json
   --jobs N          brokers certified at the same time (default 1)
@@ -158,6 +160,12 @@ export function parseCertifyArgs(argv: readonly string[]): CertifyOptions | 'hel
       case '--insecure':
         current(flag).insecure = true;
         break;
+      case '--username':
+        current(flag).username = value();
+        break;
+      case '--password':
+        current(flag).password = value();
+        break;
       case '--report-dir':
         reportDir = value();
         break;
@@ -195,6 +203,8 @@ export function runArgs(broker: BrokerArg, reportDir: string, options: CertifyOp
   if (o.cert !== undefined) args.push('--cert', o.cert);
   if (o.key !== undefined) args.push('--key', o.key);
   if (o.insecure === true) args.push('--insecure');
+  if (o.username !== undefined) args.push('--username', o.username);
+  if (o.password !== undefined) args.push('--password', o.password);
   args.push('--report-dir', reportDir);
   if (options.tags !== undefined) args.push('--tags', options.tags);
   if (options.parallel !== undefined) args.push('--parallel', String(options.parallel));
@@ -268,7 +278,7 @@ export async function certify(options: CertifyOptions, runner: SuiteRunner = chi
       const reportDir = join(root, broker.slug);
       await mkdir(reportDir, { recursive: true });
       const exitCode = await runner(broker, reportDir, options);
-      const result: BrokerRunResult = { broker: broker.spec, slug: broker.slug, exitCode, reportDir };
+      const result: BrokerRunResult = { broker: redactUrl(broker.spec), slug: broker.slug, exitCode, reportDir };
       if (!existsSync(join(reportDir, 'report.json'))) result.error = `the run ended with exit code ${exitCode} and wrote no report.json`;
       return result;
     }),

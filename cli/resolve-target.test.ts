@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveTarget, targetSlug } from './resolve-target.js';
+import { commandLineCredentials, resolveTarget, targetSlug } from './resolve-target.js';
 import { ContainerTarget, parseImageReference } from '../harness/targets/container.js';
 import { TargetError } from '../harness/targets/types.js';
-import { parseEndpointUrl } from '../harness/targets/url.js';
+import { credentialsFromUrl, parseEndpointUrl, redactUrl } from '../harness/targets/url.js';
 
 function code(fn: () => unknown): string {
   try {
@@ -96,8 +96,19 @@ describe('broker URLs', () => {
     }
   });
 
-  it('rejects credentials in the URL and paths in mqtt URLs', () => {
-    expect(code(() => parseEndpointUrl('mqtt://u:p@h:1'))).toBe('TARGET_CONFIG');
+  it('takes credentials from the URL (percent-decoded) or --username/--password, never showing the password', () => {
+    expect(parseEndpointUrl('mqtt://u:p@h:1').url).toBe('mqtt://h:1');
+    expect(credentialsFromUrl('mqtt://us%40er:p%3Ass@h:1')).toEqual({ username: 'us@er', password: 'p:ss' });
+    expect(credentialsFromUrl('mqtt://h:1')).toBeUndefined();
+    expect(commandLineCredentials('mqtt://h:1', { username: 'a', password: 'b' })).toEqual({ username: 'a', password: 'b' });
+    expect(commandLineCredentials('process:mosquitto', { username: 'a' })).toEqual({ username: 'a', password: '' });
+    expect(code(() => commandLineCredentials('mqtt://h:1', { password: 'b' }))).toBe('TARGET_CONFIG');
+    expect(code(() => commandLineCredentials('mqtt://a:x@h:1', { username: 'a', password: 'b' }))).toBe('TARGET_CONFIG');
+    expect(code(() => resolveTarget('reference', { username: 'a', password: 'b' }))).toBe('TARGET_CONFIG');
+    expect(redactUrl('mqtt://u:secret@h:1')).toBe('mqtt://u:***@h:1');
+  });
+
+  it('rejects paths in mqtt URLs', () => {
     expect(code(() => parseEndpointUrl('mqtt://h:1/path'))).toBe('TARGET_CONFIG');
     expect(code(() => parseEndpointUrl('not a url'))).toBe('TARGET_CONFIG');
   });

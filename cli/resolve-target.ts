@@ -4,8 +4,8 @@ import { ProcessTarget } from '../harness/targets/process.js';
 import type { BrokerProfile } from '../harness/targets/profile-schema.js';
 import { findContainerProfile, loadBundledProfile, loadProfileFile } from '../harness/targets/profiles.js';
 import { ReferenceProcessTarget, ReferenceTarget } from '../reference/target/reference-target.js';
-import { TargetError, type Target } from '../harness/targets/types.js';
-import { UrlTarget, parseEndpointUrl } from '../harness/targets/url.js';
+import { TargetError, type Credentials, type Target } from '../harness/targets/types.js';
+import { UrlTarget, credentialsFromUrl, parseEndpointUrl, redactUrl } from '../harness/targets/url.js';
 
 /** Options of `--broker`: the profile file and TLS material, as given on the command line. */
 export interface ResolveTargetOptions {
@@ -19,6 +19,10 @@ export interface ResolveTargetOptions {
   key?: string;
   /** Accept any server certificate. */
   insecure?: boolean;
+  /** `--username`: the user the suite authenticates as (with `password`); also `mqtt://user:pass@host`. */
+  username?: string;
+  /** `--password` (needs `username`). */
+  password?: string;
 }
 
 /** The forms `--broker` accepts, for usage text and errors. */
@@ -34,6 +38,26 @@ export const TARGET_FORMS = [
 
 function profileFrom(options: ResolveTargetOptions): BrokerProfile | undefined {
   return options.profile === undefined ? undefined : loadProfileFile(options.profile);
+}
+
+/**
+ * The credentials of the command line: `--username`/`--password`, or the user and password of an
+ * mqtt:// URL (both at once must agree). Undefined when none were given.
+ */
+export function commandLineCredentials(spec: string, options: ResolveTargetOptions): Credentials | undefined {
+  if (options.password !== undefined && options.username === undefined) throw new TargetError('TARGET_CONFIG', '--password needs --username', 'password');
+  const flags = options.username === undefined ? undefined : { username: options.username, password: options.password ?? '' };
+  const fromUrl = /^(mqtts?|wss?):\/\//i.test(spec.trim()) ? credentialsFromUrl(spec.trim()) : undefined;
+  if (flags !== undefined && fromUrl !== undefined && (flags.username !== fromUrl.username || flags.password !== fromUrl.password)) {
+    throw new TargetError('TARGET_CONFIG', `the credentials of ${redactUrl(spec)} differ from --username/--password: give them once`, 'username');
+  }
+  return flags ?? fromUrl;
+}
+
+/** The profile (or a bare one named `name`) carrying the command line's credentials, if any. */
+function withCredentials<P extends BrokerProfile | undefined>(profile: P, credentials: Credentials | undefined, name: string): P | BrokerProfile {
+  if (credentials === undefined) return profile;
+  return { ...(profile ?? { name }), credentials };
 }
 
 function rejectTls(spec: string, options: ResolveTargetOptions): void {
@@ -78,45 +102,45 @@ export function commandLineProfile(line: string): BrokerProfile {
   return { name, process: { command } };
 }
 
-function processTarget(spec: string, rest: string | undefined, options: ResolveTargetOptions): Target {
+function processTarget(spec: string, rest: string | undefined, options: ResolveTargetOptions, credentials: Credentials | undefined): Target {
   rejectTls(spec, options);
   const fromFile = profileFrom(options);
   if (rest === undefined || rest === '') {
     if (fromFile === undefined) {
       throw new TargetError('TARGET_CONFIG', '--broker process needs a profile: process:NAME (a file of profiles/) or --profile FILE', spec);
     }
-    return new ProcessTarget(fromFile);
+    return new ProcessTarget(withCredentials(fromFile, credentials, 'process'));
   }
   if (rest.includes('{port}') || /\s/.test(rest)) {
     const profile = commandLineProfile(rest);
     if (fromFile !== undefined) {
       // The command line says how to start it; the file may still declare capabilities and credentials.
       const merged: BrokerProfile = { ...fromFile, process: profile.process ?? { command: [] } };
-      return new ProcessTarget(merged);
+      return new ProcessTarget(withCredentials(merged, credentials, 'process'));
     }
     if (!rest.includes('{port}')) {
       throw new TargetError('TARGET_CONFIG', `process: the command line must contain {port} where the broker's port goes: ${rest}`, rest);
     }
-    return new ProcessTarget(profile);
+    return new ProcessTarget(withCredentials(profile, credentials, 'process'));
   }
-  return new ProcessTarget(fromFile ?? loadBundledProfile(rest));
+  return new ProcessTarget(withCredentials(fromFile ?? loadBundledProfile(rest), credentials, 'process'));
 }
 
-function containerTarget(spec: string, rest: string, options: ResolveTargetOptions): Target {
+function containerTarget(spec: string, rest: string, options: ResolveTargetOptions, credentials: Credentials | undefined): Target {
   rejectTls(spec, options);
   const { image, tag } = parseImageReference(rest);
   const fromFile = profileFrom(options);
   if (fromFile !== undefined) {
     const withImage: BrokerProfile =
       fromFile.container === undefined ? { ...fromFile, container: { image, tag: tag ?? 'latest', port: 1883 } } : { ...fromFile, container: { ...fromFile.container, image } };
-    return new ContainerTarget(withImage, tag);
+    return new ContainerTarget(withCredentials(withImage, credentials, 'container'), tag);
   }
   const bundled = findContainerProfile(image);
   if (bundled?.container !== undefined) {
     // Keep the image as the user spelled it (a registry prefix or mirror), with the bundled profile's settings.
-    return new ContainerTarget({ ...bundled, container: { ...bundled.container, image } }, tag);
+    return new ContainerTarget(withCredentials({ ...bundled, container: { ...bundled.container, image } }, credentials, 'container'), tag);
   }
-  return new ContainerTarget(genericContainerProfile(image, tag ?? 'latest'), tag);
+  return new ContainerTarget(withCredentials(genericContainerProfile(image, tag ?? 'latest'), credentials, 'container'), tag);
 }
 
 /**
@@ -126,6 +150,14 @@ function containerTarget(spec: string, rest: string, options: ResolveTargetOptio
  */
 export function resolveTarget(spec: string, options: ResolveTargetOptions = {}): Target {
   const trimmed = spec.trim();
+  const credentials = commandLineCredentials(trimmed, options);
+  if (credentials !== undefined && (trimmed === 'reference' || trimmed === 'reference:process')) {
+    throw new TargetError('TARGET_CONFIG', `${trimmed} makes its own user and password at start: --username/--password apply to other targets`, 'username');
+  }
+  return resolveConfigured(spec, trimmed, options, credentials);
+}
+
+function resolveConfigured(spec: string, trimmed: string, options: ResolveTargetOptions, credentials: Credentials | undefined): Target {
   if (trimmed === 'reference') {
     rejectTls(spec, options);
     return new ReferenceTarget(profileFrom(options) ?? loadBundledProfile('reference'));
@@ -135,13 +167,14 @@ export function resolveTarget(spec: string, options: ResolveTargetOptions = {}):
     return new ReferenceProcessTarget(profileFrom(options) ?? loadBundledProfile('reference'));
   }
   if (/^(mqtts?|wss?):\/\//i.test(trimmed)) {
-    return new UrlTarget(parseEndpointUrl(trimmed, options), profileFrom(options));
+    const endpoint = parseEndpointUrl(trimmed, options);
+    return new UrlTarget(endpoint, withCredentials(profileFrom(options), credentials, endpoint.url));
   }
   if (trimmed === 'process' || trimmed.startsWith('process:')) {
-    return processTarget(spec, trimmed === 'process' ? undefined : trimmed.slice('process:'.length), options);
+    return processTarget(spec, trimmed === 'process' ? undefined : trimmed.slice('process:'.length), options, credentials);
   }
   if (trimmed.startsWith('container:')) {
-    return containerTarget(spec, trimmed.slice('container:'.length), options);
+    return containerTarget(spec, trimmed.slice('container:'.length), options, credentials);
   }
   throw new TargetError('TARGET_CONFIG', `unknown broker target ${JSON.stringify(spec)}; use one of:\n  ${TARGET_FORMS.join('\n  ')}`, spec);
 }
@@ -150,6 +183,7 @@ export function resolveTarget(spec: string, options: ResolveTargetOptions = {}):
 export function targetSlug(spec: string): string {
   const trimmed = spec.trim();
   const slug = trimmed
+    .replace(/^([a-z]+:\/\/)[^@/]*@/i, '$1')
     .replace(/^process:/, '')
     .replace(/^container:/, '')
     .replace(/^[a-z]+:\/\//i, (scheme) => scheme.replace('://', '-'))
@@ -158,4 +192,13 @@ export function targetSlug(spec: string): string {
     .replace(/[^a-z0-9.]+/g, '-')
     .replace(/^-+|-+$/g, '');
   return slug.slice(0, 60) || 'target';
+}
+
+/** A command line with passwords hidden (`--password X`, `--password=X`, `mqtt://user:X@host`), for reports and logs. */
+export function redactArgv(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => {
+    if (argv[i - 1] === '--password') return '***';
+    if (arg.startsWith('--password=')) return '--password=***';
+    return redactUrl(arg);
+  });
 }

@@ -13,7 +13,7 @@ import type { Envelope } from '@cucumber/messages';
 import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta } from '../reports/index.js';
 import { TargetError, PACKAGE_ROOT, RUNNING_COMPILED, type StartedTarget } from '../harness/targets/index.js';
 import { packageVersion } from '../reference/target/index.js';
-import { TARGET_FORMS, resolveTarget } from './resolve-target.js';
+import { TARGET_FORMS, redactArgv, resolveTarget } from './resolve-target.js';
 
 export const DEFAULT_REPORT_DIR = join('reports', 'out');
 /** Scenarios mostly wait on the network and timers, so twice the CPUs (at most 4) keeps both busy. */
@@ -34,6 +34,8 @@ ${TARGET_FORMS.map((f) => `                        ${f}`).join('\n')}
   --cert FILE         client certificate (PEM), with --key
   --key FILE          client certificate key (PEM)
   --insecure          accept any server certificate
+  --username USER     authenticate as USER (also mqtt://USER:PASSWORD@HOST:PORT)
+  --password PASS     USER's password
   --tags EXPR         cucumber tag expression, e.g. '@MQTT-3.1.0-1 or @v3.1' or 'not @optional'
   --version V         only scenarios of protocol version V (3.1.1, 3.1 or 5)
   --parallel N        cucumber worker processes (default: ${DEFAULT_PARALLEL})
@@ -52,6 +54,8 @@ export interface RunOptions {
   cert?: string;
   key?: string;
   insecure: boolean;
+  username?: string;
+  password?: string;
   tags?: string;
   version?: (typeof VERSIONS)[number];
   parallel: number;
@@ -89,6 +93,8 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
         cert: { type: 'string' },
         key: { type: 'string' },
         insecure: { type: 'boolean' },
+        username: { type: 'string' },
+        password: { type: 'string' },
         tags: { type: 'string' },
         version: { type: 'string' },
         parallel: { type: 'string' },
@@ -114,6 +120,9 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
   if (v.cert !== undefined) options.cert = resolve(cwd, v.cert);
   if (v.key !== undefined) options.key = resolve(cwd, v.key);
   if ((options.cert === undefined) !== (options.key === undefined)) throw new UsageError('--cert and --key go together');
+  if (v.password !== undefined && v.username === undefined) throw new UsageError('--password needs --username');
+  if (v.username !== undefined) options.username = v.username;
+  if (v.password !== undefined) options.password = v.password;
   if (v.tags !== undefined) {
     if (v.tags.trim() === '') throw new UsageError('--tags needs a tag expression, e.g. --tags "@v3.1.1 and not @optional"');
     options.tags = v.tags;
@@ -245,6 +254,8 @@ async function startTarget(options: RunOptions): Promise<StartedTarget> {
   if (options.ca !== undefined) resolveOptions.ca = options.ca;
   if (options.cert !== undefined) resolveOptions.cert = options.cert;
   if (options.key !== undefined) resolveOptions.key = options.key;
+  if (options.username !== undefined) resolveOptions.username = options.username;
+  if (options.password !== undefined) resolveOptions.password = options.password;
   const target = resolveTarget(options.broker, resolveOptions);
   return target.start();
 }
@@ -300,7 +311,7 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
     target: description,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(durationMs),
-    argv: ['mqtt-conformance', 'run', ...argv],
+    argv: ['mqtt-conformance', 'run', ...redactArgv(argv)],
   };
   if (tags !== undefined) meta.tags = tags;
   const model = buildComplianceModel(envelopes, meta);

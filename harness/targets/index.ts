@@ -1,6 +1,6 @@
 export * from './types.js';
 export { scenarioEndpoint } from './scenario-endpoint.js';
-export { UrlTarget, parseEndpointUrl, REACHABILITY_TIMEOUT_MS, WAIT_ENV, type TlsFileOptions } from './url.js';
+export { UrlTarget, parseEndpointUrl, credentialsFromUrl, redactUrl, REACHABILITY_TIMEOUT_MS, WAIT_ENV, type TlsFileOptions } from './url.js';
 export { ProcessTarget, generateLaunch, type GeneratedLaunch } from './process.js';
 export { ContainerTarget, parseImageReference, RUNTIME_DETECTION_TIMEOUT_MS } from './container.js';
 export { probe, versionFromSysText, type ProbeOptions, type ProbeResult } from './probe.js';

@@ -227,6 +227,24 @@ async function probeShared(endpoint: Endpoint, base: string, timeoutMs: number, 
   }
 }
 
+/**
+ * Whether the broker accepts a CONNECT without credentials (at 3.1.1, else 5, else 3.1), for
+ * credentials given on the command line; `transportFailure` when no CONNECT got through at all.
+ */
+export async function probeAnonymous(endpoint: Endpoint, timeoutMs = 2000): Promise<{ accepted: boolean; transportFailure?: string }> {
+  for (const level of [4, 5, 3] as const) {
+    const attempt = await tryConnect(endpoint, level, timeoutMs);
+    if (attempt.client !== undefined) {
+      await attempt.client.endAsync(true).catch(() => undefined);
+      discard(attempt.client);
+      return { accepted: true };
+    }
+    if (TRANSPORT_ERROR.test(attempt.reason)) return { accepted: false, transportFailure: attempt.reason };
+    if (AUTH_REFUSAL.test(attempt.reason)) return { accepted: false };
+  }
+  return { accepted: false };
+}
+
 /** Extracts "2.0.11" from "mosquitto version 2.0.11" (or returns the text when no number appears). */
 export function versionFromSysText(text: string): string {
   const match = /\d+\.\d+(?:\.\d+)?(?:[-+.][\w.]+)?/.exec(text);

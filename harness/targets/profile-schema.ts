@@ -29,6 +29,12 @@ export interface BrokerProfile {
   process?: ProcessSpec;
   container?: ContainerSpec;
   capabilities?: ProfileCapabilities;
+  /**
+   * Credentials given on the command line (`mqtt://user:pass@host`, `--username`/`--password`),
+   * never read from a profile file. Unless `capabilities.auth` says otherwise, the target's start
+   * declares them as `auth.valid` and probes whether anonymous clients are allowed (settle.ts).
+   */
+  credentials?: Credentials;
 }
 
 export type ProfileCapabilities = Partial<Capabilities>;

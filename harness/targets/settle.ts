@@ -1,7 +1,24 @@
 import { defaultCapabilities, mergeCapabilities, needsProbe } from './capabilities.js';
-import { probe, type ProbeOptions } from './probe.js';
+import { randomBytes } from 'node:crypto';
+import { probe, probeAnonymous, type ProbeOptions } from './probe.js';
 import type { BrokerProfile } from './profile-schema.js';
-import { TargetError, type Capabilities, type Endpoint } from './types.js';
+import { TargetError, type Capabilities, type Credentials, type Endpoint } from './types.js';
+
+/**
+ * `capabilities.auth` for credentials given on the command line: they are the valid user; the
+ * same user with another password is the invalid one; whether anonymous clients are allowed is
+ * what the profile declares, else what one anonymous CONNECT shows (the answer decides whether
+ * the anonymous scenarios expect acceptance or refusal, so it is observed, never assumed).
+ */
+async function credentialsAuth(endpoint: Endpoint, valid: Credentials, declared: Capabilities['auth']): Promise<NonNullable<Capabilities['auth']>> {
+  const invalidPassword = declared?.invalidPassword ?? { username: valid.username, password: `${valid.password}-not-${randomBytes(4).toString('hex')}` };
+  if (declared !== undefined) return { ...declared, valid, invalidPassword };
+  const anonymous = await probeAnonymous(endpoint);
+  if (anonymous.transportFailure !== undefined) {
+    throw new TargetError('TARGET_UNREACHABLE', `broker ${endpoint.url} accepts TCP connections but cannot be reached over ${endpoint.protocol}: ${anonymous.transportFailure}`, anonymous.transportFailure);
+  }
+  return { valid, invalidPassword, anonymousAllowed: anonymous.accepted };
+}
 
 /**
  * Capabilities from a profile completed by a probe of the running broker, and its version
@@ -14,7 +31,8 @@ export async function settleCapabilities(
   fallbackVersion?: string,
   startVersion?: string,
 ): Promise<{ capabilities: Capabilities; version: string | undefined }> {
-  const declared = profile?.capabilities ?? {};
+  let declared = profile?.capabilities ?? {};
+  if (profile?.credentials !== undefined) declared = { ...declared, auth: await credentialsAuth(endpoint, profile.credentials, declared.auth) };
   let version = profile?.version ?? startVersion;
   let probed: Partial<Capabilities> = {};
   if (profile?.probe !== false && needsProbe(declared, version !== undefined)) {

@@ -3,7 +3,7 @@ import { settleCapabilities } from './settle.js';
 import { tryTcpConnect, waitForPort } from './net.js';
 import type { BrokerProfile } from './profile-schema.js';
 import { createStartedTarget } from './started.js';
-import { TargetError, type Endpoint, type StartedTarget, type Target } from './types.js';
+import { TargetError, type Credentials, type Endpoint, type StartedTarget, type Target } from './types.js';
 
 const DEFAULT_PORTS: Record<Endpoint['protocol'], number> = { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 };
 
@@ -36,28 +36,26 @@ export function parseEndpointUrl(spec: string, tls: TlsFileOptions = {}): Endpoi
   try {
     url = new URL(spec);
   } catch {
-    throw new TargetError('TARGET_CONFIG', `not a broker URL: ${JSON.stringify(spec)} (expected mqtt://host:port, mqtts://, ws:// or wss://)`, spec);
+    throw new TargetError('TARGET_CONFIG', `not a broker URL: ${JSON.stringify(redactUrl(spec))} (expected mqtt://host:port, mqtts://, ws:// or wss://)`, spec);
   }
   const protocol = url.protocol.replace(/:$/, '');
   if (protocol !== 'mqtt' && protocol !== 'mqtts' && protocol !== 'ws' && protocol !== 'wss') {
-    throw new TargetError('TARGET_CONFIG', `unsupported URL scheme "${protocol}:" in ${spec} (expected mqtt, mqtts, ws or wss)`, spec);
+    throw new TargetError('TARGET_CONFIG', `unsupported URL scheme "${protocol}:" in ${redactUrl(spec)} (expected mqtt, mqtts, ws or wss)`, redactUrl(spec));
   }
-  if (url.hostname === '') throw new TargetError('TARGET_CONFIG', `no host in ${spec}`, spec);
-  if (url.username !== '' || url.password !== '') {
-    throw new TargetError('TARGET_CONFIG', `credentials in the URL ${spec} are not used: declare them in a --profile file (capabilities.auth)`, spec);
-  }
+  if (url.hostname === '') throw new TargetError('TARGET_CONFIG', `no host in ${redactUrl(spec)}`, redactUrl(spec));
+  // User and password (`mqtt://user:pass@host`) are read by credentialsFromUrl; the endpoint's url never shows them.
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = url.port === '' ? DEFAULT_PORTS[protocol] : Number(url.port);
   const endpoint: Endpoint = { url: '', protocol, host, port };
   const isWs = protocol === 'ws' || protocol === 'wss';
   if (isWs) endpoint.path = url.pathname === '' || url.pathname === '/' ? '/mqtt' : url.pathname;
   else if (url.pathname !== '' && url.pathname !== '/') {
-    throw new TargetError('TARGET_CONFIG', `a path (${url.pathname}) makes no sense in an ${protocol}:// URL: ${spec}`, spec);
+    throw new TargetError('TARGET_CONFIG', `a path (${url.pathname}) makes no sense in an ${protocol}:// URL: ${redactUrl(spec)}`, redactUrl(spec));
   }
   const secure = protocol === 'mqtts' || protocol === 'wss';
   const anyTls = tls.ca !== undefined || tls.cert !== undefined || tls.key !== undefined || tls.insecure === true;
   if (!secure && anyTls) {
-    throw new TargetError('TARGET_CONFIG', `--ca, --cert, --key and --insecure apply to mqtts:// and wss:// only, not ${spec}`, spec);
+    throw new TargetError('TARGET_CONFIG', `--ca, --cert, --key and --insecure apply to mqtts:// and wss:// only, not ${redactUrl(spec)}`, redactUrl(spec));
   }
   if ((tls.cert === undefined) !== (tls.key === undefined)) {
     throw new TargetError('TARGET_CONFIG', 'a client certificate needs both --cert and --key', tls.cert ?? tls.key);
@@ -73,6 +71,28 @@ export function parseEndpointUrl(spec: string, tls: TlsFileOptions = {}): Endpoi
   const printableHost = host.includes(':') ? `[${host}]` : host;
   endpoint.url = `${protocol}://${printableHost}:${port}${isWs ? (endpoint.path ?? '') : ''}`;
   return endpoint;
+}
+
+/**
+ * The credentials of `mqtt://user:pass@host:port` (percent-decoded, as MQTT.js and
+ * `mosquitto_sub -L` read them), or undefined when the URL has none. A user without a password
+ * is a user with an empty password, as in MQTT.js.
+ */
+export function credentialsFromUrl(spec: string): Credentials | undefined {
+  let url: URL;
+  try {
+    url = new URL(spec);
+  } catch {
+    return undefined;
+  }
+  if (url.username === '' && url.password === '') return undefined;
+  if (url.username === '') throw new TargetError('TARGET_CONFIG', `a password without a user name in ${redactUrl(spec)}`, redactUrl(spec));
+  return { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+}
+
+/** `spec` with any password replaced by `***`, for messages and reports. */
+export function redactUrl(spec: string): string {
+  return spec.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
 }
 
 /** How long a URL target may take to accept a TCP connection before it is reported unreachable. */
