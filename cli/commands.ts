@@ -18,6 +18,7 @@ export const COMMANDS = {
   broker: 'start the reference broker',
   bench: 'run the benchmarks',
   passwd: 'manage the reference broker password file',
+  action: 'the GitHub Action\'s step: run or certify from INPUT_* variables, write the job summary and outputs',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
