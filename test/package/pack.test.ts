@@ -1,0 +1,143 @@
+/**
+ * The package as a user gets it: `npm pack`, `npm install --omit=dev <tarball>` in an empty
+ * directory, then the installed command: the README's shell recipe (the whole suite against the
+ * embedded reference broker), Debian's Mosquitto by URL with credentials (its known findings),
+ * certify, report --from, and broker --data-dir without the optional better-sqlite3.
+ * Skipped, with the reason, only when the npm registry cannot be reached.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT, generateLaunch, loadBundledProfile } from '../../harness/targets/index.js';
+import { findFreePort } from '../../harness/targets/net.js';
+import { loadPickles } from '../../steps/support/pickles.js';
+import { compareWithExpected } from '../third-party/expected-results.js';
+import { MOSQUITTO_BINARY, expectedFile, loadExpectedFile } from '../third-party/brokers.js';
+
+const registry = spawnSync('npm', ['ping'], { encoding: 'utf8', timeout: 20_000 });
+const offline = registry.status !== 0 ? `the npm registry cannot be reached (npm ping: ${(registry.stderr || registry.error?.message || '').trim().split('\n').pop()})` : undefined;
+if (offline !== undefined) process.stderr.write(`pack.test.ts skipped: ${offline}\n`);
+
+const work = mkdtempSync(join(tmpdir(), 'mqttc-pack-'));
+const app = join(work, 'app');
+let tarball = '';
+
+interface Ran {
+  code: number | null;
+  out: string;
+}
+
+function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
+/** The README's fenced block after `<!-- recipe:NAME -->`: the tests run what users read. */
+export function readmeRecipe(name: string): string {
+  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+  const match = new RegExp(`<!-- recipe:${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (match?.[1] === undefined) throw new Error(`README.md has no recipe "${name}"`);
+  return match[1];
+}
+
+function report(dir: string): { summary: { passed: number; failed: number; notApplicable: number; inconclusive: number }; scenarios: { uri: string; name: string; verdict: string; versions: string[]; optional: boolean }[] } {
+  return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+}
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe.skipIf(offline !== undefined)('the packed package, installed with production dependencies only', () => {
+  beforeAll(async () => {
+    const packed = await sh('npm', ['pack', '--json', '--pack-destination', work], PACKAGE_ROOT);
+    expect(packed.code, packed.out).toBe(0);
+    const info = JSON.parse(packed.out.slice(packed.out.indexOf('[\n'))) as { filename: string; size: number; entryCount: number; files: { path: string }[] }[];
+    const first = info[0];
+    if (first === undefined) throw new Error('npm pack listed no tarball');
+    tarball = join(work, first.filename);
+    process.stderr.write(`pack.test.ts: ${first.filename}: ${first.size} bytes, ${first.entryCount} files\n`);
+    // No tests, benchmarks, scripts or expected results in the tarball.
+    expect(first.files.map((f) => f.path).filter((p) => /\.test\.|^bench\/|^scripts\/|^test\/|fixtures|expected/.test(p))).toEqual([]);
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), '{ "name": "user-app", "private": true }\n');
+  }, 600_000);
+
+  it('the README GitLab job runs the same commands as its shell recipe', () => {
+    const script = [...readmeRecipe('gitlab').matchAll(/^    - (.*)$/gm)].map((m) => m[1]).join('\n');
+    expect(script).toBe(readmeRecipe('shell').trim());
+  });
+
+  it('runs the README shell recipe: the whole suite against the embedded reference broker, every scenario passed or not applicable', async () => {
+    const run = await sh('bash', ['-euo', 'pipefail', '-c', readmeRecipe('shell')], app, { MQTT_CONFORMANCE_PACKAGE: tarball, BROKER_URL: 'reference' });
+    expect(run.code, run.out.slice(-3000)).toBe(0);
+    expect(existsSync(join(app, 'node_modules', 'tsx'))).toBe(false);
+    expect(existsSync(join(app, 'node_modules', 'better-sqlite3'))).toBe(false);
+    const r = report(join(app, 'conformance-report'));
+    expect(r.summary.failed + r.summary.inconclusive).toBe(0);
+    expect(r.scenarios.length).toBe(loadPickles().length);
+  }, 900_000);
+
+  it("tests Debian's Mosquitto by URL with credentials: exit 1 with its known findings", async (ctx) => {
+    if (!existsSync(MOSQUITTO_BINARY)) ctx.skip(`${MOSQUITTO_BINARY} is not installed`);
+    const spec = loadBundledProfile('mosquitto').process;
+    if (spec === undefined) throw new Error('the mosquitto profile has no process section');
+    const dir = join(work, 'mosquitto');
+    const port = await findFreePort('127.0.0.1');
+    const launch = generateLaunch(spec, { port: String(port), host: '127.0.0.1', dir, config: join(dir, 'mosquitto.conf'), node: process.execPath, root: PACKAGE_ROOT });
+    for (const f of launch.files) {
+      mkdirSync(dirname(join(dir, f.name)), { recursive: true });
+      writeFileSync(join(dir, f.name), f.text);
+    }
+    const [binary, ...args] = launch.command;
+    const broker = spawn(binary ?? MOSQUITTO_BINARY, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let log = '';
+        broker.stderr.on('data', (c: Buffer) => {
+          log += c.toString();
+          if (/running/.test(log)) resolve();
+        });
+        broker.once('exit', (code) => reject(new Error(`mosquitto exited (${code}): ${log}`)));
+      });
+      const tags = '@MQTT-2.2.2-2 or @needs:auth';
+      const out = join(work, 'mosquitto-report');
+      const run = await sh('npx', ['mqtt-conformance', 'run', '--broker', `mqtt://conformance:conformance-secret@127.0.0.1:${port}`, '--tags', tags, '--report-dir', out], app);
+      expect(run.code, run.out.slice(-3000)).toBe(1);
+      expect(run.out).not.toContain('conformance-secret');
+      const observed = report(out).scenarios;
+      const drifts = compareWithExpected(observed as never, loadExpectedFile(expectedFile('mosquitto', '2.0.11'))).filter((d) => d.kind !== 'not-run' && d.kind !== 'unused-rule');
+      expect(drifts).toEqual([]);
+      expect(observed.filter((s) => s.verdict === 'failed').length).toBe(6);
+
+      const certified = join(work, 'certify');
+      const certify = await sh('npx', ['mqtt-conformance', 'certify', '--broker', 'reference', '--broker', `mqtt://127.0.0.1:${port}`, '--username', 'conformance', '--password', 'conformance-secret', '--tags', '@MQTT-2.2.2-2', '--report-dir', certified], app);
+      expect(certify.code, certify.out.slice(-3000)).toBe(1);
+      expect(readFileSync(join(certified, 'matrix.html'), 'utf8')).toContain('<html');
+      const again = join(work, 'again');
+      const rendered = await sh('npx', ['mqtt-conformance', 'report', '--from', out, '--out', again], app);
+      expect(rendered.code, rendered.out).toBe(0);
+      expect(readFileSync(join(again, 'report.html'), 'utf8')).toContain('<html');
+    } finally {
+      broker.kill('SIGTERM');
+    }
+  }, 900_000);
+
+  it('names the package to install for broker --data-dir (better-sqlite3 is an optional peer)', async () => {
+    const run = await sh('npx', ['mqtt-conformance', 'broker', '--port', '0', '--data-dir', join(work, 'data')], app);
+    expect(run.code).toBe(2);
+    expect(run.out).toContain('npm install better-sqlite3');
+  }, 120_000);
+
+  it('starts --help in well under a second (compiled, no TypeScript loader)', async () => {
+    const t0 = performance.now();
+    const help = await sh(process.execPath, [join(app, 'node_modules', 'mqtt-conformance', 'bin', 'mqtt-conformance.js'), '--help'], app);
+    expect(help.code).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
+});
