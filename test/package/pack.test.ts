@@ -6,7 +6,7 @@
  * Skipped, with the reason, only when the npm registry cannot be reached.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,7 +69,8 @@ describe.skipIf(offline !== undefined)('the packed package, installed with produ
   }, 600_000);
 
   it('the README GitLab job runs the same commands as its shell recipe', () => {
-    const script = [...readmeRecipe('gitlab').matchAll(/^    - (.*)$/gm)].map((m) => m[1]).join('\n');
+    const block = /^  script:\n((?: {4}- .*\n)+)/m.exec(readmeRecipe('gitlab'))?.[1] ?? '';
+    const script = [...block.matchAll(/^ {4}- (.*)$/gm)].map((m) => m[1]).join('\n');
     expect(script).toBe(readmeRecipe('shell').trim());
   });
 
@@ -90,6 +91,10 @@ describe.skipIf(offline !== undefined)('the packed package, installed with produ
     const dir = join(work, 'mosquitto');
     const port = await findFreePort('127.0.0.1');
     const launch = generateLaunch(spec, { port: String(port), host: '127.0.0.1', dir, config: join(dir, 'mosquitto.conf'), node: process.execPath, root: PACKAGE_ROOT });
+    // Readable by all: mosquitto started as root drops to user "mosquitto" before reading its files.
+    mkdirSync(dir, { recursive: true });
+    chmodSync(work, 0o755);
+    chmodSync(dir, 0o755);
     for (const f of launch.files) {
       mkdirSync(dirname(join(dir, f.name)), { recursive: true });
       writeFileSync(join(dir, f.name), f.text);
