@@ -12,7 +12,15 @@ import { TargetError, type Credentials, type Endpoint } from './types.js';
  */
 
 /** Bound on the whole check: every attempt runs at once, so this is also its worst-case duration. */
-export const SANITY_TIMEOUT_MS = 1500;
+export const SANITY_TIMEOUT_MS = 2500;
+
+/**
+ * After this long without an answer, the 3.1.1 attempt sends an empty line: a server that reads
+ * lines (HTTP, SMTP, ...) waits for one and then answers in its own protocol, which names it. An
+ * MQTT server that has not answered a CONNECT by then has failed the check on that connection
+ * anyway (the other levels' connections are left alone and may still bring a CONNACK).
+ */
+const NUDGE_MS = 1000;
 
 export type SanityOutcome =
   | { kind: 'connack'; version: ProtocolVersion; bytes: Buffer }
@@ -60,12 +68,15 @@ async function attempt(endpoint: Endpoint, version: ProtocolVersion, timeoutMs: 
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(nudge);
       signal.removeEventListener('abort', onAbort);
       stream.destroy();
       resolve(outcome);
     };
     const onAbort = (): void => finish(received.length > 0 ? { kind: 'bytes', bytes: received } : { kind: 'silent' });
     const timer = setTimeout(onAbort, Math.max(1, deadline - Date.now()));
+    const nudge = version === 4 ? setTimeout(() => received.length === 0 && !settled && stream.write('\r\n\r\n'), Math.min(NUDGE_MS, timeoutMs / 2)) : undefined;
+    nudge?.unref();
     signal.addEventListener('abort', onAbort);
     stream.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -80,8 +91,10 @@ async function attempt(endpoint: Endpoint, version: ProtocolVersion, timeoutMs: 
 
 /** A guess at what answered, from its first bytes. */
 export function guessProtocol(bytes: Buffer): string | undefined {
-  const text = bytes.subarray(0, 8).toString('latin1');
+  const text = bytes.subarray(0, 16).toString('latin1');
   if (/^HTTP\/\d/.test(text)) return 'looks like HTTP';
+  // An HTTP/0.9-style answer (no status line) to a request line it could not parse: an HTML page.
+  if (/^\s*<(!doctype html|html|head|body)/i.test(text)) return 'looks like HTTP (an HTML error page)';
   if ((bytes[0] === 0x15 || bytes[0] === 0x16) && bytes[1] === 0x03) return 'looks like TLS (connect with mqtts://)';
   if (text.startsWith('SSH-')) return 'looks like SSH';
   if (/^(\+OK|-ERR|-NOAUTH)/.test(text)) return 'looks like Redis or POP3';
