@@ -445,6 +445,7 @@ function versionResult(version: ProtocolTag, scenarios: readonly ScenarioResult[
   const notApplicableScenarios = required.filter((s) => s.verdict === 'not-applicable' && s.exclusion === undefined).length;
   if (version === '3.1' && notApplicableScenarios > 0) problems.push(`${plural(notApplicableScenarios, 'scenario')} not applicable`);
   if (required.length === 0) problems.push('no required scenario ran');
+  else if (counts.passed === 0 && counts.inconclusive === 0) problems.push('no required scenario was judged (all not applicable)');
   if (problems.length > 0) {
     result.verdict = 'incomplete-coverage';
     result.reason = `No failure, but ${problems.join('; ')}${withExclusions}`;
