@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { readReportJson, writeMatrix, type ReportJson } from '../reports/index.js';
 import { PACKAGE_ROOT, TargetError, launcherCommand, redactUrl, trackChild } from '../harness/targets/index.js';
 import { resolveTarget, targetSlug, TARGET_FORMS, type ResolveTargetOptions } from './resolve-target.js';
+import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
 
 export const DEFAULT_CERTIFY_DIR = join('reports', 'out', 'certify');
 
@@ -41,6 +42,7 @@ Runs the suite against each broker and writes a matrix of their verdicts side by
                     DIR/matrix.json, DIR/matrix.html, DIR/certify.json
   --jobs N          brokers certified at the same time (default 1)
   --tags EXPR       cucumber tag expression passed to each run
+  --exclude CAP     declared exclusion passed to each run (see run --help)
   --parallel N      cucumber workers per run (passed to each run)
   -h, --help        this text
 
@@ -61,6 +63,8 @@ export interface CertifyOptions {
   jobs: number;
   tags?: string;
   parallel?: number;
+  /** `--exclude` values, passed to each run. */
+  exclude?: string[];
 }
 
 /** What one broker's run produced. */
@@ -122,6 +126,7 @@ export function parseCertifyArgs(argv: readonly string[]): CertifyOptions | 'hel
   let jobs = 1;
   let tags: string | undefined;
   let parallel: number | undefined;
+  const exclude: string[] = [];
   const current = (flag: string): ResolveTargetOptions => {
     const last = brokers.at(-1);
     if (last === undefined) throw new UsageError(`${flag} applies to the --broker it follows; give --broker first`);
@@ -178,6 +183,9 @@ export function parseCertifyArgs(argv: readonly string[]): CertifyOptions | 'hel
       case '--parallel':
         parallel = positiveInt(value(), flag);
         break;
+      case '--exclude':
+        exclude.push(value());
+        break;
       default:
         throw new UsageError(`unknown argument ${JSON.stringify(raw)}`);
     }
@@ -191,6 +199,7 @@ export function parseCertifyArgs(argv: readonly string[]): CertifyOptions | 'hel
   };
   if (tags !== undefined) options.tags = tags;
   if (parallel !== undefined) options.parallel = parallel;
+  if (exclude.length > 0) options.exclude = exclude;
   return options;
 }
 
@@ -208,6 +217,7 @@ export function runArgs(broker: BrokerArg, reportDir: string, options: CertifyOp
   args.push('--report-dir', reportDir);
   if (options.tags !== undefined) args.push('--tags', options.tags);
   if (options.parallel !== undefined) args.push('--parallel', String(options.parallel));
+  for (const e of options.exclude ?? []) args.push('--exclude', e);
   return args;
 }
 
@@ -272,7 +282,10 @@ export function combinedExitCode(codes: readonly number[]): number {
 export async function certify(options: CertifyOptions, runner: SuiteRunner = childProcessRunner): Promise<CertifySummary> {
   for (const broker of options.brokers) resolveTarget(broker.spec, broker.options);
   const root = resolve(options.reportDir);
-  await mkdir(root, { recursive: true });
+  // Usage mistakes stop everything before any broker starts (PreflightError, exit 2).
+  parseExclusions(options.exclude ?? []);
+  checkSelection(options.tags, options.tags);
+  await checkReportDir(root);
   const runs = await pool(
     options.brokers.map((broker) => async (): Promise<BrokerRunResult> => {
       const reportDir = join(root, broker.slug);
@@ -310,7 +323,7 @@ function printSummary(summary: CertifySummary, reports: Map<string, ReportJson>)
     const s = report.summary;
     const versions = report.versions.map((v) => `${v.version} ${v.verdict}`).join(', ');
     lines.push(
-      `  ${run.slug.padEnd(22)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(4)} failed ${String(s.notApplicable).padStart(4)} n/a ${String(s.inconclusive).padStart(4)} inconclusive  ${versions}`,
+      `  ${run.slug.padEnd(22)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(4)} failed ${String(s.optionalNotShown).padStart(4)} optional not shown ${String(s.notApplicable).padStart(4)} n/a ${String(s.inconclusive).padStart(4)} inconclusive  ${versions}`,
     );
   }
   if (summary.matrix.length > 0) lines.push('', `Matrix: ${summary.matrix.join(', ')}`);
@@ -337,7 +350,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     summary = await certify(options);
   } catch (error) {
-    if (error instanceof TargetError && error.code === 'TARGET_CONFIG') {
+    if ((error instanceof TargetError && error.code === 'TARGET_CONFIG') || error instanceof PreflightError) {
       process.stderr.write(`certify: ${error.message}\n`);
       return 2;
     }

@@ -2,12 +2,12 @@
  * `mqtt-conformance list`: the scenarios a run would execute (with the statements each checks),
  * or with `--statements` the catalogue's wire-testable statements and the scenarios covering each.
  */
-import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { loadPickles, type ParsedPickle } from '../steps/support/pickles.js';
 import { PACKAGE_ROOT } from '../harness/targets/index.js';
+import { SPEC_VERSIONS, specOfVersion, statementCoverage } from './statements.js';
 
 export const LIST_USAGE = `Usage: mqtt-conformance list [options]
 
@@ -16,16 +16,11 @@ Lists the scenarios of the suite with the statements each checks.
 Options:
   --tags EXPR      only scenarios matching the cucumber tag expression
   --version V      only scenarios of protocol version V (3.1.1, 3.1 or 5)
-  --statements     list the MQTT 3.1.1 wire-testable statements instead, each with the
-                   scenarios that check it (or "not covered")
+  --statements     list the wire-testable statements of each catalogue (MQTT 3.1.1, 5.0;
+                   with --version only its own) instead, each with the scenarios of that
+                   version that check it (or "not covered")
   --json           machine-readable output
   -h, --help       this help`;
-
-interface Statement {
-  id: string;
-  summary: string;
-  wire_testable: boolean;
-}
 
 export interface ListOptions {
   tags?: string;
@@ -89,15 +84,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (options.statements) {
-    const catalogue = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'reports', 'spec', 'mqtt-v3.1.1-statements.json'), 'utf8')) as Statement[];
-    const rows = catalogue
-      .filter((s) => s.wire_testable)
-      .map((s) => ({ id: s.id, summary: s.summary, scenarios: pickles.filter((p) => p.tags.includes(`@${s.id}`)).map((p) => `${p.uri}: ${p.name}`) }));
-    if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    // Each catalogue counted on its own scenarios: @v5-only scenarios name 5.0 IDs, the others 3.1.1 IDs.
+    const specs = options.version !== undefined ? [specOfVersion(options.version)] : SPEC_VERSIONS;
+    const tables = specs.map((spec) => ({ spec, statements: statementCoverage(spec, pickles) }));
+    if (options.json) process.stdout.write(`${JSON.stringify(tables, null, 2)}\n`);
     else {
-      for (const r of rows) process.stdout.write(`${r.id.padEnd(15)} ${r.scenarios.length > 0 ? `${r.scenarios.length} scenario(s)` : 'not covered'}  ${r.summary}\n`);
-      const covered = rows.filter((r) => r.scenarios.length > 0).length;
-      process.stdout.write(`\n${covered}/${rows.length} wire-testable MQTT 3.1.1 statements covered (${((100 * covered) / rows.length).toFixed(0)}%)\n`);
+      for (const { spec, statements } of tables) {
+        process.stdout.write(`MQTT ${spec} wire-testable statements\n`);
+        for (const r of statements) process.stdout.write(`${r.id.padEnd(15)} ${r.scenarios.length > 0 ? `${r.scenarios.length} scenario(s)` : 'not covered'}  ${r.summary}\n`);
+        const covered = statements.filter((r) => r.scenarios.length > 0).length;
+        process.stdout.write(`\n${covered}/${statements.length} wire-testable MQTT ${spec} statements covered (${((100 * covered) / statements.length).toFixed(0)}%)\n\n`);
+      }
     }
     return 0;
   }

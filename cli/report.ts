@@ -126,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const path of written) process.stdout.write(`${path}\n`);
     for (const r of reports) {
       const verdicts = r.versions.map((v) => `MQTT ${v.version}: ${v.verdict}`).join(', ') || 'no scenario ran';
-      process.stdout.write(`${r.target.name}${r.target.version !== undefined ? ` ${r.target.version}` : ''}: ${r.summary.passed} passed, ${r.summary.failed} failed, ${r.summary.notApplicable} n/a, ${r.summary.inconclusive} inconclusive (${verdicts})\n`);
+      process.stdout.write(`${r.target.name}${r.target.version !== undefined ? ` ${r.target.version}` : ''}: ${r.summary.passed} passed, ${r.summary.failed} failed, ${r.summary.optionalNotShown} optional not shown, ${r.summary.notApplicable} n/a, ${r.summary.inconclusive} inconclusive (${verdicts})\n`);
     }
     return reports.some((r) => r.scenarios.some((s) => s.verdict === 'failed' && !s.optional)) ? 1 : 0;
   } catch (err) {

@@ -11,9 +11,11 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { Envelope } from '@cucumber/messages';
 import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta } from '../reports/index.js';
-import { TargetError, PACKAGE_ROOT, RUNNING_COMPILED, type StartedTarget } from '../harness/targets/index.js';
+import { TargetError, PACKAGE_ROOT, RUNNING_COMPILED, withExclusions, type DeclaredExclusion, type StartedTarget } from '../harness/targets/index.js';
 import { packageVersion } from '../reference/target/index.js';
 import { TARGET_FORMS, redactArgv, resolveTarget } from './resolve-target.js';
+import { Progress, summaryLines } from './terminal.js';
+import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
 
 export const DEFAULT_REPORT_DIR = join('reports', 'out');
 /** Scenarios mostly wait on the network and timers, so twice the CPUs (at most 4) keeps both busy. */
@@ -38,6 +40,9 @@ ${TARGET_FORMS.map((f) => `                        ${f}`).join('\n')}
   --password PASS     USER's password
   --tags EXPR         cucumber tag expression, e.g. '@MQTT-3.1.0-1 or @v3.1' or 'not @optional'
   --version V         only scenarios of protocol version V (3.1.1, 3.1 or 5)
+  --exclude CAP[=WHY] declare a capability out of judgement (qos1, qos2, retain, wildcards,
+                      shared-subscriptions; repeatable, or comma-separated): its scenarios are
+                      not applicable and every report lists the exclusion
   --parallel N        cucumber worker processes (default: ${DEFAULT_PARALLEL})
   --report-dir DIR    where to write messages.ndjson, report.json, report.html, junit.xml,
                       summary.md (default: ${DEFAULT_REPORT_DIR})
@@ -61,6 +66,8 @@ export interface RunOptions {
   parallel: number;
   reportDir: string;
   timeoutMs?: number;
+  /** `--exclude` values as given (checked by the preflight). */
+  exclude: string[];
 }
 
 /** A usage error: says what to fix. */
@@ -100,6 +107,7 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
         parallel: { type: 'string' },
         'report-dir': { type: 'string' },
         timeout: { type: 'string' },
+        exclude: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -113,6 +121,7 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
     insecure: v.insecure ?? false,
     parallel: v.parallel !== undefined ? positiveInt('--parallel', v.parallel) : DEFAULT_PARALLEL,
     reportDir: resolve(cwd, v['report-dir'] ?? DEFAULT_REPORT_DIR),
+    exclude: v.exclude ?? [],
   };
   if (options.broker.trim() === '') throw new UsageError('--broker needs a target, e.g. --broker mqtt://localhost:1883');
   if (v.profile !== undefined) options.profile = resolve(cwd, v.profile);
@@ -144,66 +153,6 @@ export function tagExpression(options: Pick<RunOptions, 'tags' | 'version'>): st
   return parts.length > 0 ? parts.join(' and ') : undefined;
 }
 
-type Status = 'passed' | 'failed' | 'skipped' | 'other';
-
-/** Live progress on stderr from cucumber's messages: counts, and each failure as it happens. */
-class Progress {
-  private total = 0;
-  private done = 0;
-  private readonly counts = { passed: 0, failed: 0, skipped: 0, other: 0 };
-  private readonly pickles = new Map<string, { name: string; uri: string }>();
-  private readonly testCases = new Map<string, string>();
-  private readonly started = new Map<string, { testCaseId: string; status: Status }>();
-  private readonly tty = process.stderr.isTTY === true;
-  private lastDraw = 0;
-
-  onMessage(m: Envelope): void {
-    if (m.pickle) this.pickles.set(m.pickle.id, { name: m.pickle.name, uri: m.pickle.uri });
-    if (m.testCase) {
-      this.testCases.set(m.testCase.id, m.testCase.pickleId);
-      this.total++;
-    }
-    if (m.testCaseStarted) this.started.set(m.testCaseStarted.id, { testCaseId: m.testCaseStarted.testCaseId, status: 'passed' });
-    if (m.testStepFinished) {
-      const s = this.started.get(m.testStepFinished.testCaseStartedId);
-      const st = m.testStepFinished.testStepResult.status;
-      if (s && s.status !== 'failed') {
-        if (st === 'FAILED' || st === 'UNDEFINED' || st === 'AMBIGUOUS') s.status = 'failed';
-        else if (st === 'SKIPPED' && s.status === 'passed') s.status = 'skipped';
-        else if (st === 'PENDING' || st === 'UNKNOWN') s.status = 'other';
-      }
-    }
-    if (m.testCaseFinished) {
-      const s = this.started.get(m.testCaseFinished.testCaseStartedId);
-      if (!s || m.testCaseFinished.willBeRetried) return;
-      this.done++;
-      this.counts[s.status]++;
-      if (s.status === 'failed') {
-        const pickle = this.pickles.get(this.testCases.get(s.testCaseId) ?? '');
-        this.clearLine();
-        process.stderr.write(`  \u2716 ${pickle ? `${pickle.name}  (${pickle.uri})` : 'a scenario'}\n`);
-      }
-      this.draw(false);
-    }
-  }
-
-  private clearLine(): void {
-    if (this.tty) process.stderr.write('\r\x1b[2K');
-  }
-
-  draw(final: boolean): void {
-    const now = Date.now();
-    if (!final && (!this.tty || now - this.lastDraw < 80) && this.done !== this.total) return;
-    this.lastDraw = now;
-    const c = this.counts;
-    const line = `  ${this.done}/${this.total} scenarios  ${c.passed} passed  ${c.failed} failed  ${c.skipped} not applicable`;
-    if (this.tty) {
-      this.clearLine();
-      process.stderr.write(final ? `${line}\n` : line);
-    } else if (final) process.stderr.write(`${line}\n`);
-  }
-}
-
 /**
  * The exit code of a finished run: 1 when a required scenario failed (an `@optional` one is
  * informational, never non-compliance), 3 when one was inconclusive, else 0.
@@ -224,27 +173,7 @@ export function suiteProblem(model: Pick<ComplianceModel, 'scenarios'>, cucumber
 }
 
 function printSummary(model: ComplianceModel, written: string[], seconds: number): void {
-  const out: string[] = [''];
-  const s = model.summary;
-  out.push(
-    `${s.scenarios} scenarios: ${s.passed} passed, ${s.failed} failed, ${s.notApplicable} not applicable, ${s.inconclusive} inconclusive (${seconds.toFixed(1)} s)`,
-  );
-  for (const v of model.versions) out.push(`  MQTT ${v.version.padEnd(6)} ${v.verdict}: ${v.reason}`);
-  for (const c of model.coverage) {
-    if (c.covered === 0) continue;
-    const pct = c.wireTestable > 0 ? ((100 * c.covered) / c.wireTestable).toFixed(0) : '0';
-    out.push(`  coverage ${c.specVersion}: ${c.covered}/${c.wireTestable} wire-testable statements (${pct}%), ${c.met} met`);
-  }
-  const failed = model.scenarios.filter((x) => x.verdict === 'failed' || x.verdict === 'inconclusive');
-  if (failed.length > 0) {
-    out.push('', 'Failed / inconclusive:');
-    for (const f of failed) {
-      const first = (f.failure?.message ?? f.reason ?? '').split('\n')[0] ?? '';
-      out.push(`  ${f.verdict === 'failed' ? '\u2716' : '?'} ${f.name}  (${f.uri}:${f.line})`);
-      if (first) out.push(`      ${first}`);
-    }
-  }
-  out.push('', 'Reports:', ...written.map((w) => `  ${w}`));
+  const out = ['', ...summaryLines(model, seconds), '', 'Reports:', ...written.map((w) => `  ${w}`)];
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -261,14 +190,16 @@ async function startTarget(options: RunOptions): Promise<StartedTarget> {
 }
 
 /** Runs the suite against an already started target; returns the exit code. */
-export async function runSuite(started: StartedTarget, options: RunOptions, argv: string[]): Promise<number> {
+export async function runSuite(started: StartedTarget, options: RunOptions, argv: string[], exclusions: readonly DeclaredExclusion[] = []): Promise<number> {
   const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
   await mkdir(options.reportDir, { recursive: true });
   const messagesPath = join(options.reportDir, 'messages.ndjson');
   const description = started.describe();
+  // The profile's exclusions are in the capabilities already; the command line's join them here.
+  const capabilities = withExclusions(started.capabilities, exclusions);
   const env: Record<string, string | undefined> = {
     ...process.env,
-    [TARGET_ENV]: JSON.stringify({ endpoint: started.endpoint, capabilities: started.capabilities, description }),
+    [TARGET_ENV]: JSON.stringify({ endpoint: started.endpoint, capabilities, description }),
   };
   if (options.version !== undefined) env[VERSION_ENV] = options.version;
   if (options.timeoutMs !== undefined) env['MQTT_CONFORMANCE_TIMEOUT_MS'] = String(options.timeoutMs);
@@ -314,6 +245,7 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
     argv: ['mqtt-conformance', 'run', ...redactArgv(argv)],
   };
   if (tags !== undefined) meta.tags = tags;
+  if (capabilities.exclusions !== undefined) meta.exclusions = capabilities.exclusions;
   const model = buildComplianceModel(envelopes, meta);
   const written = await writeReports(model, options.reportDir);
   written.unshift(messagesPath);
@@ -346,6 +278,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${RUN_USAGE}\n`);
     return 0;
   }
+  let exclusions: DeclaredExclusion[];
+  try {
+    exclusions = parseExclusions(options.exclude);
+    checkSelection(options.tags, tagExpression(options));
+    await checkReportDir(options.reportDir);
+  } catch (e) {
+    if (e instanceof PreflightError) {
+      process.stderr.write(`mqtt-conformance run: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
   let started: StartedTarget;
   try {
     started = await startTarget(options);
@@ -365,7 +309,7 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    return await runSuite(started, options, argv);
+    return await runSuite(started, options, argv, exclusions);
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);

@@ -6,6 +6,8 @@ export type { Catalogues } from './catalogue.js';
 export { parseMessages } from './messages.js';
 export {
   buildComplianceModel,
+  countOf,
+  countScenarios,
   runMetaFromMessages,
   parseFailureMessage,
   statementVerdict,

@@ -41,7 +41,11 @@ describe('renderJunit', () => {
     expect(count(xml, /<testsuite /g)).toBe(new Set(fixture.scenarios.map((s) => s.uri)).size);
     expect(count(xml, /<testcase /g)).toBe(fixture.scenarios.length);
     expect(count(xml, /<failure /g)).toBe(fixture.summary.failed);
-    expect(count(xml, /<skipped /g)).toBe(fixture.summary.notApplicable);
+    expect(count(xml, /<skipped /g)).toBe(fixture.summary.notApplicable + fixture.summary.optionalNotShown);
+    // A failed @optional scenario is never a <failure>: it is skipped with the reason.
+    expect(fixture.summary.optionalNotShown).toBeGreaterThan(0);
+    expect(xml).toMatch(/<skipped message="optional behaviour not shown \(informational, not a failure\): /);
+    expect(xml).toContain('<property name="count.optionalNotShown" value="1"/>');
     expect(count(xml, /<error /g)).toBe(fixture.summary.inconclusive);
     expect(xml).toContain('<testsuite name="CONNECT" package="features/connect.feature" id="0" tests="5" failures="1" errors="1" skipped="1"');
     expect(xml).toContain('timestamp="2026-11-25T14:00:00"');

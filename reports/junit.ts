@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { traceText } from './trace-text.js';
+import { countOf, countScenarios } from './model.js';
 import type { ComplianceModel, ScenarioResult } from './types.js';
 
 /**
@@ -8,9 +9,14 @@ import type { ComplianceModel, ScenarioResult } from './types.js';
  * system-out/system-err; a testcase at most one of skipped/error/failure) and the Jenkins xunit one.
  * `reports/junit.xsd` states those constraints; `junit.test.ts` validates with xmllint.
  *
- * Mapping: one testsuite per feature, one testcase per scenario; failed -> <failure> (message = the
- * rule's line, body = expected/received and the packet trace); not-applicable -> <skipped>;
- * inconclusive -> <error> (a harness or target problem, not a broker verdict).
+ * Mapping: one testsuite per feature, one testcase per scenario; a failed required scenario ->
+ * <failure> (message = the rule's line, body = expected/received and the packet trace); a failed
+ * `@optional` scenario -> <skipped> ("optional behaviour not shown: ...", never <failure>: it is
+ * informational and must not turn CI red); not-applicable -> <skipped>; inconclusive -> <error>
+ * (a harness or target problem, not a broker verdict). The counts are the model's
+ * (`countScenarios`), so they agree with every other output; every testsuite's properties
+ * carry the run's counts (`count.failed`, `count.optionalNotShown`, ...) and declared exclusions
+ * (the strict Ant schema allows no attributes on testsuites).
  */
 
 /** Characters XML 1.0 forbids (control characters other than tab, LF, CR; lone surrogates; U+FFFE/F). */
@@ -32,18 +38,28 @@ function antTimestamp(iso: string): string {
   return (Number.isNaN(d.getTime()) ? new Date(0) : d).toISOString().slice(0, 19);
 }
 
+function failureLine(s: ScenarioResult): string {
+  const f = s.failure;
+  return f ? (f.statement !== undefined ? `[${f.statement}] ${f.summary}` : f.summary) : 'failed';
+}
+
 function testcase(s: ScenarioResult, classname: string): string {
   const open = `    <testcase name="${escapeXml(s.name || s.id, true)}" classname="${escapeXml(classname, true)}" time="${seconds(s.durationMs)}"`;
-  if (s.verdict === 'passed') return `${open}/>`;
-  if (s.verdict === 'not-applicable') {
-    return `${open}>\n      <skipped message="${escapeXml(`not applicable: ${s.reason ?? 'capability absent'}`, true)}"/>\n    </testcase>`;
+  const kind = countOf(s);
+  if (kind === 'passed') return `${open}/>`;
+  if (kind === 'notApplicable') {
+    const why = s.exclusion !== undefined ? `declared exclusion ${s.exclusion}: ${s.reason ?? ''}` : `not applicable: ${s.reason ?? 'capability absent'}`;
+    return `${open}>\n      <skipped message="${escapeXml(why, true)}"/>\n    </testcase>`;
+  }
+  if (kind === 'optionalNotShown') {
+    return `${open}>\n      <skipped message="${escapeXml(`optional behaviour not shown (informational, not a failure): ${failureLine(s)}`, true)}"/>\n    </testcase>`;
   }
   if (s.verdict === 'inconclusive') {
     const body = [s.reason ?? 'inconclusive', s.failure?.message].filter((x) => x !== undefined && x !== '').join('\n\n');
     return `${open}>\n      <error type="inconclusive" message="${escapeXml(`inconclusive: ${s.reason ?? 'the scenario could not be judged'}`, true)}">${escapeXml(body)}</error>\n    </testcase>`;
   }
   const f = s.failure;
-  const message = f ? (f.statement !== undefined ? `[${f.statement}] ${f.summary}` : f.summary) : 'failed';
+  const message = failureLine(s);
   const body: string[] = [];
   if (f) {
     if (f.step !== undefined) body.push(`Step: ${f.step}`);
@@ -69,6 +85,8 @@ export function renderJunit(model: ComplianceModel): string {
     ['tags', model.run.tags ?? ''],
     ['command', model.run.argv.join(' ')],
     ...model.versions.map((v) => [`verdict.v${v.version}`, v.verdict]),
+    ...Object.entries(model.summary).filter(([k]) => k !== 'durationMs').map(([k, n]) => [`count.${k}`, String(n)]),
+    ...model.exclusions.map((e) => [`exclusion.${e.capability}`, `${e.source}: ${e.reason}`]),
   ]
     .map(([name, value]) => `      <property name="${escapeXml(name ?? '', true)}" value="${escapeXml(value ?? '', true)}"/>`)
     .join('\n');
@@ -77,11 +95,11 @@ export function renderJunit(model: ComplianceModel): string {
   for (const [uri, list] of features) {
     const first = list[0];
     const name = first?.feature || uri;
-    const count = (v: ScenarioResult['verdict']): number => list.filter((s) => s.verdict === v).length;
+    const c = countScenarios(list);
     const time = list.reduce((sum, s) => sum + s.durationMs, 0);
     suites.push(
       [
-        `  <testsuite name="${escapeXml(name, true)}" package="${escapeXml(uri, true)}" id="${id++}" tests="${list.length}" failures="${count('failed')}" errors="${count('inconclusive')}" skipped="${count('not-applicable')}" time="${seconds(time)}" timestamp="${timestamp}" hostname="${host}">`,
+        `  <testsuite name="${escapeXml(name, true)}" package="${escapeXml(uri, true)}" id="${id++}" tests="${list.length}" failures="${c.failed}" errors="${c.inconclusive}" skipped="${c.notApplicable + c.optionalNotShown}" time="${seconds(time)}" timestamp="${timestamp}" hostname="${host}">`,
         `    <properties>\n${properties}\n    </properties>`,
         ...list.map((s) => testcase(s, uri.replace(/\.feature$/, '').replace(/[/\\]/g, '.'))),
         '    <system-out/>',

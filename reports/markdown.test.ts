@@ -18,14 +18,15 @@ describe('renderMarkdown', () => {
 
   it('leads with the verdict per version and the counts', () => {
     expect(md.split('\n')[0]).toBe('## MQTT conformance: mosquitto 2.0.11');
-    expect(md).toContain('| MQTT 3.1.1 | ❌ not compliant | 3 | 2 | 1 | 2 | 1/1 | 2/124 | 2 required scenarios failed, 3 statements violated |');
+    expect(md).toContain('| MQTT 3.1.1 | ❌ not compliant | 4 | 2 | 1 | 1 | 2 | 2/124 | 2 required scenarios failed, 3 statements violated |');
     expect(md).toContain('| 3.1.1 | 124 | 7 | 2 |');
+    expect(md).toContain('Scenarios: **11** — 5 passed, 2 failed, 1 optional not shown, 1 not applicable, 2 inconclusive.');
   });
 
   it('lists failures with rule, expected and received, and keeps optional ones apart', () => {
     expect(md).toContain('- **[MQTT-3.1.2-1]** A wrong protocol name closes the connection — `features/connect.feature:10`');
     expect(md).toContain('  - Received: `CONNACK return code 1 (unacceptable protocol version), connection left open`');
-    expect(md).toMatch(/### Optional behaviour not offered \(informational\) \(1\)\n\n- \*\*\[MQTT-3\.3\.1-9\]\*\* \$SYS clients count moves at QoS 1/);
+    expect(md).toMatch(/### Optional behaviour not shown \(informational, not a failure\) \(1\)\n\n- \*\*\[MQTT-3\.3\.1-9\]\*\* \$SYS clients count moves at QoS 1/);
     expect(md).toContain('### Tags naming no catalogue statement (2)');
   });
 

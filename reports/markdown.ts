@@ -1,3 +1,4 @@
+import { countOf } from './model.js';
 import type { ComplianceModel, ScenarioResult, VersionVerdict } from './types.js';
 
 const VERDICT_LABEL: Record<VersionVerdict, string> = {
@@ -27,23 +28,32 @@ export function renderMarkdown(model: ComplianceModel): string {
   out.push('');
   out.push(`${model.tool.name} ${model.tool.version} against \`${t.url || t.kind}\`, ${model.run.startedAt}, ${(model.summary.durationMs / 1000).toFixed(1)} s${model.run.tags !== undefined ? `, tags \`${model.run.tags}\`` : ''}.`);
   out.push('');
-  out.push('| version | verdict | passed | failed | n/a | inconclusive | optional (pass/fail) | wire-testable statements met | why |');
+  if (model.exclusions.length > 0) {
+    out.push(`**Declared exclusions (${model.exclusions.length})**, not judged by this run:`);
+    out.push('');
+    for (const e of model.exclusions) out.push(`- \`${e.capability}\` (${e.source}): ${cell(e.reason)} — ${e.scenarios} scenario${e.scenarios === 1 ? '' : 's'} not applicable`);
+    out.push('');
+  }
+  out.push('| version | verdict | passed | failed | optional not shown | n/a | inconclusive | wire-testable statements met | why |');
   out.push('|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const v of model.versions) {
     const st = v.statements;
+    const passed = v.scenarios.passed + v.optional.passed;
+    const na = v.scenarios.notApplicable + v.optional.notApplicable;
+    const inconclusive = v.scenarios.inconclusive + v.optional.inconclusive;
     out.push(
-      `| MQTT ${v.version} | ${VERDICT_LABEL[v.verdict]} | ${v.scenarios.passed} | ${v.scenarios.failed} | ${v.scenarios.notApplicable} | ${v.scenarios.inconclusive} | ${v.optional.passed}/${v.optional.failed} | ${st ? `${st.met}/${st.wireTestable}` : '—'} | ${cell(v.reason)} |`,
+      `| MQTT ${v.version} | ${VERDICT_LABEL[v.verdict]} | ${passed} | ${v.scenarios.failed} | ${v.optional.optionalNotShown} | ${na} | ${inconclusive} | ${st ? `${st.met}/${st.wireTestable}` : '—'} | ${cell(v.reason)} |`,
     );
   }
   out.push('');
-  out.push(`Scenarios: **${model.summary.scenarios}** — ${model.summary.passed} passed, ${model.summary.failed} failed, ${model.summary.notApplicable} not applicable, ${model.summary.inconclusive} inconclusive.`);
+  const c = model.summary;
+  out.push(`Scenarios: **${c.scenarios}** — ${c.passed} passed, ${c.failed} failed, ${c.optionalNotShown} optional not shown, ${c.notApplicable} not applicable, ${c.inconclusive} inconclusive.`);
   out.push('');
   out.push('| spec | wire-testable | covered | met |');
   out.push('|---|---:|---:|---:|');
   for (const c of model.coverage) out.push(`| ${c.specVersion} | ${c.wireTestable} | ${c.covered} | ${c.met} |`);
-  const failed = model.scenarios.filter((s) => s.verdict === 'failed');
-  const required = failed.filter((s) => !s.optional);
-  const optional = failed.filter((s) => s.optional);
+  const required = model.scenarios.filter((s) => countOf(s) === 'failed');
+  const optional = model.scenarios.filter((s) => countOf(s) === 'optionalNotShown');
   const list = (title: string, scenarios: readonly ScenarioResult[]): void => {
     if (scenarios.length === 0) return;
     out.push('', `### ${title} (${scenarios.length})`, '');
@@ -60,7 +70,7 @@ export function renderMarkdown(model: ComplianceModel): string {
     if (scenarios.length > MARKDOWN_MAX_FAILURES) out.push(`- … and ${scenarios.length - MARKDOWN_MAX_FAILURES} more (see report.html)`);
   };
   list('Failures', required);
-  list('Optional behaviour not offered (informational)', optional);
+  list('Optional behaviour not shown (informational, not a failure)', optional);
   const inconclusive = model.scenarios.filter((s) => s.verdict === 'inconclusive');
   if (inconclusive.length > 0) {
     out.push('', `### Inconclusive (${inconclusive.length})`, '');

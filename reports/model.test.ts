@@ -59,7 +59,7 @@ describe('buildComplianceModel from a captured cucumber run', () => {
       'A scenario that passes when retried': 'passed',
       'Retain Handling 0 sends the retained message at subscribe': 'passed',
     });
-    expect(model.summary).toEqual({ scenarios: 11, passed: 5, failed: 3, notApplicable: 1, inconclusive: 2, durationMs: 1234 });
+    expect(model.summary).toEqual({ scenarios: 11, passed: 5, failed: 2, optionalNotShown: 1, notApplicable: 1, inconclusive: 2, durationMs: 1234 });
   });
 
   it('takes the reason of a verdict attachment', () => {
@@ -134,7 +134,7 @@ describe('buildComplianceModel from a captured cucumber run', () => {
     const v = Object.fromEntries(model.versions.map((x) => [x.version, x]));
     expect(v['3.1.1']?.verdict).toBe('not-compliant');
     expect(v['3.1.1']?.scenarios.failed).toBe(2);
-    expect(v['3.1.1']?.optional).toMatchObject({ scenarios: 2, failed: 1 });
+    expect(v['3.1.1']?.optional).toMatchObject({ scenarios: 2, failed: 0, optionalNotShown: 1 });
     expect(v['5']?.verdict).toBe('not-compliant');
     expect(v['3.1']).toMatchObject({ verdict: 'compliant', scenarios: { scenarios: 1, passed: 1 } });
     expect(v['3.1']?.statements).toBeUndefined();
@@ -299,7 +299,7 @@ describe('a full-size synthetic run', () => {
     const model = buildComplianceModel(syntheticEnvelopes({ scenarios: 300 }), SYNTHETIC_META);
     expect(model.summary.scenarios).toBe(300);
     const s = model.summary;
-    expect(s.passed + s.failed + s.notApplicable + s.inconclusive).toBe(300);
+    expect(s.passed + s.failed + s.optionalNotShown + s.notApplicable + s.inconclusive).toBe(300);
     const index = new Map(model.scenarios.map((x) => [x.id, x]));
     for (const st of model.statements) {
       const list = st.scenarios.map((id) => index.get(id)).filter((x): x is ScenarioResult => x !== undefined);

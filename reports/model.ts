@@ -96,14 +96,15 @@ function parseTrace(text: string): { trace: TraceEntry[]; problem?: string } {
   return dropped === 0 ? { trace } : { trace, problem: `${dropped} malformed trace record(s) dropped` };
 }
 
-/** `{verdict, reason}` of a verdict attachment, or why it could not be read. */
-function parseVerdict(text: string): { verdict: 'not-applicable' | 'inconclusive'; reason: string } {
+/** `{verdict, reason, exclusion?}` of a verdict attachment, or why it could not be read. */
+function parseVerdict(text: string): { verdict: 'not-applicable' | 'inconclusive'; reason: string; exclusion?: string } {
   try {
     const v = JSON.parse(text) as unknown;
     if (typeof v === 'object' && v !== null) {
       const r = v as Record<string, unknown>;
       if ((r['verdict'] === 'not-applicable' || r['verdict'] === 'inconclusive') && typeof r['reason'] === 'string') {
-        return { verdict: r['verdict'], reason: r['reason'] };
+        const exclusion = r['verdict'] === 'not-applicable' && typeof r['exclusion'] === 'string' && r['exclusion'] !== '' ? r['exclusion'] : undefined;
+        return exclusion === undefined ? { verdict: r['verdict'], reason: r['reason'] } : { verdict: r['verdict'], reason: r['reason'], exclusion };
       }
     }
     return { verdict: 'inconclusive', reason: `malformed verdict attachment: ${text.slice(0, 200)}` };
@@ -308,9 +309,10 @@ function scenarioFrom(index: MessageIndex, testCase: TestCase, attempt: Attempt 
 
   const verdictAttachment = attempt.attachments.filter((a) => a.mediaType === VERDICT_MEDIA_TYPE).pop();
   if (verdictAttachment) {
-    const { verdict, reason } = parseVerdict(attachmentText(verdictAttachment));
+    const { verdict, reason, exclusion } = parseVerdict(attachmentText(verdictAttachment));
     scenario.verdict = verdict;
     scenario.reason = reason;
+    if (exclusion !== undefined) scenario.exclusion = exclusion;
     return scenario;
   }
   const verdictOf: Record<string, [ScenarioVerdict, string | undefined]> = {
@@ -331,14 +333,18 @@ function scenarioFrom(index: MessageIndex, testCase: TestCase, attempt: Attempt 
   return scenario;
 }
 
-function countScenarios(list: readonly ScenarioResult[]): ScenarioCounts {
-  const c: ScenarioCounts = { scenarios: list.length, passed: 0, failed: 0, notApplicable: 0, inconclusive: 0 };
-  for (const s of list) {
-    if (s.verdict === 'passed') c.passed++;
-    else if (s.verdict === 'failed') c.failed++;
-    else if (s.verdict === 'not-applicable') c.notApplicable++;
-    else c.inconclusive++;
-  }
+/** Where a scenario counts: the one rule behind every output's numbers. */
+export function countOf(s: Pick<ScenarioResult, 'verdict' | 'optional'>): Exclude<keyof ScenarioCounts, 'scenarios'> {
+  if (s.verdict === 'passed') return 'passed';
+  if (s.verdict === 'failed') return s.optional ? 'optionalNotShown' : 'failed';
+  if (s.verdict === 'not-applicable') return 'notApplicable';
+  return 'inconclusive';
+}
+
+/** The counts of a list of scenarios (see {@link ScenarioCounts}); every renderer uses these. */
+export function countScenarios(list: readonly Pick<ScenarioResult, 'verdict' | 'optional'>[]): ScenarioCounts {
+  const c: ScenarioCounts = { scenarios: list.length, passed: 0, failed: 0, optionalNotShown: 0, notApplicable: 0, inconclusive: 0 };
+  for (const s of list) c[countOf(s)]++;
   return c;
 }
 
@@ -371,6 +377,20 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** True when every scenario of a not-applicable statement is not applicable by a declared exclusion. */
+function excludedOnly(scenarios: readonly ScenarioResult[]): boolean {
+  const required = scenarios.filter((s) => !s.optional);
+  const pool = required.length > 0 ? required : scenarios;
+  return pool.length > 0 && pool.every((s) => s.verdict === 'not-applicable' && s.exclusion !== undefined);
+}
+
+/** "2 declared exclusions (retain, qos2)" for the exclusions that took scenarios of `mine` out of judgement. */
+function exclusionPhrase(mine: readonly ScenarioResult[]): string | undefined {
+  const names = [...new Set(mine.map((s) => s.exclusion).filter((e): e is string => e !== undefined))];
+  if (names.length === 0) return undefined;
+  return `${plural(names.length, 'declared exclusion')} (${names.join(', ')})`;
+}
+
 function versionResult(version: ProtocolTag, scenarios: readonly ScenarioResult[], catalogue: readonly CatalogueStatement[]): VersionResult {
   const mine = scenarios.filter((s) => s.versions.includes(version));
   const required = mine.filter((s) => !s.optional);
@@ -385,6 +405,7 @@ function versionResult(version: ProtocolTag, scenarios: readonly ScenarioResult[
   };
   const problems: string[] = [];
   let statementsViolated = 0;
+  const exclusions = exclusionPhrase(mine);
   if (version !== '3.1') {
     const byStatement = new Map<string, ScenarioResult[]>();
     for (const s of mine) {
@@ -392,34 +413,44 @@ function versionResult(version: ProtocolTag, scenarios: readonly ScenarioResult[
       for (const id of s.statements) byStatement.set(id, [...(byStatement.get(id) ?? []), s]);
     }
     const sc = { ...emptyCounts(), wireTestable: 0 };
+    let excluded = 0;
     for (const st of catalogue) {
       if (!st.wire_testable) continue;
       sc.wireTestable++;
-      const { verdict, informational } = statementVerdict(byStatement.get(st.id) ?? []);
+      const checking = byStatement.get(st.id) ?? [];
+      const { verdict, informational } = statementVerdict(checking);
       // Only optional scenarios check it and they failed: the broker does not offer that optional
       // behaviour. Never non-compliance, but not evidence that the rule is met either.
       tally(sc, informational && verdict === 'violated' ? 'not-applicable' : verdict);
       if (verdict === 'violated' && !informational) statementsViolated++;
+      if (verdict === 'not-applicable' && excludedOnly(checking)) excluded++;
     }
     result.statements = sc;
     if (sc.notCovered > 0) problems.push(`${sc.notCovered} of ${sc.wireTestable} wire-testable statements not covered`);
-    if (sc.notApplicable > 0) problems.push(`${plural(sc.notApplicable, 'statement')} not applicable to this target`);
+    // Statements out of judgement only by a declared exclusion are named in the verdict instead.
+    const notApplicable = sc.notApplicable - excluded;
+    if (notApplicable > 0) problems.push(`${plural(notApplicable, 'statement')} not applicable to this target`);
     if (sc.inconclusive > 0) problems.push(`${plural(sc.inconclusive, 'statement')} inconclusive`);
   }
+  const withExclusions = exclusions === undefined ? '' : `, with ${exclusions}`;
   if (counts.failed > 0) {
     result.verdict = 'not-compliant';
     result.reason =
       version === '3.1'
-        ? `${plural(counts.failed, 'required scenario')} failed`
-        : `${plural(counts.failed, 'required scenario')} failed, ${plural(statementsViolated, 'statement')} violated`;
+        ? `${plural(counts.failed, 'required scenario')} failed${withExclusions}`
+        : `${plural(counts.failed, 'required scenario')} failed, ${plural(statementsViolated, 'statement')} violated${withExclusions}`;
     return result;
   }
   if (counts.inconclusive > 0) problems.push(`${plural(counts.inconclusive, 'scenario')} inconclusive`);
-  if (version === '3.1' && counts.notApplicable > 0) problems.push(`${plural(counts.notApplicable, 'scenario')} not applicable`);
+  const notApplicableScenarios = required.filter((s) => s.verdict === 'not-applicable' && s.exclusion === undefined).length;
+  if (version === '3.1' && notApplicableScenarios > 0) problems.push(`${plural(notApplicableScenarios, 'scenario')} not applicable`);
   if (required.length === 0) problems.push('no required scenario ran');
+  else if (counts.passed === 0 && counts.inconclusive === 0) problems.push('no required scenario was judged (all not applicable)');
   if (problems.length > 0) {
     result.verdict = 'incomplete-coverage';
-    result.reason = `No failure, but ${problems.join('; ')}`;
+    result.reason = `No failure, but ${problems.join('; ')}${withExclusions}`;
+  } else if (exclusions !== undefined) {
+    result.reason = `Compliant with ${exclusions}: everything else ${version === '3.1' ? 'run as MQTT 3.1 passed' : 'wire-testable is covered and met'} (${counts.passed} scenarios passed)`;
   } else {
     result.reason =
       version === '3.1'
@@ -439,6 +470,9 @@ function checkMeta(meta: RunMeta): void {
   if (typeof meta.startedAt !== 'string' || Number.isNaN(Date.parse(meta.startedAt))) bad(`startedAt "${String(meta.startedAt)}" is not an ISO 8601 date`);
   if (typeof meta.durationMs !== 'number' || !Number.isFinite(meta.durationMs) || meta.durationMs < 0) bad('durationMs must be a number >= 0');
   if (!Array.isArray(meta.argv) || meta.argv.some((a) => typeof a !== 'string')) bad('argv must be an array of strings');
+  if (meta.exclusions !== undefined && (!Array.isArray(meta.exclusions) || meta.exclusions.some((e) => typeof e?.capability !== 'string' || typeof e.reason !== 'string'))) {
+    bad('exclusions must be an array of {capability, source, reason}');
+  }
 }
 
 /**
@@ -522,6 +556,12 @@ export function buildComplianceModel(envelopes: readonly Envelope[], meta: RunMe
     statements,
     scenarios,
     unknownStatementTags,
+    exclusions: (meta.exclusions ?? []).map((e) => ({
+      capability: e.capability,
+      source: e.source,
+      reason: e.reason,
+      scenarios: scenarios.filter((s) => s.exclusion === e.capability).length,
+    })),
   };
   if (meta.tags !== undefined) model.run.tags = meta.tags;
   if (metaEnv) {

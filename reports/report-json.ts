@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ReportError } from './errors.js';
+import { countScenarios } from './model.js';
 import type { ReportJson } from './types.js';
 
 /** Serialise the model as report.json (stable key order: the model's). */
@@ -40,7 +41,26 @@ export function parseReportJson(text: string, source = 'report.json'): ReportJso
     need(isObject(s) && typeof s['id'] === 'string' && typeof s['specVersion'] === 'string' && typeof s['verdict'] === 'string' && Array.isArray(s['scenarios']),
       `statements[${i}] needs id, specVersion, verdict and scenarios`, source);
   });
-  return value as unknown as ReportJson;
+  return upgrade(value as unknown as ReportJson);
+}
+
+/**
+ * A report saved before the counts were split (optional failures inside `failed`) or before
+ * declared exclusions existed: recounted with the one rule, so re-rendering it or putting it in a
+ * matrix shows the same numbers as a new report would.
+ */
+function upgrade(report: ReportJson): ReportJson {
+  const r = report as ReportJson & { exclusions?: ReportJson['exclusions'] };
+  if (r.exclusions === undefined) r.exclusions = [];
+  if ((r.summary as Partial<ReportJson['summary']>).optionalNotShown === undefined) {
+    r.summary = { ...countScenarios(r.scenarios), durationMs: r.summary.durationMs };
+    for (const v of r.versions) {
+      const mine = r.scenarios.filter((s) => s.versions.includes(v.version));
+      v.scenarios = countScenarios(mine.filter((s) => !s.optional));
+      v.optional = countScenarios(mine.filter((s) => s.optional));
+    }
+  }
+  return r;
 }
 
 export async function readReportJson(path: string): Promise<ReportJson> {

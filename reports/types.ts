@@ -98,6 +98,8 @@ export interface ScenarioResult {
   verdict: ScenarioVerdict;
   /** Why the scenario is not applicable or inconclusive. */
   reason?: string;
+  /** The declared exclusion (a capability, e.g. `retain`) that made it not applicable. */
+  exclusion?: string;
   durationMs: number;
   failure?: Failure;
 }
@@ -127,12 +129,26 @@ export interface StatementCounts {
   notCovered: number;
 }
 
+/**
+ * The one definition of the counts that every output (terminal, HTML, Markdown, JSON, JUnit)
+ * shows. The five parts add up to `scenarios`.
+ */
 export interface ScenarioCounts {
   scenarios: number;
   passed: number;
+  /** Required scenarios that failed: these, and only these, decide the exit code and the red. */
   failed: number;
+  /** `@optional` scenarios whose behaviour the broker does not show: informational, never failure. */
+  optionalNotShown: number;
   notApplicable: number;
   inconclusive: number;
+}
+
+/** A capability the user declared out of judgement (mirrors the harness's `DeclaredExclusion`). */
+export interface ExclusionInfo {
+  capability: string;
+  source: 'profile' | 'command line';
+  reason: string;
 }
 
 export interface VersionResult {
@@ -186,6 +202,8 @@ export interface RunMeta {
   tags?: string;
   /** The command line. */
   argv: string[];
+  /** Exclusions the user declared (profile or `--exclude`); every report lists them. */
+  exclusions?: ExclusionInfo[];
 }
 
 export interface RunInfo {
@@ -218,6 +236,8 @@ export interface ComplianceModel {
   statements: StatementResult[];
   scenarios: ScenarioResult[];
   unknownStatementTags: UnknownStatementTag[];
+  /** Declared exclusions, each with the number of scenarios it made not applicable. */
+  exclusions: (ExclusionInfo & { scenarios: number })[];
 }
 
 /** `report.json` is the compliance model, unchanged. */

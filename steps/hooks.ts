@@ -9,8 +9,8 @@ import {
 } from '@cucumber/cucumber';
 import { TRACE_MEDIA_TYPE } from '../harness/client/index.js';
 import { scenarioEndpoint } from '../harness/targets/index.js';
-import { notApplicableReason, scenarioVersion } from './support/applicability.js';
-import { parseVersion, targetFromEnv, TARGET_ENV, VERSION_ENV, type SuiteTarget } from './support/config.js';
+import { notApplicable, scenarioVersion } from './support/applicability.js';
+import { parseVersion, targetFromEnv, TARGET_ENV, VERDICT_MEDIA_TYPE, VERSION_ENV, type SuiteTarget } from './support/config.js';
 import { unaccountedPackets } from './support/accounting.js';
 import { MqttWorld } from './support/world.js';
 
@@ -38,9 +38,11 @@ Before(async function (this: MqttWorld, { pickle }) {
   const tags = pickle.tags.map((t) => t.name);
   const preferredText = process.env[VERSION_ENV];
   const version = scenarioVersion(tags, preferredText ? parseVersion(preferredText) : undefined);
-  const reason = notApplicableReason(tags, version, suiteTarget.capabilities);
-  if (reason !== undefined || version === undefined) {
-    await this.attachVerdict('not-applicable', reason ?? 'no version');
+  const na = notApplicable(tags, version, suiteTarget.capabilities);
+  if (na !== undefined || version === undefined) {
+    // A declared exclusion travels with the verdict: the reports count and list those apart.
+    const verdict = { verdict: 'not-applicable', reason: na?.reason ?? 'no version', ...(na?.exclusion !== undefined ? { exclusion: na.exclusion.capability } : {}) };
+    await this.attach(JSON.stringify(verdict), VERDICT_MEDIA_TYPE);
     return 'skipped';
   }
   // A @needs:tls / @needs:websocket scenario dials the target's endpoint of that transport, when it declares one.

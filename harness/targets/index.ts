@@ -4,7 +4,8 @@ export { UrlTarget, parseEndpointUrl, credentialsFromUrl, redactUrl, REACHABILIT
 export { ProcessTarget, generateLaunch, type GeneratedLaunch } from './process.js';
 export { ContainerTarget, parseImageReference, RUNTIME_DETECTION_TIMEOUT_MS } from './container.js';
 export { probe, versionFromSysText, type ProbeOptions, type ProbeResult } from './probe.js';
-export { defaultCapabilities, mergeCapabilities } from './capabilities.js';
+export { defaultCapabilities, mergeCapabilities, withExclusions, profileExclusions, isExcludable, EXCLUDABLE_CAPABILITIES, type ExcludableCapability } from './capabilities.js';
+export { checkTargetSanity, guessProtocol, SANITY_TIMEOUT_MS } from './sanity.js';
 export { parseProfile, type BrokerProfile, type ProcessSpec, type ContainerSpec, type EndpointSpec, type ProfileCapabilities } from './profile-schema.js';
 export { loadProfileFile, loadBundledProfile, loadBundledProfiles, bundledProfileNames, PROFILES_DIR, PACKAGE_ROOT } from './profiles.js';
 export { trackChild } from './children.js';

@@ -17,12 +17,15 @@ describe('probe against a real mosquitto', () => {
     await broker.stop();
   });
 
-  it('discovers protocol levels, granted QoS, wildcards, retain, $SYS and the version', async () => {
+  it('finds protocol levels, the MQTT 5 CONNACK declarations, $SYS and the version, and never infers mandatory behaviour', async () => {
     const result = await probe(broker.endpoint);
-    expect(result.capabilities).toEqual({ versions: [3, 4, 5], maxQoS: 2, wildcards: true, retain: true, sys: true, sharedSubscriptions: true });
+    expect(result.capabilities).toMatchObject({ versions: [3, 4, 5], sys: true });
+    expect(result.capabilities.serverDeclarations).toBeDefined();
+    // Retain, wildcards, granted QoS and shared subscriptions are judged, never probed (issue 15).
+    for (const field of ['retain', 'wildcards', 'maxQoS', 'sharedSubscriptions'] as const) expect(result.capabilities).not.toHaveProperty(field);
     expect(result.versionText).toMatch(/^mosquitto version 2\./);
     expect(result.version).toMatch(/^2\.\d+\.\d+$/);
-    expect(result.notes.join('\n')).toContain('SUBSCRIBE at QoS 2 granted QoS 2');
+    expect(result.notes.join('\n')).toContain('MQTT 5 CONNACK declares');
   });
 
   it('leaves no retained message behind', async () => {

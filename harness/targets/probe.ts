@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type IClientOptions, type IConnackPacket, type MqttClient, type IPublishPacket } from 'mqtt';
 import type { ProtocolVersion, QoS } from '../codec/types.js';
-import type { Capabilities, Credentials, Endpoint } from './types.js';
+import type { Capabilities, Credentials, Endpoint, ServerDeclarations } from './types.js';
 
 /**
  * Probing uses MQTT.js, an implementation independent of our codec and client, on purpose: the
@@ -141,34 +141,6 @@ async function nextMessage(client: MqttClient, accept: (topic: string, packet: I
   });
 }
 
-async function probeMaxQoS(client: MqttClient, base: string, timeoutMs: number, notes: string[]): Promise<QoS | undefined> {
-  for (const asked of [2, 1, 0] as const) {
-    const granted = await subscribeGranted(client, `${base}/qos${asked}`, asked, timeoutMs);
-    if (granted === 0 || granted === 1 || granted === 2) {
-      notes.push(`SUBSCRIBE at QoS ${asked} granted QoS ${granted}`);
-      return granted;
-    }
-    notes.push(`SUBSCRIBE at QoS ${asked} refused (0x${granted.toString(16)})`);
-  }
-  return undefined;
-}
-
-async function probeRetain(client: MqttClient, base: string, timeoutMs: number, notes: string[]): Promise<boolean> {
-  const topic = `${base}/retained`;
-  await withBound(client.publishAsync(topic, 'probe', { qos: 1, retain: true }), timeoutMs, 'PUBLISH retained');
-  const retained = nextMessage(client, (t, p) => t === topic && p.payload.length > 0, timeoutMs);
-  await subscribeGranted(client, topic, 1, timeoutMs);
-  // A marker published after the SUBSCRIBE: if it arrives first, no retained message was replayed.
-  const marker = nextMessage(client, (t, p) => t === topic && p.payload.toString() === 'marker', timeoutMs);
-  await withBound(client.publishAsync(topic, 'marker', { qos: 1 }), timeoutMs, 'PUBLISH marker');
-  const first = await Promise.race([retained.then((p) => ({ which: 'retained' as const, p })), marker.then((p) => ({ which: 'marker' as const, p }))]);
-  const available = first.which === 'retained' && first.p !== undefined && first.p.payload.toString() === 'probe' && first.p.retain;
-  notes.push(available ? 'a retained message was replayed on SUBSCRIBE' : 'no retained message was replayed on SUBSCRIBE');
-  await withBound(client.publishAsync(topic, '', { qos: 1, retain: true }), timeoutMs, 'PUBLISH clearing retained');
-  await withBound(client.unsubscribeAsync(topic), timeoutMs, 'UNSUBSCRIBE');
-  return available;
-}
-
 const SYS_VERSION_GRACE_MS = 300;
 
 function delay(ms: number): Promise<void> {
@@ -211,22 +183,6 @@ async function probeSys(client: MqttClient, timeoutMs: number, notes: string[]):
   return { sys: true, versionText };
 }
 
-async function probeShared(endpoint: Endpoint, base: string, timeoutMs: number, notes: string[], credentials?: Credentials): Promise<boolean> {
-  const { client } = await tryConnect(endpoint, 5, timeoutMs, credentials);
-  if (client === undefined) return false;
-  try {
-    const granted = await subscribeGranted(client, `$share/probe/${base}/shared`, 0, timeoutMs);
-    notes.push(`MQTT 5 shared SUBSCRIBE answered 0x${granted.toString(16)}`);
-    return granted < 0x80;
-  } catch (error) {
-    notes.push(`MQTT 5 shared SUBSCRIBE failed: ${(error as Error).message}`);
-    return false;
-  } finally {
-    await client.endAsync(true).catch(() => undefined);
-    discard(client);
-  }
-}
-
 /**
  * Whether the broker accepts a CONNECT without credentials (at 3.1.1, else 5, else 3.1), for
  * credentials given on the command line; `transportFailure` when no CONNECT got through at all.
@@ -251,11 +207,29 @@ export function versionFromSysText(text: string): string {
   return match?.[0] ?? text.trim();
 }
 
+/** The capability-relevant properties of an MQTT 5 CONNACK (section 3.2.2.3): the server's own declarations. */
+export function serverDeclarationsOf(connack: IConnackPacket | undefined): ServerDeclarations {
+  const p = connack?.properties;
+  const out: ServerDeclarations = {};
+  if (p === undefined) return out;
+  if (p.maximumQoS === 0 || p.maximumQoS === 1) out.maximumQoS = p.maximumQoS;
+  if (typeof p.retainAvailable === 'boolean') out.retainAvailable = p.retainAvailable;
+  if (typeof p.wildcardSubscriptionAvailable === 'boolean') out.wildcardSubscriptionAvailable = p.wildcardSubscriptionAvailable;
+  if (typeof p.subscriptionIdentifiersAvailable === 'boolean') out.subscriptionIdentifiersAvailable = p.subscriptionIdentifiersAvailable;
+  if (typeof p.sharedSubscriptionAvailable === 'boolean') out.sharedSubscriptionAvailable = p.sharedSubscriptionAvailable;
+  if (typeof p.maximumPacketSize === 'number') out.maximumPacketSize = p.maximumPacketSize;
+  if (typeof p.receiveMaximum === 'number') out.receiveMaximum = p.receiveMaximum;
+  if (typeof p.topicAliasMaximum === 'number') out.topicAliasMaximum = p.topicAliasMaximum;
+  return out;
+}
+
 /**
- * Discovers what a broker does: the protocol levels it accepts (a CONNECT at 3, 4 and 5), the
- * maximum QoS it grants (a SUBSCRIBE at QoS 2, then 1), whether wildcards are accepted and
- * retained messages replayed, whether `$SYS` is published (and `$SYS/broker/version`), and
- * whether MQTT 5 shared subscriptions are accepted. Leaves behind no retained message.
+ * Finds out what a broker says about itself, never what it does: the protocol levels it accepts
+ * (a CONNECT at 3, 4 and 5), what its MQTT 5 CONNACK declares (Maximum QoS, Retain Available,
+ * Wildcard / Shared Subscription / Subscription Identifier Available, Maximum Packet Size,
+ * Receive Maximum, Topic Alias Maximum), and whether `$SYS` is published (and
+ * `$SYS/broker/version`). It does not observe retain, wildcards or granted QoS: a broker that
+ * breaks a mandatory rule must be judged on it, not excused by a probe that saw it break it.
  * Never throws for a broker's answer; a broker that accepts no CONNECT yields an empty result with notes.
  */
 export async function probe(endpoint: Endpoint, options: ProbeOptions = {}): Promise<ProbeResult> {
@@ -283,32 +257,22 @@ export async function probe(endpoint: Endpoint, options: ProbeOptions = {}): Pro
     return auth === undefined ? { capabilities, notes } : { capabilities, notes, authRefused: auth };
   }
   capabilities.versions = versions;
-  // An MQTT 5 CONNACK may state the broker's Maximum Packet Size.
-  const maximumPacketSize = attempts[2]?.connack?.properties?.maximumPacketSize;
-  if (typeof maximumPacketSize === 'number') {
-    capabilities.maxPacketSize = maximumPacketSize;
-    notes.push(`MQTT 5 CONNACK: Maximum Packet Size ${maximumPacketSize}`);
+  if (versions.includes(5)) {
+    const declared = serverDeclarationsOf(attempts[2]?.connack);
+    capabilities.serverDeclarations = declared;
+    const listed = Object.entries(declared).map(([k, v]) => `${k} ${String(v)}`);
+    notes.push(`MQTT 5 CONNACK declares: ${listed.length > 0 ? listed.join(', ') : 'nothing (protocol defaults)'}`);
+    if (declared.maximumPacketSize !== undefined) capabilities.maxPacketSize = declared.maximumPacketSize;
   }
-  const base = `mqtt-conformance/probe/${randomBytes(6).toString('hex')}`;
   const result: ProbeResult = { capabilities, notes };
   try {
-    const maxQoS = await probeMaxQoS(main, base, timeoutMs, notes);
-    if (maxQoS !== undefined) capabilities.maxQoS = maxQoS;
-    const wildcardGrant = await subscribeGranted(main, `${base}/+/#`, 0, timeoutMs);
-    capabilities.wildcards = wildcardGrant < 0x80;
-    notes.push(`SUBSCRIBE with + and # answered 0x${wildcardGrant.toString(16)}`);
-    await withBound(main.unsubscribeAsync(`${base}/+/#`), timeoutMs, 'UNSUBSCRIBE');
-    const [retain, sys, shared] = await Promise.all([
-      probeRetain(main, base, timeoutMs, notes),
-      options.sys === false ? Promise.resolve(undefined) : probeSys(main, timeoutMs, notes),
-      versions.includes(5) ? probeShared(endpoint, base, timeoutMs, notes, options.credentials) : Promise.resolve(false),
-    ]);
-    capabilities.retain = retain;
-    capabilities.sharedSubscriptions = shared;
-    if (sys !== undefined) capabilities.sys = sys.sys;
-    if (sys?.versionText !== undefined) {
-      result.versionText = sys.versionText;
-      result.version = versionFromSysText(sys.versionText);
+    if (options.sys !== false) {
+      const sys = await probeSys(main, timeoutMs, notes);
+      capabilities.sys = sys.sys;
+      if (sys.versionText !== undefined) {
+        result.versionText = sys.versionText;
+        result.version = versionFromSysText(sys.versionText);
+      }
     }
   } catch (error) {
     notes.push(`probe stopped: ${(error as Error).message}`);

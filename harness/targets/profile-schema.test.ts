@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseProfile } from './profile-schema.js';
+import { profileExclusions } from './capabilities.js';
 import { bundledProfileNames, loadBundledProfile, loadBundledProfiles, loadProfileFile, PROFILES_DIR } from './profiles.js';
 import { TargetError } from './types.js';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
@@ -37,6 +38,17 @@ describe('broker profiles', () => {
     const example = /```json\n([\s\S]*?)```/.exec(readme)?.[1];
     if (example === undefined) throw new Error('profiles/README.md has no json example');
     expect(parseProfile(JSON.parse(example), 'profiles/README.md').name).toBe('mybroker');
+  });
+
+  it('reads declared exclusions: the exclude map, and mandatory capabilities a profile declares absent', () => {
+    const p = parseProfile({ ...minimal, exclude: { qos2: 'grants QoS 1 only' }, capabilities: { retain: false, maxQoS: 2 } }, 'x.json');
+    expect(p.exclude).toEqual({ qos2: 'grants QoS 1 only' });
+    expect(profileExclusions(p)).toEqual([
+      { capability: 'qos2', source: 'profile', reason: 'grants QoS 1 only' },
+      { capability: 'retain', source: 'profile', reason: `the profile ${p.name} declares capabilities.retain false` },
+    ]);
+    expect(profileExclusions(loadBundledProfile('mosquitto'))).toEqual([]);
+    expect(profileExclusions(loadBundledProfile('rabbitmq')).map((e) => e.capability)).toEqual(['qos2']);
   });
 
   it('parses a minimal process profile', () => {
@@ -114,6 +126,9 @@ describe('broker profiles', () => {
     [{ ...minimal, capabilities: { maxQos: 2 } }, 'capabilities.maxQos'],
     [{ ...minimal, capabilities: { auth: { valid: { username: 'u' }, anonymousAllowed: true } } }, 'capabilities.auth.valid.password'],
     [{ ...minimal, capabilities: { sysInterval: 0 } }, 'capabilities.sysInterval'],
+    [{ ...minimal, exclude: { tls: 'no listener' } }, 'exclude.tls'],
+    [{ ...minimal, exclude: { retain: ' ' } }, 'exclude.retain'],
+    [{ ...minimal, exclude: { retain: false } }, 'exclude.retain'],
   ])('rejects %j naming the field %s', (value, field) => {
     const error = configError(() => parseProfile(value, 'bad.json'));
     expect(error.detail).toBe(field);
@@ -122,7 +137,7 @@ describe('broker profiles', () => {
   });
 
   it('rejects any unknown top-level field, naming it', () => {
-    const known = new Set(['$schema', 'name', 'title', 'description', 'version', 'probe', 'process', 'container', 'capabilities', 'notes']);
+    const known = new Set(['$schema', 'name', 'title', 'description', 'version', 'probe', 'process', 'container', 'capabilities', 'exclude', 'notes']);
     fc.assert(
       fc.property(
         fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !known.has(k) && k !== '__proto__'),

@@ -1,5 +1,6 @@
 import type { Capabilities, Credentials, Endpoint } from './types.js';
 import { TargetError } from './types.js';
+import { EXCLUDABLE_CAPABILITIES, isExcludable } from './capabilities.js';
 
 /**
  * A broker profile: one JSON data file per broker under `profiles/` (or any file given with
@@ -35,6 +36,13 @@ export interface BrokerProfile {
    * declares them as `auth.valid` and probes whether anonymous clients are allowed (settle.ts).
    */
   credentials?: Credentials;
+  /**
+   * Declared exclusions: capability (`qos1`, `qos2`, `retain`, `wildcards`,
+   * `shared-subscriptions`) -> why. Scenarios needing it are not applicable, and every report
+   * lists the exclusion ("compliant with 1 declared exclusion"). The only way to take behaviour
+   * that MQTT requires out of judgement.
+   */
+  exclude?: Record<string, string>;
 }
 
 export type ProfileCapabilities = Partial<Capabilities>;
@@ -198,7 +206,7 @@ class Checker {
   }
 }
 
-const PROFILE_FIELDS = ['$schema', 'name', 'title', 'description', 'version', 'probe', 'process', 'container', 'capabilities', 'notes'] as const;
+const PROFILE_FIELDS = ['$schema', 'name', 'title', 'description', 'version', 'probe', 'process', 'container', 'capabilities', 'exclude', 'notes'] as const;
 const PROCESS_FIELDS = ['command', 'files', 'config', 'env', 'port', 'ready', 'startTimeoutMs', 'endpoint'] as const;
 const CONTAINER_FIELDS = ['image', 'tag', 'port', 'files', 'env', 'command', 'ready', 'startTimeoutMs', 'endpoint'] as const;
 const CAPABILITY_FIELDS = [
@@ -311,6 +319,16 @@ function parseCapabilities(c: Checker, value: Json): ProfileCapabilities {
   return caps;
 }
 
+/** `exclude`: excludable capability -> a non-empty reason. */
+function parseExclude(c: Checker, value: Json): Record<string, string> {
+  const map = c.stringMap(value, 'exclude');
+  for (const [capability, reason] of Object.entries(map)) {
+    if (!isExcludable(capability)) c.fail(`exclude.${capability}`, `not an excludable capability (one of: ${EXCLUDABLE_CAPABILITIES.join(', ')})`);
+    if (reason.trim() === '') c.fail(`exclude.${capability}`, 'say why it is excluded: the reason is listed on every report');
+  }
+  return map;
+}
+
 /**
  * Validates a parsed JSON value as a broker profile. `source` (a file name) appears in errors.
  * Throws `TargetError('TARGET_CONFIG')` whose message and `detail` name the bad field.
@@ -332,5 +350,6 @@ export function parseProfile(value: unknown, source: string): BrokerProfile {
   if (r['process'] !== undefined) profile.process = parseProcess(c, r['process']);
   if (r['container'] !== undefined) profile.container = parseContainer(c, r['container']);
   if (r['capabilities'] !== undefined) profile.capabilities = parseCapabilities(c, r['capabilities']);
+  if (r['exclude'] !== undefined) profile.exclude = parseExclude(c, r['exclude']);
   return profile;
 }

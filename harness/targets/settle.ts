@@ -1,6 +1,7 @@
-import { defaultCapabilities, mergeCapabilities, needsProbe } from './capabilities.js';
+import { defaultCapabilities, mergeCapabilities, needsProbe, profileExclusions, withExclusions } from './capabilities.js';
 import { randomBytes } from 'node:crypto';
 import { probe, probeAnonymous, type ProbeOptions } from './probe.js';
+import { checkTargetSanity } from './sanity.js';
 import type { BrokerProfile } from './profile-schema.js';
 import { TargetError, type Capabilities, type Credentials, type Endpoint } from './types.js';
 
@@ -21,7 +22,9 @@ async function credentialsAuth(endpoint: Endpoint, valid: Credentials, declared:
 }
 
 /**
- * Capabilities from a profile completed by a probe of the running broker, and its version
+ * First the target sanity check (a CONNACK at some protocol level, else `TARGET_NOT_MQTT`); then
+ * capabilities from a profile completed by a probe of the running broker, with the profile's
+ * declared exclusions, and its version
  * (the profile's, else what the broker printed at start (`startVersion`), else `$SYS/broker/version`,
  * else `fallbackVersion`).
  */
@@ -35,6 +38,8 @@ export async function settleCapabilities(
   if (profile?.credentials !== undefined) declared = { ...declared, auth: await credentialsAuth(endpoint, profile.credentials, declared.auth) };
   let version = profile?.version ?? startVersion;
   let probed: Partial<Capabilities> = {};
+  const sanityCredentials = declared.auth?.anonymousAllowed === false ? declared.auth.valid : undefined;
+  await checkTargetSanity(endpoint, sanityCredentials === undefined ? {} : { credentials: sanityCredentials });
   if (profile?.probe !== false && needsProbe(declared, version !== undefined)) {
     const credentials = declared.auth?.anonymousAllowed === false ? declared.auth.valid : undefined;
     const options: ProbeOptions = { sys: !(declared.sys === false || (declared.sys === true && version !== undefined)) };
@@ -55,6 +60,10 @@ export async function settleCapabilities(
     probed = result.capabilities;
     version ??= result.version;
   }
-  return { capabilities: mergeCapabilities(defaultCapabilities(endpoint), probed, declared), version: version ?? fallbackVersion };
+  // Only what the probe may inform (versions, $SYS, the 5.0 CONNACK's declarations) comes from it;
+  // the profile's mandatory-capability fields become declared exclusions.
+  const { retain: _r, wildcards: _w, maxQoS: _q, sharedSubscriptions: _s, ...informative } = declared;
+  const merged = mergeCapabilities(defaultCapabilities(endpoint), probed, informative);
+  return { capabilities: withExclusions(merged, profileExclusions(profile)), version: version ?? fallbackVersion };
 }
 

@@ -130,7 +130,8 @@ describe('process:aedes', () => {
 });
 
 describe('generic process targets', () => {
-  const listenThenDie = `process:{node} -e "const s=require('net').createServer(c=>{c.destroy();s.close();setTimeout(()=>process.exit(7),50)});s.listen(+process.argv[1],'127.0.0.1',()=>console.log('up'))" {port}`;
+  // Answers every connection with a CONNACK; dies after the second (the readiness check's, then the target sanity check's).
+  const listenThenDie = `process:{node} -e "let n=0;const s=require('net').createServer(c=>{c.end(Buffer.from([32,2,0,0]));if(++n===2){s.close();setTimeout(()=>process.exit(7),300)}});s.listen(+process.argv[1],'127.0.0.1',()=>console.log('up'))" {port}`;
 
   it('shows the output of a broker that fails to start', async () => {
     const error = await startError(`process:{node} -e "console.error('cannot load module frobnicate');process.exit(4)" {port}`);

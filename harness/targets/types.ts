@@ -20,18 +20,59 @@ export interface Credentials {
 }
 
 /**
- * What a broker can do. A scenario tagged `@needs:<capability>` is not applicable when the
- * capability is absent. Comes from the target's profile, completed by probing.
+ * A capability the user declared out of judgement, in a profile (`exclude`, or a mandatory
+ * capability declared absent such as `retain: false`) or with `--exclude`. Its scenarios are not
+ * applicable, and every report lists it ("compliant with 1 declared exclusion").
+ */
+export interface DeclaredExclusion {
+  /** A `@needs:` capability name, e.g. `retain`, `qos2`, `wildcards`. */
+  capability: string;
+  source: 'profile' | 'command line';
+  /** Why, in the user's words (or what the profile declared). */
+  reason: string;
+}
+
+/**
+ * What an MQTT 5 server declared about itself in its CONNACK (section 3.2.2.3). Absent fields were
+ * not declared: the protocol default applies (QoS 2, retain, wildcards, shared subscriptions and
+ * subscription identifiers available). Only these make a 5.0 scenario not applicable by the
+ * server's own word; behaviour a probe observes never does.
+ */
+export interface ServerDeclarations {
+  maximumQoS?: 0 | 1;
+  retainAvailable?: boolean;
+  wildcardSubscriptionAvailable?: boolean;
+  subscriptionIdentifiersAvailable?: boolean;
+  sharedSubscriptionAvailable?: boolean;
+  maximumPacketSize?: number;
+  receiveMaximum?: number;
+  topicAliasMaximum?: number;
+}
+
+/**
+ * What a broker can do. A scenario tagged `@needs:<capability>` is not applicable only when the
+ * capability is declared absent: by the user (profile or command line, see `exclusions`), by an
+ * MQTT 5 server in its CONNACK (`serverDeclarations`, 5.0 scenarios only), or, for optional
+ * features (TLS, WebSocket, `$SYS`, credentials), by the profile or the endpoint. Behaviour that
+ * MQTT 3.1/3.1.1 requires (QoS 1 and 2, retain, wildcards) is always judged unless excluded.
  */
 export interface Capabilities {
   versions: ProtocolVersion[];
+  /** Highest QoS the user leaves in judgement (2 unless a declared exclusion lowers it). */
   maxQoS: QoS;
+  /** False only with a declared exclusion. */
   retain: boolean;
+  /** False only with a declared exclusion. */
   wildcards: boolean;
   sys: boolean;
   tls: boolean;
   websocket: boolean;
+  /** MQTT 5 shared subscriptions; false only with a declared exclusion. */
   sharedSubscriptions: boolean;
+  /** Declared exclusions: listed on every report. */
+  exclusions?: DeclaredExclusion[];
+  /** What the server's MQTT 5 CONNACK declared (when it speaks 5.0 and was asked). */
+  serverDeclarations?: ServerDeclarations;
   /** Present when the broker is configured to require/check credentials. */
   auth?: { valid: Credentials; invalidPassword?: Credentials; anonymousAllowed: boolean };
   /**
@@ -86,6 +127,7 @@ export interface Target {
 export type TargetErrorCode =
   | 'TARGET_CONFIG'
   | 'TARGET_UNREACHABLE'
+  | 'TARGET_NOT_MQTT'
   | 'TARGET_START_FAILED'
   | 'TARGET_NO_CONTAINER_RUNTIME'
   | 'TARGET_DIED';

@@ -52,7 +52,7 @@ export function renderMatrixHtml(matrix: Matrix): string {
   const head = matrix.columns
     .map(
       (c) =>
-        `<th title="${escapeHtml(`${c.target.kind} ${c.target.url} · ${c.tool.name} ${c.tool.version} · ${c.startedAt}`)}">${escapeHtml(c.label)}<div class="sub">${c.summary.passed}/${c.summary.scenarios} passed, ${c.summary.failed} failed</div></th>`,
+        `<th title="${escapeHtml(`${c.target.kind} ${c.target.url} · ${c.tool.name} ${c.tool.version} · ${c.startedAt}`)}">${escapeHtml(c.label)}<div class="sub">${c.summary.passed}/${c.summary.scenarios} passed, ${c.summary.failed} failed${c.summary.optionalNotShown > 0 ? `, ${c.summary.optionalNotShown} optional not shown` : ''}</div>${c.exclusions.length > 0 ? `<div class="sub" title="${escapeHtml(c.exclusions.join('\n'))}">${c.exclusions.length} declared exclusion${c.exclusions.length === 1 ? '' : 's'}: ${escapeHtml(c.exclusions.map((e) => e.split(' ')[0]).join(', '))}</div>` : ''}</th>`,
     )
     .join('');
   const specs = [...new Set(matrix.statements.map((s) => s.specVersion).filter((s): s is NonNullable<typeof s> => s !== undefined))];

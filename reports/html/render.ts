@@ -165,12 +165,13 @@ function versionCard(v: VersionResult): string {
   const failed = sc.failed > 0
     ? `<a href="#tab=scenarios&amp;failures=1&amp;version=${encodeURIComponent(v.version)}&amp;optional=required" title="show them"><b>${sc.failed}</b> failed</a>`
     : `<b>${sc.failed}</b> failed`;
+  const op = v.optional;
   const counts = [
-    `<span><b>${sc.passed}</b> passed</span>`,
+    `<span><b>${sc.passed + op.passed}</b> passed</span>`,
     `<span>${failed}</span>`,
-    `<span><b>${sc.notApplicable}</b> n/a</span>`,
-    `<span><b>${sc.inconclusive}</b> inconclusive</span>`,
-    v.optional.scenarios > 0 ? `<span title="optional behaviour: informational"><b>${v.optional.passed}/${v.optional.scenarios}</b> optional passed</span>` : '',
+    `<span title="@optional behaviour the broker does not show: informational, never a failure"><b>${op.optionalNotShown}</b> optional not shown</span>`,
+    `<span><b>${sc.notApplicable + op.notApplicable}</b> n/a</span>`,
+    `<span><b>${sc.inconclusive + op.inconclusive}</b> inconclusive</span>`,
   ].join('');
   let bar = '';
   const st = v.statements;
@@ -208,8 +209,12 @@ export function renderHtml(model: ComplianceModel): string {
     ['tool', `${model.tool.name} ${model.tool.version}`],
     ['started', model.run.startedAt],
     ['duration', `${(model.run.durationMs / 1000).toFixed(1)} s`],
-    ['scenarios', `${model.summary.scenarios} (${model.summary.passed} passed, ${model.summary.failed} failed, ${model.summary.notApplicable} n/a, ${model.summary.inconclusive} inconclusive)`],
+    ['scenarios', `${model.summary.scenarios} (${model.summary.passed} passed, ${model.summary.failed} failed, ${model.summary.optionalNotShown} optional not shown, ${model.summary.notApplicable} n/a, ${model.summary.inconclusive} inconclusive)`],
   ];
+  meta.push([
+    'declared exclusions',
+    model.exclusions.length === 0 ? 'none' : model.exclusions.map((e) => `${e.capability} (${e.source}: ${e.reason}; ${e.scenarios} scenario${e.scenarios === 1 ? '' : 's'})`).join('; '),
+  ]);
   if (model.run.tags !== undefined) meta.push(['tags', model.run.tags]);
   if (model.run.argv.length > 0) meta.push(['command', model.run.argv.join(' ')]);
   if (model.run.cucumber !== undefined) meta.push(['runner', [model.run.cucumber, model.run.runtime, model.run.os].filter(Boolean).join(', ')]);
@@ -222,6 +227,11 @@ export function renderHtml(model: ComplianceModel): string {
   const unknown = model.unknownStatementTags.length
     ? `<div class="warn"><b>Tags that name no catalogue statement</b> (a suite bug, not a broker verdict): ${model.unknownStatementTags
         .map((u) => `<code>${escapeHtml(u.tag)}</code> (MQTT ${escapeHtml(u.specVersion)}, ${u.scenarios.length} scenario${u.scenarios.length === 1 ? '' : 's'})`)
+        .join(', ')}</div>`
+    : '';
+  const exclusions = model.exclusions.length
+    ? `<div class="warn exclusions"><b>${model.exclusions.length} declared exclusion${model.exclusions.length === 1 ? '' : 's'}</b> (not judged by this run): ${model.exclusions
+        .map((e) => `<code>${escapeHtml(e.capability)}</code> (${escapeHtml(e.source)}: ${escapeHtml(e.reason)}; ${e.scenarios} scenario${e.scenarios === 1 ? '' : 's'} not applicable)`)
         .join(', ')}</div>`
     : '';
   const noVersions = model.versions.length === 0 ? '<div class="warn">No scenario ran: there is nothing to judge.</div>' : '';
@@ -241,7 +251,7 @@ export function renderHtml(model: ComplianceModel): string {
   <h1>${escapeHtml(title)}</h1>
   <div class="meta">${meta.map(([k, v]) => `<span>${escapeHtml(k)}: <b>${escapeHtml(v)}</b></span>`).join('')}</div>
   <div class="verdicts">${model.versions.map(versionCard).join('\n')}</div>
-  ${noVersions}${unknown}
+  ${noVersions}${exclusions}${unknown}
 </header>
 <nav class="toolbar" aria-label="filters">
   <div class="tabs" role="tablist">

@@ -1,9 +1,11 @@
 import type { ProtocolVersion } from '../../harness/codec/index.js';
-import type { Capabilities } from '../../harness/targets/index.js';
+import type { Capabilities, DeclaredExclusion, ServerDeclarations } from '../../harness/targets/index.js';
 import { VERSION_NAMES, VERSION_TAGS } from './config.js';
 
 /** Capability names usable in `@needs:<name>` tags, and how each is read from the target's capabilities. */
 export const CAPABILITY_CHECKS: Record<string, (c: Capabilities) => boolean> = {
+  // Mandatory behaviour: read through MANDATORY below (declarations only); listed here so that
+  // every capability name is known in one place.
   qos1: (c) => c.maxQoS >= 1,
   qos2: (c) => c.maxQoS >= 2,
   retain: (c) => c.retain,
@@ -49,18 +51,58 @@ export function scenarioVersion(tags: readonly string[], preferred?: ProtocolVer
   return versions[0];
 }
 
-/** Why the scenario cannot be judged on this target, or undefined when it applies. */
-export function notApplicableReason(tags: readonly string[], version: ProtocolVersion | undefined, caps: Capabilities): string | undefined {
-  if (version === undefined) return 'the scenario has no version tag (@v3.1, @v3.1.1 or @v5)';
+/** Why a scenario is not applicable, and whether a declared exclusion is the reason (reports count those). */
+export interface NotApplicable {
+  reason: string;
+  /** The declared exclusion that made it not applicable (listed on every report). */
+  exclusion?: DeclaredExclusion;
+}
+
+/**
+ * Capabilities MQTT requires of a server: for 3.1 and 3.1.1 scenarios always, for 5.0 scenarios
+ * unless the server's CONNACK declares them absent. Only a declared exclusion or that declaration
+ * makes such a scenario not applicable; each maps to the CONNACK property that can declare it.
+ */
+const MANDATORY: Record<string, { declaredAbsent: (d: ServerDeclarations) => boolean; property: string }> = {
+  qos1: { declaredAbsent: (d) => d.maximumQoS === 0, property: 'Maximum QoS 0' },
+  qos2: { declaredAbsent: (d) => d.maximumQoS !== undefined, property: 'a Maximum QoS below 2' },
+  retain: { declaredAbsent: (d) => d.retainAvailable === false, property: 'Retain Available 0' },
+  wildcards: { declaredAbsent: (d) => d.wildcardSubscriptionAvailable === false, property: 'Wildcard Subscription Available 0' },
+  'shared-subscriptions': { declaredAbsent: (d) => d.sharedSubscriptionAvailable === false, property: 'Shared Subscription Available 0' },
+};
+
+/** True for a capability only a declaration can take out of judgement. */
+export function isMandatoryCapability(name: string): boolean {
+  return name in MANDATORY;
+}
+
+/** Why the scenario cannot be judged on this target (and the exclusion behind it), or undefined when it applies. */
+export function notApplicable(tags: readonly string[], version: ProtocolVersion | undefined, caps: Capabilities): NotApplicable | undefined {
+  if (version === undefined) return { reason: 'the scenario has no version tag (@v3.1, @v3.1.1 or @v5)' };
   if (!caps.versions.includes(version)) {
-    return `the target does not support MQTT ${VERSION_NAMES[version]} (it supports ${caps.versions.map((v) => VERSION_NAMES[v]).join(', ')})`;
+    return { reason: `the target does not support MQTT ${VERSION_NAMES[version]} (it supports ${caps.versions.map((v) => VERSION_NAMES[v]).join(', ')})` };
   }
   for (const tag of tags) {
     if (!tag.startsWith('@needs:')) continue;
     const name = tag.slice('@needs:'.length);
+    const mandatory = MANDATORY[name];
+    if (mandatory !== undefined) {
+      // qos2 is out with qos1: a user who excludes QoS 1 excludes everything above it.
+      const exclusion = caps.exclusions?.find((e) => e.capability === name || (name === 'qos2' && e.capability === 'qos1'));
+      if (exclusion !== undefined) return { reason: `declared exclusion: ${exclusion.capability} (${exclusion.source}: ${exclusion.reason})`, exclusion };
+      if (version === 5 && caps.serverDeclarations !== undefined && mandatory.declaredAbsent(caps.serverDeclarations)) {
+        return { reason: `the server's MQTT 5 CONNACK declares ${mandatory.property}` };
+      }
+      continue;
+    }
     const check = CAPABILITY_CHECKS[name];
-    if (!check) return `unknown capability ${name} in ${tag}`;
-    if (!check(caps)) return `the target lacks the capability ${name}`;
+    if (!check) return { reason: `unknown capability ${name} in ${tag}` };
+    if (!check(caps)) return { reason: `the target lacks the capability ${name}` };
   }
   return undefined;
+}
+
+/** Why the scenario cannot be judged on this target, or undefined when it applies. */
+export function notApplicableReason(tags: readonly string[], version: ProtocolVersion | undefined, caps: Capabilities): string | undefined {
+  return notApplicable(tags, version, caps)?.reason;
 }

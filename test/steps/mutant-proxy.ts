@@ -114,7 +114,8 @@ export async function runSuiteThroughMutant<R>(
   const proxy = await startMutantProxy(reference.endpoint.port, mutation, reference.endpoint.host);
   const { workDir: dir } = options;
   const profile = join(dir, 'profile.json');
-  const { endpoints: _listeners, tls: _tls, websocket: _websocket, ...capabilities } = reference.capabilities as Record<string, unknown>;
+  // What the reference's own probe found (its CONNACK declarations) is no profile field: left out.
+  const { endpoints: _listeners, tls: _tls, websocket: _websocket, serverDeclarations: _declared, exclusions: _excluded, ...capabilities } = reference.capabilities as Record<string, unknown>;
   writeFileSync(profile, JSON.stringify({ name: 'mutant', probe: false, capabilities }));
   try {
     const code = await new Promise<number | null>((resolve) => {

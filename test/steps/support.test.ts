@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Capabilities } from '../../harness/targets/index.js';
-import { notApplicableReason, scenarioVersion } from '../../steps/support/applicability.js';
+import { notApplicable, notApplicableReason, scenarioVersion } from '../../steps/support/applicability.js';
 import { targetFromEnv } from '../../steps/support/config.js';
 import { MqttWorld } from '../../steps/support/world.js';
 
@@ -50,10 +50,24 @@ describe('applicability', () => {
     expect(scenarioVersion(['@MQTT-1'])).toBeUndefined();
   });
 
+  it('judges mandatory behaviour unless declared: a 3.1.1 retain scenario always, a 5.0 one unless the CONNACK says Retain Available 0', () => {
+    const all: Capabilities = { ...caps, versions: [4, 5], retain: true };
+    expect(notApplicable(['@v3.1.1', '@needs:retain'], 4, { ...all, serverDeclarations: { retainAvailable: false } })).toBeUndefined();
+    expect(notApplicable(['@v5', '@needs:retain'], 5, { ...all, serverDeclarations: { retainAvailable: false } })?.reason).toBe("the server's MQTT 5 CONNACK declares Retain Available 0");
+    expect(notApplicable(['@v5', '@needs:retain'], 5, { ...all, serverDeclarations: {} })).toBeUndefined();
+    expect(notApplicable(['@v5', '@needs:shared-subscriptions'], 5, { ...all, sharedSubscriptions: true, serverDeclarations: { sharedSubscriptionAvailable: false } })?.reason).toMatch(/Shared Subscription Available 0/);
+    expect(notApplicable(['@v5', '@needs:qos2'], 5, { ...all, serverDeclarations: { maximumQoS: 1 } })?.reason).toMatch(/Maximum QoS below 2/);
+    expect(notApplicable(['@v3.1.1', '@needs:wildcards'], 4, { ...all, exclusions: [{ capability: 'qos1', source: 'command line', reason: 'x' }] })).toBeUndefined();
+    expect(notApplicable(['@v3.1.1', '@needs:qos2'], 4, { ...all, exclusions: [{ capability: 'qos1', source: 'command line', reason: 'x' }] })?.exclusion?.capability).toBe('qos1');
+  });
+
   it('is not applicable when a needed capability or the version is absent', () => {
     expect(notApplicableReason(['@v3.1.1'], 4, caps)).toBeUndefined();
     expect(notApplicableReason(['@v3.1.1', '@needs:qos1'], 4, caps)).toBeUndefined();
-    expect(notApplicableReason(['@v3.1.1', '@needs:qos2'], 4, caps)).toMatch(/qos2/);
+    // QoS 2 is mandatory in 3.1.1: a lower maxQoS without a declared exclusion excuses nothing.
+    expect(notApplicableReason(['@v3.1.1', '@needs:qos2'], 4, caps)).toBeUndefined();
+    const excluded: Capabilities = { ...caps, exclusions: [{ capability: 'qos2', source: 'profile', reason: 'grants QoS 1' }] };
+    expect(notApplicable(['@v3.1.1', '@needs:qos2'], 4, excluded)).toEqual({ reason: 'declared exclusion: qos2 (profile: grants QoS 1)', exclusion: excluded.exclusions?.[0] });
     expect(notApplicableReason(['@v5'], 5, caps)).toMatch(/MQTT 5/);
     expect(notApplicableReason(['@v3.1.1', '@needs:teleport'], 4, caps)).toMatch(/unknown capability/);
     expect(notApplicableReason(['@v3.1.1', '@needs:connect-timeout'], 4, { ...caps, connectTimeout: 10 } as Capabilities)).toBeUndefined();

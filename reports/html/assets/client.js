@@ -29,9 +29,10 @@
   }
   var LABEL = {
     met: 'met', violated: 'violated', inconclusive: 'inconclusive', 'not-applicable': 'n/a', 'not-covered': 'not covered',
-    passed: 'passed', failed: 'failed'
+    passed: 'passed', failed: 'failed', 'not-shown': 'optional, not shown'
   };
-  function badge(v) { return h('span', { class: 'badge b-' + v, text: LABEL[v] || v }); }
+  // An @optional scenario that failed is informational, never a failure: its own mark, not red.
+  function badge(v) { return h('span', { class: 'badge b-' + (v === 'not-shown' ? 'inconclusive' : v), text: LABEL[v] || v }); }
   function ms(n) { return n < 1000 ? n.toFixed(n < 10 ? 2 : 0) + ' ms' : (n / 1000).toFixed(2) + ' s'; }
 
   // ---- lazily built rows -------------------------------------------------------------------
@@ -48,7 +49,7 @@
     var chips = [h('span', { class: 'chip', text: c.versions.map(function (v) { return 'v' + v; }).join(' ') })];
     if (c.optional) chips.push(h('span', { class: 'chip opt', text: 'optional' }));
     return lazyRow('scenario', [
-      badge(c.verdict),
+      badge(c.optional && c.verdict === 'failed' ? 'not-shown' : c.verdict),
       h('span', { class: 'stext' }, c.name, ' ', h('span', { class: 'sub', text: c.feature + ' · ' + c.id })),
       chips
     ], function () { return scenarioBody(c); });
@@ -247,7 +248,7 @@
   }
   function matchScenario(i, f) {
     var c = C[i];
-    if (f.failures && c.verdict !== 'failed') return false;
+    if (f.failures && (c.verdict !== 'failed' || c.optional)) return false;
     if (f.verdict && c.verdict !== SCENARIO_VERDICT[f.verdict]) return false;
     if (f.version && c.versions.indexOf(f.version) < 0) return false;
     if (f.area && c.areas.indexOf(f.area) < 0) return false;
