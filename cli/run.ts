@@ -13,7 +13,7 @@ import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta 
 import { TargetError, PACKAGE_ROOT, type StartedTarget } from '../harness/targets/index.js';
 import { packageVersion } from '../reference/target/index.js';
 import { TARGET_FORMS, resolveTarget } from './resolve-target.js';
-import { schedulingPlugin, defaultWorkers, dryRun } from './schedule-run.js';
+import { schedulingPlugin, defaultWorkers, dryRun, selectedScenarios } from './schedule-run.js';
 import { parseShard, type ShardSpec } from './schedule.js';
 
 export const DEFAULT_REPORT_DIR = join('reports', 'out');
@@ -283,7 +283,7 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
     else process.env[key] = env[key];
   }
   const tags = tagExpression(options);
-  const workers = options.parallel ?? defaultWorkers(started);
+  const workers = Math.max(1, Math.min(options.parallel ?? defaultWorkers(started), selectedScenarios(description.name, tags, options.shard).length));
   const provided: Record<string, unknown> = {
     format: [`message:${messagesPath}`],
     parallel: workers > 1 ? workers : 0,

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import parseTagExpression from '@cucumber/tag-expressions';
 import type { StartedTarget, TargetDescription } from '../harness/targets/index.js';
-import { durationsFor, estimator, formatPlan, loadFeaturePickles, plan, readDurations, shardOf, type ShardSpec } from './schedule.js';
+import { durationsFor, estimator, formatPlan, loadFeaturePickles, plan, readDurations, shardOf, type FeaturePickle, type ShardSpec } from './schedule.js';
 import type { SchedulePluginOptions } from './schedule-plugin.js';
 
 /** The plugin module beside this one: .ts when run through tsx, .js once compiled. */
@@ -47,14 +47,22 @@ export function targetNameOf(spec: string): { name: string; kind: TargetDescript
   return { name: s, kind: url ? 'url' : 'process', host: url?.[1] ?? '127.0.0.1' };
 }
 
+/**
+ * The selected scenarios (the tag expression, then the shard's part) as the plugin will see them:
+ * a run never starts more workers than it has scenarios, since each costs a second of CPU.
+ */
+export function selectedScenarios(targetName: string, tags: string | undefined, shard: ShardSpec | undefined): FeaturePickle[] {
+  const expr = tags === undefined ? undefined : parseTagExpression(tags);
+  const selected = loadFeaturePickles().filter((p) => expr === undefined || expr.evaluate(p.tags));
+  return shard ? shardOf(selected, shard, estimator(durationsFor(readDurations(), targetName))) : selected;
+}
+
 /** `run --dry-run`: prints the planned schedule and its estimate; starts nothing. */
 export function dryRun(options: { broker: string; parallel?: number; shard?: ShardSpec }, tags: string | undefined): number {
   const target = targetNameOf(options.broker);
-  const expr = tags === undefined ? undefined : parseTagExpression(tags);
-  const selected = loadFeaturePickles().filter((p) => expr === undefined || expr.evaluate(p.tags));
   const estimate = estimator(durationsFor(readDurations(), target.name));
-  const part = options.shard ? shardOf(selected, options.shard, estimate) : selected;
-  const workers = options.parallel ?? workersFor(target.kind, target.host);
+  const part = selectedScenarios(target.name, tags, options.shard);
+  const workers = Math.max(1, Math.min(options.parallel ?? workersFor(target.kind, target.host), part.length));
   process.stdout.write(`${formatPlan(plan(part, workers, estimate), target.name, options.shard)}\n`);
   return 0;
 }
