@@ -17,7 +17,7 @@ export { allScenarios, selectScenarios, scenarioSelectors, type Scenario } from 
 export { brokerLauncher, mosquittoConfig, DEFAULT_BROKERS, type BenchBroker, type BrokerLauncher } from './brokers/index.js';
 export { WorkerPool } from './load/index.js';
 export { checkTargets, formatTargets, type TargetCheck } from './targets.js';
-export { timeSuite, formatSuiteTiming, scenarioTimes, type SuiteTiming } from './suite.js';
+export { timeSuite, formatSuiteTiming, scenarioTimes, suiteTarget, type SuiteTiming } from './suite.js';
 
 const entry = process.argv[1];
 if (entry !== undefined && resolve(entry) === fileURLToPath(import.meta.url)) {

@@ -10,7 +10,7 @@ import { monoMs, readProcCpu } from './proc.js';
 import { formatNumber } from './table.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(REPO_ROOT, 'harness', 'cli.ts');
+const CLI = join(REPO_ROOT, 'cli', 'main.ts');
 
 export interface SuiteScenarioTime {
   name: string;
@@ -20,6 +20,8 @@ export interface SuiteScenarioTime {
 }
 
 export interface SuiteTiming {
+  /** The `--broker` value the suite ran against. */
+  target: string;
   command: string;
   exitCode: number | null;
   wallMs: number;
@@ -50,15 +52,24 @@ export function scenarioTimes(report: unknown): SuiteScenarioTime[] {
 }
 
 /**
- * Times `mqtt-conformance run` (the whole suite against the embedded reference broker) as a child
- * process: wall time, the CPU of the run and all its children, the slowest scenarios, and the share
+ * The `run --broker` value for a bench broker name: the bench's own names of Debian and npm
+ * brokers (mosquitto, aedes, rabbitmq, ejabberd) are their bundled process profiles; anything
+ * else (reference, a URL, process:..., container:...) is passed as is.
+ */
+export function suiteTarget(broker: string): string {
+  return ['mosquitto', 'aedes', 'rabbitmq', 'ejabberd'].includes(broker) ? `process:${broker}` : broker;
+}
+
+/**
+ * Times `mqtt-conformance run --broker TARGET` (the whole suite) as a child process: wall time, the CPU of the run and all its children, the slowest scenarios, and the share
  * of scenario time spent waiting rather than computing.
  */
-export async function timeSuite(extraArgs: readonly string[], log: (line: string) => void): Promise<SuiteTiming> {
-  if (!existsSync(CLI)) throw new BenchError('BENCH_SUITE', 'cli/main.ts does not exist yet: the suite cannot be timed');
+export async function timeSuite(target: string, extraArgs: readonly string[], log: (line: string) => void): Promise<SuiteTiming> {
+  if (!existsSync(CLI)) throw new BenchError('BENCH_SUITE', 'cli/main.ts does not exist: the suite cannot be timed');
   const dir = await mkdtemp(join(tmpdir(), 'bench-suite-'));
-  const args = ['--import', tsxLoaderUrl(), CLI, 'run', '--report-dir', dir, ...extraArgs];
-  const command = `node --import tsx cli/main.ts run --report-dir ${dir} ${extraArgs.join(' ')}`.trim();
+  const runArgs = ['--broker', target, ...extraArgs];
+  const args = ['--import', tsxLoaderUrl(), CLI, 'run', '--report-dir', dir, ...runArgs];
+  const command = `mqtt-conformance run ${runArgs.join(' ')}`.trim();
   log(`timing: ${command}`);
   try {
     const cpu0 = readProcCpu('self').children;
@@ -86,6 +97,7 @@ export async function timeSuite(extraArgs: readonly string[], log: (line: string
     const times = scenarioTimes(report);
     const scenarioMs = times.reduce((a, s) => a + s.durationMs, 0);
     return {
+      target,
       command,
       exitCode,
       wallMs,
@@ -103,8 +115,8 @@ export async function timeSuite(extraArgs: readonly string[], log: (line: string
 
 export function formatSuiteTiming(t: SuiteTiming): string {
   const lines = [
-    `suite: ${t.scenarios} scenarios, exit code ${t.exitCode}`,
-    `  wall ${formatNumber(t.wallMs / 1000)} s (issue 7 target for the full 3.1.1 suite: under 20 s), CPU ${formatNumber(t.cpuSeconds)} s (run + broker + workers), ` +
+    `suite against ${t.target}: ${t.scenarios} scenarios, exit code ${t.exitCode} (${t.command})`,
+    `  wall ${formatNumber(t.wallMs / 1000)} s, CPU ${formatNumber(t.cpuSeconds)} s (run + broker + workers), ` +
       `scenario time ${formatNumber(t.scenarioMs / 1000)} s`,
     `  waiting: ${t.waitingShare === undefined ? '-' : `${Math.round(t.waitingShare * 100)}%`} of scenario time had no process of the run computing (1 - CPU / scenario time)`,
   ];

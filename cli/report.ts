@@ -3,7 +3,8 @@
  *
  * One DIR: re-render its reports (report.json, report.html, junit.xml, summary.md) from the saved
  * messages.ndjson (with the run metadata of report.json when present) or from report.json alone.
- * Several DIRs: merge their reports into a matrix (matrix.json, matrix.html).
+ * Several DIRs: merge their reports into a matrix (matrix.json, matrix.html); when they are the
+ * shards of one run (`run --shard I/N`, every I of N once), into that run's one report.
  *
  * Exit codes: 0 rendered, 1 rendered and a run has a failed required (non-optional) scenario,
  * 2 usage or unreadable input.
@@ -22,16 +23,21 @@ import {
 } from '../reports/index.js';
 import type { ReportJson, RunMeta, ToolInfo } from '../reports/index.js';
 import { PACKAGE_ROOT } from '../harness/targets/index.js';
+import { areShards, mergeShards } from './shard-merge.js';
 
 const USAGE = `Usage: mqtt-conformance report --from DIR [DIR...] [--out DIR]
 
   --from DIR...  run directories holding report.json and/or messages.ndjson (as written by \`run\`).
-                 One directory: re-render its reports. Several: merge them into a broker matrix.
-  --out DIR      where to write. Default: the --from directory (one), reports/out/matrix (several).
+                 One directory: re-render its reports. Several: merge them into a broker matrix,
+                 or, when they are the shards of one run (run --shard I/N, each I once), into
+                 the one report of the whole run.
+  --out DIR      where to write. Default: the --from directory (one), reports/out/matrix
+                 (several), reports/out/merged (shards).
   -h, --help     this text.
 `;
 
 export const DEFAULT_MATRIX_DIR = join('reports', 'out', 'matrix');
+export const DEFAULT_MERGED_DIR = join('reports', 'out', 'merged');
 
 interface Options {
   from: string[];
@@ -117,12 +123,16 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const reports: ReportJson[] = [];
-    for (const dir of options.from) reports.push(await loadRun(resolve(dir)));
+    let reports: ReportJson[] = [];
+    const dirs = options.from.map((d) => resolve(d));
+    for (const dir of dirs) reports.push(await loadRun(dir));
+    let out = options.out ?? (reports.length === 1 ? (options.from[0] ?? '.') : DEFAULT_MATRIX_DIR);
+    if (reports.length > 1 && areShards(reports, dirs)) {
+      reports = [await mergeShards(reports, dirs)];
+      out = options.out ?? DEFAULT_MERGED_DIR;
+    }
     const single = reports.length === 1 ? reports[0] : undefined;
-    const written = single
-      ? await writeReports(single, resolve(options.out ?? options.from[0] ?? '.'))
-      : await writeMatrix(reports, resolve(options.out ?? DEFAULT_MATRIX_DIR));
+    const written = single ? await writeReports(single, resolve(out)) : await writeMatrix(reports, resolve(out));
     for (const path of written) process.stdout.write(`${path}\n`);
     for (const r of reports) {
       const verdicts = r.versions.map((v) => `MQTT ${v.version}: ${v.verdict}`).join(', ') || 'no scenario ran';

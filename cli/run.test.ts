@@ -27,7 +27,11 @@ describe('run arguments', () => {
     const o = parseRunArgs([], '/x');
     expect(o?.broker).toBe('reference');
     expect(o?.reportDir).toBe('/x/reports/out');
-    expect(o?.parallel).toBeGreaterThanOrEqual(1);
+    // No --parallel: the worker count is chosen from the target once it is known (cli/schedule-run.ts).
+    expect(o?.parallel).toBeUndefined();
+    expect(parseRunArgs(['--parallel', '3'], '/x')?.parallel).toBe(3);
+    expect(parseRunArgs(['--shard', '2/4'], '/x')?.shard).toEqual({ index: 2, total: 4 });
+    expect(() => parseRunArgs(['--shard', '5/4'])).toThrow(UsageError);
   });
 
   it('rejects what it cannot use, saying what to fix', () => {

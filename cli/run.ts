@@ -4,7 +4,6 @@
  * compliance model and writes the reports. Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed,
  * 2 usage or configuration error, 3 the target could not be reached (or died during the run).
  */
-import { availableParallelism } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -16,10 +15,10 @@ import { packageVersion } from '../reference/target/index.js';
 import { TARGET_FORMS, redactArgv, resolveTarget } from './resolve-target.js';
 import { Progress, summaryLines } from './terminal.js';
 import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
+import { schedulingPlugin, defaultWorkers, dryRun, selectedScenarios } from './schedule-run.js';
+import { parseShard, type ShardSpec } from './schedule.js';
 
 export const DEFAULT_REPORT_DIR = join('reports', 'out');
-/** Scenarios mostly wait on the network and timers, so twice the CPUs (at most 4) keeps both busy. */
-export const DEFAULT_PARALLEL = Math.min(4, 2 * availableParallelism());
 const TARGET_ENV = 'MQTT_CONFORMANCE_TARGET';
 const VERSION_ENV = 'MQTT_CONFORMANCE_VERSION';
 const VERSIONS = ['3.1', '3.1.1', '5'] as const;
@@ -43,7 +42,11 @@ ${TARGET_FORMS.map((f) => `                        ${f}`).join('\n')}
   --exclude CAP[=WHY] declare a capability out of judgement (qos1, qos2, retain, wildcards,
                       shared-subscriptions; repeatable, or comma-separated): its scenarios are
                       not applicable and every report lists the exclusion
-  --parallel N        cucumber worker processes (default: ${DEFAULT_PARALLEL})
+  --parallel N        cucumber worker processes (default: chosen from the target: more for a
+                      broker on this machine, whose scenarios mostly wait, than for a remote one)
+  --shard I/N         run only part I of N of the selected scenarios (balanced by recorded
+                      duration); merge the parts with \`report --from DIR1 DIR2 ...\`
+  --dry-run           print the schedule (order, workers, estimated time) and run nothing
   --report-dir DIR    where to write messages.ndjson, report.json, report.html, junit.xml,
                       summary.md (default: ${DEFAULT_REPORT_DIR})
   --timeout MS        bound of every expectation in ms (default: 3000)
@@ -63,8 +66,11 @@ export interface RunOptions {
   password?: string;
   tags?: string;
   version?: (typeof VERSIONS)[number];
-  parallel: number;
+  /** Worker processes; undefined: chosen from the target (cli/schedule-run.ts). */
+  parallel?: number;
   reportDir: string;
+  shard?: ShardSpec;
+  dryRun?: boolean;
   timeoutMs?: number;
   /** `--exclude` values as given (checked by the preflight). */
   exclude: string[];
@@ -108,6 +114,8 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
         'report-dir': { type: 'string' },
         timeout: { type: 'string' },
         exclude: { type: 'string', multiple: true },
+        shard: { type: 'string' },
+        'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -119,7 +127,6 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
   const options: RunOptions = {
     broker: v.broker ?? 'reference',
     insecure: v.insecure ?? false,
-    parallel: v.parallel !== undefined ? positiveInt('--parallel', v.parallel) : DEFAULT_PARALLEL,
     reportDir: resolve(cwd, v['report-dir'] ?? DEFAULT_REPORT_DIR),
     exclude: v.exclude ?? [],
   };
@@ -142,6 +149,15 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
     options.version = version as RunOptions['version'];
   }
   if (v.timeout !== undefined) options.timeoutMs = positiveInt('--timeout', v.timeout);
+  if (v.parallel !== undefined) options.parallel = positiveInt('--parallel', v.parallel);
+  if (v.shard !== undefined) {
+    try {
+      options.shard = parseShard(v.shard);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  if (v['dry-run'] === true) options.dryRun = true;
   return options;
 }
 
@@ -209,9 +225,11 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
     else process.env[key] = env[key];
   }
   const tags = tagExpression(options);
+  const workers = Math.max(1, Math.min(options.parallel ?? defaultWorkers(started), selectedScenarios(description.name, tags, options.shard).length));
   const provided: Record<string, unknown> = {
     format: [`message:${messagesPath}`],
-    parallel: options.parallel > 1 ? options.parallel : 0,
+    parallel: workers > 1 ? workers : 0,
+    ...schedulingPlugin(description.name, options.shard),
   };
   if (tags !== undefined) provided['tags'] = tags;
   // Cucumber always has a formatter on stdout (progress by default); our own display replaces it.
@@ -223,7 +241,7 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
 
   process.stderr.write(
     `mqtt-conformance ${packageVersion()}: ${description.name}${description.version ? ` ${description.version}` : ''} at ${started.endpoint.url}` +
-      ` (${options.parallel} worker${options.parallel === 1 ? '' : 's'}${tags ? `, tags ${tags}` : ''})\n`,
+      ` (${workers} worker${workers === 1 ? '' : 's'}${tags ? `, tags ${tags}` : ''}${options.shard ? `, shard ${options.shard.index}/${options.shard.total}` : ''})\n`,
   );
   const envelopes: Envelope[] = [];
   const progress = new Progress();
@@ -290,6 +308,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  if (options.dryRun) return dryRun(options, tagExpression(options));
   let started: StartedTarget;
   try {
     started = await startTarget(options);

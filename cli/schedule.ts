@@ -1,0 +1,220 @@
+/**
+ * Scheduling of a suite run: the order in which cucumber hands scenarios to its workers
+ * (longest first, from recorded durations), the part of the selection one shard runs
+ * (`run --shard I/N`, balanced by recorded duration), and the estimate `run --dry-run` prints.
+ *
+ * A scenario is named by its key `uri:line` (the line of its Scenario, or of its Examples row for
+ * an outline row): the same key report.json gives as a scenario's `id`. Durations are recorded
+ * per target name (report.json `target.name`) in cli/durations.json, written by
+ * `npm run durations:update` from the report.json of real runs; a scenario without a recorded
+ * duration gets the target's median, or DEFAULT_ESTIMATE_MS.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
+import { IdGenerator, type GherkinDocument, type Pickle } from '@cucumber/messages';
+import { PACKAGE_ROOT } from '../harness/targets/index.js';
+
+/** Estimate of a scenario never timed: most scenarios are a few round trips on localhost. */
+export const DEFAULT_ESTIMATE_MS = 150;
+export const DURATIONS_FILE = join(PACKAGE_ROOT, 'cli', 'durations.json');
+
+/** cli/durations.json: per target name, milliseconds per scenario key. */
+export interface DurationsFile {
+  /** How the file was made (the command), for whoever reads it. */
+  generatedBy: string;
+  targets: Record<string, Record<string, number>>;
+}
+
+/** What the scheduler knows of a scenario. */
+export interface SchedulableScenario {
+  key: string;
+  name: string;
+  /** `@serial`: runs alone, never beside another scenario. */
+  serial: boolean;
+}
+
+export interface ShardSpec {
+  /** 1-based. */
+  index: number;
+  total: number;
+}
+
+/** Parses `I/N` (1 <= I <= N); throws an Error naming what is wrong. */
+export function parseShard(text: string): ShardSpec {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const total = Number(m?.[2]);
+  if (!m || !Number.isInteger(index) || !Number.isInteger(total) || total < 1 || index < 1 || index > total) {
+    throw new Error(`--shard needs I/N with 1 <= I <= N, e.g. --shard 2/4, got ${JSON.stringify(text)}`);
+  }
+  return { index, total };
+}
+
+export function readDurations(path: string = DURATIONS_FILE): DurationsFile {
+  if (!existsSync(path)) return { generatedBy: '', targets: {} };
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<DurationsFile>;
+  return { generatedBy: parsed.generatedBy ?? '', targets: parsed.targets ?? {} };
+}
+
+/**
+ * The durations to schedule a run against `targetName` by: the target's own where recorded,
+ * else the reference broker's (the same scenarios wait on the same timers), else none.
+ */
+export function durationsFor(file: DurationsFile, targetName: string): Record<string, number> {
+  return { ...(file.targets['reference'] ?? {}), ...(file.targets[targetName] ?? {}) };
+}
+
+/** The estimate of each scenario: its recorded duration, else the median of the recorded ones, else the default. */
+export function estimator(durations: Record<string, number>): (key: string) => number {
+  const values = Object.values(durations).sort((a, b) => a - b);
+  const median = values.length > 0 ? (values[Math.floor(values.length / 2)] ?? DEFAULT_ESTIMATE_MS) : DEFAULT_ESTIMATE_MS;
+  return (key) => durations[key] ?? median;
+}
+
+/** Longest first; ties by key, so the order is the same on every machine. */
+export function longestFirst<T extends { key: string }>(items: readonly T[], estimate: (key: string) => number): T[] {
+  return [...items].sort((a, b) => estimate(b.key) - estimate(a.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * The order the workers take scenarios in: `@serial` ones first (each runs alone, so at the start
+ * they overlap the other workers' start-up instead of draining the pool later), then the rest
+ * longest first, so the long waits start early and the short scenarios fill the gaps at the end.
+ */
+export function runOrder<T extends { key: string; serial: boolean }>(items: readonly T[], estimate: (key: string) => number): T[] {
+  const ordered = longestFirst(items, estimate);
+  return [...ordered.filter((s) => s.serial), ...ordered.filter((s) => !s.serial)];
+}
+
+/**
+ * The scenarios shard `index` of `total` runs: the selection split into `total` parts of nearly
+ * equal estimated time (longest first, each to the part with the least time so far; ties to the
+ * lowest part). Deterministic: every shard computes the same split from the same selection and
+ * durations, so the parts are disjoint and together are the selection.
+ */
+export function shardOf<T extends { key: string }>(items: readonly T[], shard: ShardSpec, estimate: (key: string) => number): T[] {
+  const loads = new Array<number>(shard.total).fill(0);
+  const mine: T[] = [];
+  for (const item of longestFirst(items, estimate)) {
+    let best = 0;
+    for (let i = 1; i < loads.length; i++) if ((loads[i] ?? 0) < (loads[best] ?? 0)) best = i;
+    loads[best] = (loads[best] ?? 0) + estimate(item.key);
+    if (best === shard.index - 1) mine.push(item);
+  }
+  return mine;
+}
+
+/**
+ * Whether a scenario may start beside the ones in progress. `@serial` scenarios touch
+ * broker-wide state (client counts in `$SYS`, a `#` subscription that sees everyone's messages),
+ * so one runs alone. Shared by the cucumber hook (steps/hooks.ts) and the estimate below.
+ */
+export function canStartBeside(serial: boolean, inProgressSerial: readonly boolean[]): boolean {
+  if (serial) return inProgressSerial.length === 0;
+  return !inProgressSerial.some((s) => s);
+}
+
+export interface PlannedScenario extends SchedulableScenario {
+  estimateMs: number;
+  worker: number;
+  startMs: number;
+}
+
+export interface Plan {
+  workers: number;
+  scenarios: PlannedScenario[];
+  /** Estimated wall time of the scenarios (worker start-up not included). */
+  estimateMs: number;
+  /** Sum of the estimates. */
+  totalMs: number;
+}
+
+/**
+ * Simulates cucumber's assignment (each idle worker takes the first scenario of the queue it may
+ * start, see `canStartBeside`) over the queue in longest-first order: the planned start and
+ * worker of each scenario and the estimated wall time.
+ */
+export function plan(items: readonly SchedulableScenario[], workers: number, estimate: (key: string) => number): Plan {
+  const queue = runOrder(items, estimate);
+  const free = new Array<number>(workers).fill(0);
+  const running: { end: number; serial: boolean }[] = [];
+  const out: PlannedScenario[] = [];
+  let now = 0;
+  while (queue.length > 0) {
+    const inProgress = running.filter((r) => r.end > now);
+    const idle = free.findIndex((t) => t <= now);
+    const pick = idle < 0 ? -1 : queue.findIndex((s) => canStartBeside(s.serial, inProgress.map((r) => r.serial)));
+    if (idle >= 0 && pick >= 0) {
+      const [s] = queue.splice(pick, 1);
+      if (!s) break;
+      const ms = estimate(s.key);
+      out.push({ ...s, estimateMs: ms, worker: idle, startMs: now });
+      free[idle] = now + ms;
+      running.push({ end: now + ms, serial: s.serial });
+      continue;
+    }
+    // Nothing can start now: move to the next moment a scenario ends.
+    const next = Math.min(...running.map((r) => r.end).filter((e) => e > now));
+    if (!Number.isFinite(next)) break;
+    now = next;
+  }
+  const estimateMs = Math.max(0, ...out.map((s) => s.startMs + s.estimateMs));
+  return { workers, scenarios: out, estimateMs, totalMs: out.reduce((a, s) => a + s.estimateMs, 0) };
+}
+
+/** A pickle as the scheduler and `run --dry-run` see it. */
+export interface FeaturePickle extends SchedulableScenario {
+  uri: string;
+  line: number;
+  tags: string[];
+}
+
+/** The scheduler's key of a cucumber pickle: `uri:line` of its Scenario or Examples row (report.json's scenario id). */
+export function pickleKey(pickle: Pickle, line: number): string {
+  return `${pickle.uri}:${line}`;
+}
+
+function astLines(doc: GherkinDocument): Map<string, number> {
+  const lines = new Map<string, number>();
+  const visit = (scenario: { id: string; location: { line: number }; examples: readonly { tableBody: readonly { id: string; location: { line: number } }[] }[] }): void => {
+    lines.set(scenario.id, scenario.location.line);
+    for (const ex of scenario.examples) for (const row of ex.tableBody) lines.set(row.id, row.location.line);
+  };
+  for (const child of doc.feature?.children ?? []) {
+    if (child.scenario) visit(child.scenario);
+    for (const rc of child.rule?.children ?? []) if (rc.scenario) visit(rc.scenario);
+  }
+  return lines;
+}
+
+/** Every pickle of the feature files with its key, tags and `@serial`, as cucumber will see them (uri relative to the package). */
+export function loadFeaturePickles(dir: string = join(PACKAGE_ROOT, 'features')): FeaturePickle[] {
+  const out: FeaturePickle[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.feature')).sort()) {
+    const uri = `features/${file}`;
+    const newId = IdGenerator.incrementing();
+    const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(join(dir, file), 'utf8'));
+    const lines = astLines({ ...doc, uri });
+    for (const p of compile(doc, uri, newId)) {
+      const line = lines.get(p.astNodeIds[p.astNodeIds.length - 1] ?? '') ?? 0;
+      const tags = p.tags.map((t) => t.name);
+      out.push({ key: pickleKey(p, line), uri, line, name: p.name, tags, serial: tags.includes('@serial') });
+    }
+  }
+  return out;
+}
+
+/** The plan as text: the estimate, then each scenario with its planned start, worker and estimate. */
+export function formatPlan(p: Plan, targetName: string, shard?: ShardSpec): string {
+  const s = (ms: number): string => (ms / 1000).toFixed(1);
+  const lines = [
+    `schedule for ${targetName}${shard ? `, shard ${shard.index}/${shard.total}` : ''}: ${p.scenarios.length} scenarios on ${p.workers} worker${p.workers === 1 ? '' : 's'}, ` +
+      `@serial first, then longest first; estimated ${s(p.estimateMs)} s wall (scenario time ${s(p.totalMs)} s; worker start-up not included)`,
+    '  start s  worker  est. s  scenario',
+  ];
+  for (const x of p.scenarios) {
+    lines.push(`  ${s(x.startMs).padStart(7)}  ${String(x.worker + 1).padStart(6)}  ${s(x.estimateMs).padStart(6)}  ${x.key}  ${x.name}${x.serial ? '  [@serial]' : ''}`);
+  }
+  return lines.join('\n');
+}
