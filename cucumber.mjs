@@ -3,7 +3,8 @@
 // `mqtt-conformance run` (cli/run.ts) uses the `runner` profile: same sources and steps,
 // its own progress display, and the message formatter added on the command line.
 const common = {
-  paths: ['features/**/*.feature'],
+  // Broker features only: features/client/ holds the client features (the `client` profile below).
+  paths: ['features/*.feature'],
   import: ['steps/register-tsx.mjs', 'steps/*.ts'],
   strict: true,
 };
@@ -12,3 +13,7 @@ const common = {
 export default { ...common, import: ['steps/register-tsx.mjs', 'cli/standalone-target.ts', 'steps/*.ts'], format: ['progress'] };
 
 export const runner = { ...common };
+
+// `mqtt-conformance run --client ...` (cli/client-run.ts): only the client features, with the
+// client steps (a scripted server per scenario); broker runs read features/*.feature only.
+export const client = { paths: ['features/client/**/*.feature'], import: ['steps/register-tsx.mjs', 'steps/client/*.ts'], strict: true };

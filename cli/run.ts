@@ -138,7 +138,7 @@ export function tagExpression(options: Pick<RunOptions, 'tags' | 'version'>): st
 type Status = 'passed' | 'failed' | 'skipped' | 'other';
 
 /** Live progress on stderr from cucumber's messages: counts, and each failure as it happens. */
-class Progress {
+export class Progress {
   private total = 0;
   private done = 0;
   private readonly counts = { passed: 0, failed: 0, skipped: 0, other: 0 };
@@ -214,7 +214,7 @@ export function suiteProblem(model: Pick<ComplianceModel, 'scenarios'>, cucumber
   return !cucumberSucceeded && !model.scenarios.some((s) => s.verdict === 'failed');
 }
 
-function printSummary(model: ComplianceModel, written: string[], seconds: number): void {
+export function printSummary(model: ComplianceModel, written: string[], seconds: number): void {
   const out: string[] = [''];
   const s = model.summary;
   out.push(
@@ -319,6 +319,8 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A client under test instead of a broker: cli/client-run.ts.
+  if (argv.some((a) => a === '--client' || a.startsWith('--client='))) return (await import('./client-run.js')).main(argv);
   let options: RunOptions | undefined;
   try {
     options = parseRunArgs(argv);
