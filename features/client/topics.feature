@@ -2,7 +2,7 @@
 Feature: Client: topic names
 
   @needs:several-topics
-  Scenario Outline: A client does not publish to a topic name with a wildcard (MQTT <version>)
+  Scenario Outline: A client does not publish to a topic name with the wildcard <wildcard> (MQTT <version>)
     Given the client is told to connect with Keep Alive 60
     And the client is told to publish "bad" to "t/<wildcard>" at QoS 0
     And the client is told to publish "good" to "t/ok" at QoS 0
