@@ -6,7 +6,8 @@
 // Plain `npx cucumber-js` in a clone uses the default profile: the embedded reference broker,
 // started per worker by the composition root, with the progress formatter.
 const common = {
-  paths: ['features/**/*.feature'],
+  // Broker features only: features/client/ holds the client features (the client profiles below).
+  paths: ['features/*.feature'],
   strict: true,
 };
 
@@ -15,3 +16,9 @@ export default { ...common, import: ['steps/register-tsx.mjs', 'cli/standalone-t
 export const runner = { ...common, import: ['steps/register-tsx.mjs', 'steps/*.ts'] };
 
 export const compiled = { ...common, import: ['dist/steps/*.js'] };
+
+// `mqtt-conformance run --client ...` (cli/client-run.ts): only the client features, with the
+// client steps (a scripted server per scenario); broker runs read features/*.feature only.
+const clientCommon = { paths: ['features/client/**/*.feature'], strict: true };
+export const client = { ...clientCommon, import: ['steps/register-tsx.mjs', 'steps/client/*.ts'] };
+export const clientCompiled = { ...clientCommon, import: ['dist/steps/client/*.js'] };

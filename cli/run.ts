@@ -188,7 +188,7 @@ export function suiteProblem(model: Pick<ComplianceModel, 'scenarios'>, cucumber
   return !cucumberSucceeded && !model.scenarios.some((s) => s.verdict === 'failed');
 }
 
-function printSummary(model: ComplianceModel, written: string[], seconds: number): void {
+export function printSummary(model: ComplianceModel, written: string[], seconds: number): void {
   const out = ['', ...summaryLines(model, seconds), '', 'Reports:', ...written.map((w) => `  ${w}`)];
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -282,6 +282,8 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A client under test instead of a broker: cli/client-run.ts.
+  if (argv.some((a) => a === '--client' || a.startsWith('--client='))) return (await import('./client-run.js')).main(argv);
   let options: RunOptions | undefined;
   try {
     options = parseRunArgs(argv);

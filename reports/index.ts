@@ -28,3 +28,4 @@ export { renderMatrixHtml } from './html/matrix.js';
 /** A synthetic full-size message stream, for tests and benchmarks of the reports. */
 export { syntheticEnvelopes, SYNTHETIC_META } from './synthetic.js';
 export type { SyntheticOptions } from './synthetic.js';
+export { asClientModel, bindsClient, clientWireTestable, clientExclusions } from './client-coverage.js';

@@ -11,7 +11,7 @@ export interface TraceBytes {
 /** A packet as it appears in a trace: the codec's model with every Buffer replaced by {@link TraceBytes}. */
 export type TracePacket = { type: Packet['type'] } & Record<string, unknown>;
 
-export type TraceEvent = 'connect' | 'close' | 'error' | 'end-sent' | 'decode-error' | 'flood' | 'trace-cut';
+export type TraceEvent = 'connect' | 'close' | 'error' | 'end-sent' | 'decode-error' | 'flood' | 'trace-cut' | 'adapter';
 
 /**
  * One line of a scenario's packet trace. `t` is milliseconds since the scenario started.

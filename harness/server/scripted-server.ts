@@ -1,0 +1,436 @@
+/**
+ * The scripted server: the harness turned around to judge a client. It listens on an ephemeral
+ * port, accepts the client's connections and answers nothing on its own: every packet it sends is
+ * one a step asked for, so the client's behaviour is observed exactly. Packets are decoded by the
+ * codec (the first CONNECT sets the connection's protocol version); the server does no parsing of
+ * its own. Every connection records into one packet trace.
+ */
+import net from 'node:net';
+import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/index.js';
+import { PacketDecoder, decodeAll, encode } from '../codec/index.js';
+import { ClientUsageError, ExpectationError, TimeoutError } from '../client/errors.js';
+import type { PacketPattern } from '../client/match.js';
+import { describePattern, mismatch } from '../client/match.js';
+import { describePackets } from '../client/test-client.js';
+import { TraceRecorder, describePacket, toTracePacket, traceHex } from '../client/trace.js';
+
+export interface ScriptedServerOptions {
+  /** Address to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Shared trace of the scenario; a private one is made when absent. */
+  trace?: TraceRecorder;
+  /** Default bound of every expectation (ms). Default 3000. */
+  timeoutMs?: number;
+  /** Largest packet read from the client (bytes). Default 16 MiB. */
+  maxPacketSize?: number;
+}
+
+/** How absence is proven on a connection: a barrier packet that must arrive first, or (where none exists) a time window. */
+export type PeerAbsenceProof = { until: PacketPattern; timeoutMs?: number } | { windowMs: number };
+
+type Waiter = { check: () => boolean };
+
+/** Who ended a connection: `client` is the peer (FIN or reset), `server` is this scripted server. */
+export type PeerClosedBy = 'client' | 'server';
+
+/** Runs `check` on every event until it yields a result; rejects with `onTimeout()` after the bound. */
+function waitFor<T>(waiters: Waiter[], timeoutMs: number, check: () => T | undefined, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const waiter: Waiter = {
+      check: () => {
+        let result: T | undefined;
+        try {
+          result = check();
+        } catch (e) {
+          clearTimeout(timer);
+          reject(e instanceof Error ? e : new Error(String(e)));
+          return true;
+        }
+        if (result === undefined) return false;
+        clearTimeout(timer);
+        resolve(result);
+        return true;
+      },
+    };
+    if (waiter.check()) return;
+    timer = setTimeout(() => {
+      const i = waiters.indexOf(waiter);
+      if (i >= 0) waiters.splice(i, 1);
+      reject(onTimeout());
+    }, timeoutMs);
+    waiters.push(waiter);
+  });
+}
+
+/** Runs every waiter; drops those that are done. */
+function pump(waiters: Waiter[]): void {
+  for (let i = 0; i < waiters.length; ) {
+    const w = waiters[i] as Waiter;
+    if (w.check()) waiters.splice(i, 1);
+    else i++;
+  }
+}
+
+/**
+ * One network connection the client under test opened to the scripted server. Received packets
+ * queue up until an expectation consumes them.
+ */
+export class PeerConnection {
+  /** Trace name, e.g. `client#1` for the first connection. */
+  readonly name: string;
+  /** Every packet received on this connection, in order (consumed or not). */
+  readonly received: Packet[] = [];
+  /** Every packet the server sent that decodes. */
+  readonly sent: Packet[] = [];
+  /** When the connection was accepted (ms into the trace). */
+  readonly acceptedAt: number;
+  /** Trace time of each received packet, by packet. */
+  readonly receivedAt = new WeakMap<Packet, number>();
+  private readonly socket: net.Socket;
+  private readonly trace: TraceRecorder;
+  private readonly decoder: PacketDecoder;
+  private readonly defaultTimeoutMs: number;
+  private readonly inbox: Packet[] = [];
+  private readonly waiters: Waiter[] = [];
+  private closedState: { by: PeerClosedBy; t: number } | undefined;
+  private closingByUs = false;
+  private decodeFailure: Error | undefined;
+
+  constructor(socket: net.Socket, name: string, trace: TraceRecorder, timeoutMs: number, maxPacketSize: number) {
+    this.socket = socket;
+    this.name = name;
+    this.trace = trace;
+    this.defaultTimeoutMs = timeoutMs;
+    this.decoder = new PacketDecoder({ maxPacketSize });
+    socket.setNoDelay(true);
+    this.acceptedAt = trace.record({ client: name, dir: 'event', event: 'connect', note: `the client connected from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` }).t;
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      trace.record({ client: name, dir: 'event', event: 'error', error: err.code ?? err.message });
+    });
+    socket.on('close', () => this.onClose());
+  }
+
+  /** The protocol version of the connection: from the client's CONNECT (3.1.1 until one arrived). */
+  get version(): ProtocolVersion {
+    return this.decoder.version ?? 4;
+  }
+
+  get closed(): boolean {
+    return this.closedState !== undefined;
+  }
+
+  get closedBy(): PeerClosedBy | undefined {
+    return this.closedState?.by;
+  }
+
+  /** Trace time at which the connection ended. */
+  get closedAt(): number | undefined {
+    return this.closedState?.t;
+  }
+
+  /** The error of the first bytes from the client that did not decode, if any. */
+  get decodeError(): Error | undefined {
+    return this.decodeFailure;
+  }
+
+  /** Received packets no expectation has consumed yet, oldest first. */
+  get pending(): readonly Packet[] {
+    return this.inbox;
+  }
+
+  /** Encodes and sends a packet in the connection's version. */
+  send(packet: Packet): void {
+    const bytes = encode(packet, this.version);
+    this.write(bytes, packet, describePacket(packet));
+    this.sent.push(packet);
+  }
+
+  /** Sends bytes as they are (a malformed packet on purpose). Recorded decoded when they decode. */
+  sendRaw(bytes: Uint8Array): void {
+    const buf = Buffer.from(bytes);
+    let packet: Packet | undefined;
+    let error: string | undefined;
+    try {
+      const packets = decodeAll(buf, this.version);
+      if (packets.length === 1) packet = packets[0];
+      else error = `${packets.length} packets: ${packets.map(describePacket).join('; ')}`;
+      this.sent.push(...packets);
+    } catch (e) {
+      error = `raw bytes (${e instanceof Error ? e.message : String(e)})`;
+    }
+    this.write(buf, packet, packet ? describePacket(packet) : 'raw bytes', error);
+  }
+
+  private write(bytes: Buffer, packet: Packet | undefined, what: string, error?: string): void {
+    if (this.closedState) {
+      throw new ExpectationError({
+        expected: `to send ${what} on an open connection`,
+        received: `the connection had been closed by ${this.closedState.by === 'client' ? 'the client' : 'the test'} at ${this.closedState.t.toFixed(1)} ms`,
+        trace: this.trace.entries,
+      });
+    }
+    this.trace.record({
+      client: this.name,
+      dir: 'out',
+      hex: traceHex(bytes),
+      ...(packet ? { packet: toTracePacket(packet) } : {}),
+      ...(error !== undefined ? { error } : {}),
+    });
+    this.socket.write(bytes);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.decodeFailure) {
+      this.trace.record({ client: this.name, dir: 'in', hex: traceHex(chunk), error: 'after undecodable bytes' });
+      return;
+    }
+    try {
+      this.decoder.feed(chunk, (packet, raw) => {
+        const t = this.trace.record({ client: this.name, dir: 'in', hex: traceHex(raw), packet: toTracePacket(packet) }).t;
+        this.received.push(packet);
+        this.receivedAt.set(packet, t);
+        this.inbox.push(packet);
+      });
+    } catch (e) {
+      this.decodeFailure = e instanceof Error ? e : new Error(String(e));
+      this.trace.record({ client: this.name, dir: 'in', hex: traceHex(chunk), error: `undecodable: ${this.decodeFailure.message}` });
+    }
+    pump(this.waiters);
+  }
+
+  private onClose(): void {
+    if (this.closedState) return;
+    const by: PeerClosedBy = this.closingByUs ? 'server' : 'client';
+    const t = this.trace.record({ client: this.name, dir: 'event', event: 'close', note: by === 'client' ? 'closed by the client' : 'closed by the test' }).t;
+    this.closedState = { by, t };
+    pump(this.waiters);
+  }
+
+  private receivedText(pattern?: PacketPattern): string {
+    const parts = [this.inbox.length > 0 ? describePackets(this.inbox, pattern) : 'no packet'];
+    if (this.decodeFailure) parts.push(`then undecodable bytes (${this.decodeFailure.message})`);
+    if (this.closedState) parts.push(this.closedState.by === 'client' ? 'then the client closed the connection' : 'the test closed the connection');
+    return parts.join(', ');
+  }
+
+  private failIfDead(expected: string, pattern?: PacketPattern): void {
+    if (this.decodeFailure || this.closedState) throw new ExpectationError({ expected, received: this.receivedText(pattern), trace: this.trace.entries });
+  }
+
+  /** Waits for a packet matching the pattern and consumes it (earlier non-matching packets stay queued). */
+  expect<T extends PacketType>(pattern: PacketPattern<T>, options: { timeoutMs?: number } = {}): Promise<PacketOf<T>> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const expected = describePattern(pattern);
+    return waitFor(
+      this.waiters,
+      timeoutMs,
+      () => {
+        const i = this.inbox.findIndex((p) => mismatch(pattern, p) === undefined);
+        if (i >= 0) return this.inbox.splice(i, 1)[0] as PacketOf<T>;
+        this.failIfDead(expected, pattern);
+        return undefined;
+      },
+      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(pattern), trace: this.trace.entries }),
+    );
+  }
+
+  /** Waits for the next packet, whatever it is, and requires it to match: for order-sensitive checks. */
+  expectNext<T extends PacketType>(pattern: PacketPattern<T>, options: { timeoutMs?: number } = {}): Promise<PacketOf<T>> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const expected = `next packet ${describePattern(pattern)}`;
+    return waitFor(
+      this.waiters,
+      timeoutMs,
+      () => {
+        const first = this.inbox[0];
+        if (first !== undefined) {
+          const m = mismatch(pattern, first);
+          if (m !== undefined) throw new ExpectationError({ expected, received: `${describePacket(first)} (${m})`, trace: this.trace.entries });
+          return this.inbox.shift() as PacketOf<T>;
+        }
+        this.failIfDead(expected);
+        return undefined;
+      },
+      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(), trace: this.trace.entries }),
+    );
+  }
+
+  /**
+   * Proves that no packet matching `pattern` arrives: a barrier packet (`until`) arrives first (and
+   * is consumed) with no matching packet before it, or, where no barrier exists, none arrives
+   * within `windowMs` (a close ends the window early: nothing more can arrive). Returns the barrier.
+   */
+  async expectNone(pattern: PacketPattern, proof: PeerAbsenceProof): Promise<Packet | undefined> {
+    const forbidden = describePattern(pattern);
+    const fail = (p: Packet, how: string): ExpectationError =>
+      new ExpectationError({ expected: `no ${forbidden} ${how}`, received: describePacket(p), trace: this.trace.entries });
+    if ('until' in proof) {
+      const timeoutMs = proof.timeoutMs ?? this.defaultTimeoutMs;
+      const barrier = describePattern(proof.until);
+      return waitFor<Packet>(
+        this.waiters,
+        timeoutMs,
+        () => {
+          const b = this.inbox.findIndex((p) => mismatch(proof.until, p) === undefined);
+          const limit = b >= 0 ? b : this.inbox.length;
+          for (let i = 0; i < limit; i++) {
+            const p = this.inbox[i] as Packet;
+            if (mismatch(pattern, p) === undefined) throw fail(p, `before ${barrier}`);
+          }
+          if (b >= 0) return this.inbox.splice(b, 1)[0];
+          this.failIfDead(`${barrier} (proving no ${forbidden} before it)`);
+          return undefined;
+        },
+        () =>
+          new TimeoutError(barrier, timeoutMs, { expected: `${barrier} within ${timeoutMs} ms (proving no ${forbidden} before it)`, received: this.receivedText(), trace: this.trace.entries }),
+      );
+    }
+    const windowMs = proof.windowMs;
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve();
+      };
+      const timer = setTimeout(done, windowMs);
+      const waiter: Waiter = {
+        check: () => {
+          const p = this.inbox.find((q) => mismatch(pattern, q) === undefined);
+          if (p !== undefined) {
+            clearTimeout(timer);
+            reject(fail(p, `within ${windowMs} ms`));
+            return true;
+          }
+          if (this.closedState || this.decodeFailure) {
+            clearTimeout(timer);
+            resolve();
+            return true;
+          }
+          return false;
+        },
+      };
+      if (!waiter.check()) this.waiters.push(waiter);
+    });
+    return undefined;
+  }
+
+  /** Waits until the client closes the connection (FIN or reset); resolves with the trace time of the close. */
+  expectClosed(options: { timeoutMs?: number } = {}): Promise<number> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const expected = 'the client closes the network connection';
+    return waitFor(
+      this.waiters,
+      timeoutMs,
+      () => {
+        if (!this.closedState) return undefined;
+        if (this.closedState.by === 'server') throw new ClientUsageError(`${this.name}: the test itself closed the connection; cannot expect the client to close it`);
+        return this.closedState.t;
+      },
+      () =>
+        new TimeoutError(expected, timeoutMs, {
+          expected: `${expected} within ${timeoutMs} ms`,
+          received: `${this.inbox.length ? describePackets(this.inbox) : 'no packet'}, and the connection still open after ${timeoutMs} ms`,
+          trace: this.trace.entries,
+        }),
+    );
+  }
+
+  /** Drops the connection (no DISCONNECT): a network failure as the client sees it. */
+  drop(): void {
+    if (this.closedState) return;
+    this.closingByUs = true;
+    this.trace.record({ client: this.name, dir: 'event', event: 'end-sent', note: 'the test dropped the connection' });
+    this.socket.destroy();
+  }
+
+  /** Drops the connection and waits for the close to be recorded. */
+  async close(): Promise<void> {
+    if (this.closedState) return;
+    this.drop();
+    await waitFor(this.waiters, 1000, () => (this.closedState ? true : undefined), () => new Error('open')).catch(() => undefined);
+  }
+}
+
+/** Listens for the client under test; hands its connections to the steps in order. */
+export class ScriptedServer {
+  readonly trace: TraceRecorder;
+  /** Every connection accepted, in order. */
+  readonly connections: PeerConnection[] = [];
+  private readonly server: net.Server;
+  private readonly defaultTimeoutMs: number;
+  private readonly maxPacketSize: number;
+  private readonly waiters: Waiter[] = [];
+  private taken = 0;
+
+  private constructor(server: net.Server, options: ScriptedServerOptions, trace: TraceRecorder) {
+    this.server = server;
+    this.trace = trace;
+    this.defaultTimeoutMs = options.timeoutMs ?? 3000;
+    this.maxPacketSize = options.maxPacketSize ?? 16 * 1024 * 1024;
+    server.on('connection', (socket) => {
+      const c = new PeerConnection(socket, `client#${this.connections.length + 1}`, this.trace, this.defaultTimeoutMs, this.maxPacketSize);
+      this.connections.push(c);
+      pump(this.waiters);
+    });
+  }
+
+  /** Starts listening on an ephemeral port. */
+  static async listen(options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
+    const server = net.createServer();
+    const trace = options.trace ?? new TraceRecorder();
+    const scripted = new ScriptedServer(server, options, trace);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return scripted;
+  }
+
+  get host(): string {
+    const a = this.server.address();
+    return a !== null && typeof a === 'object' ? a.address : '127.0.0.1';
+  }
+
+  get port(): number {
+    const a = this.server.address();
+    if (a === null || typeof a !== 'object') throw new ClientUsageError('the scripted server is not listening');
+    return a.port;
+  }
+
+  /** The next connection not yet taken by a step (waits for the client to open it). */
+  accept(options: { timeoutMs?: number } = {}): Promise<PeerConnection> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    return waitFor(
+      this.waiters,
+      timeoutMs,
+      () => {
+        const c = this.connections[this.taken];
+        if (c === undefined) return undefined;
+        this.taken++;
+        return c;
+      },
+      () =>
+        new TimeoutError('a network connection from the client', timeoutMs, {
+          expected: `the client opens a network connection within ${timeoutMs} ms`,
+          received: `no connection (${this.connections.length} accepted before)`,
+          trace: this.trace.entries,
+        }),
+    );
+  }
+
+  /** Connections accepted and not yet taken by {@link accept}. */
+  get untaken(): readonly PeerConnection[] {
+    return this.connections.slice(this.taken);
+  }
+
+  /** Closes every connection and stops listening. */
+  async close(): Promise<void> {
+    await Promise.all(this.connections.map((c) => c.close()));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
