@@ -13,7 +13,7 @@ import type { Envelope } from '@cucumber/messages';
 import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta } from '../reports/index.js';
 import { TargetError, PACKAGE_ROOT, type StartedTarget } from '../harness/targets/index.js';
 import { packageVersion } from '../reference/target/index.js';
-import { TARGET_FORMS, resolveTarget } from './resolve-target.js';
+import { TARGET_FORMS, resolveClusterTarget, resolveTarget } from './resolve-target.js';
 
 export const DEFAULT_REPORT_DIR = join('reports', 'out');
 /** Scenarios mostly wait on the network and timers, so twice the CPUs (at most 4) keeps both busy. */
@@ -29,6 +29,8 @@ Runs the conformance suite against one broker and writes the reports.
 Options:
   --broker TARGET     the broker to test (default: reference). One of:
 ${TARGET_FORMS.map((f) => `                        ${f}`).join('\n')}
+  --node URL          another endpoint (node) of the same clustered broker, repeatable: with
+                      --broker URL the target is a cluster (the @cluster scenarios apply)
   --profile FILE      broker profile (JSON): how to start it, its capabilities, credentials
   --ca FILE           CA certificate (PEM) for mqtts:// and wss://
   --cert FILE         client certificate (PEM), with --key
@@ -47,6 +49,8 @@ Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed, 2 usage or con
 
 export interface RunOptions {
   broker: string;
+  /** Further nodes of a clustered broker (`--node`). */
+  nodes?: string[];
   profile?: string;
   ca?: string;
   cert?: string;
@@ -84,6 +88,7 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
       strict: true,
       options: {
         broker: { type: 'string' },
+        node: { type: 'string', multiple: true },
         profile: { type: 'string' },
         ca: { type: 'string' },
         cert: { type: 'string' },
@@ -109,6 +114,7 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
     reportDir: resolve(cwd, v['report-dir'] ?? DEFAULT_REPORT_DIR),
   };
   if (options.broker.trim() === '') throw new UsageError('--broker needs a target, e.g. --broker mqtt://localhost:1883');
+  if (v.node !== undefined && v.node.length > 0) options.nodes = v.node;
   if (v.profile !== undefined) options.profile = resolve(cwd, v.profile);
   if (v.ca !== undefined) options.ca = resolve(cwd, v.ca);
   if (v.cert !== undefined) options.cert = resolve(cwd, v.cert);
@@ -245,7 +251,7 @@ async function startTarget(options: RunOptions): Promise<StartedTarget> {
   if (options.ca !== undefined) resolveOptions.ca = options.ca;
   if (options.cert !== undefined) resolveOptions.cert = options.cert;
   if (options.key !== undefined) resolveOptions.key = options.key;
-  const target = resolveTarget(options.broker, resolveOptions);
+  const target = options.nodes ? resolveClusterTarget(options.broker, options.nodes, resolveOptions) : resolveTarget(options.broker, resolveOptions);
   return target.start();
 }
 

@@ -8,3 +8,4 @@ export { defaultCapabilities, mergeCapabilities } from './capabilities.js';
 export { parseProfile, type BrokerProfile, type ProcessSpec, type ContainerSpec, type EndpointSpec, type ProfileCapabilities } from './profile-schema.js';
 export { loadProfileFile, loadBundledProfile, loadBundledProfiles, bundledProfileNames, PROFILES_DIR, PACKAGE_ROOT } from './profiles.js';
 export { trackChild } from './children.js';
+export { ClusterTarget, clusterOfStarted } from './cluster.js';
