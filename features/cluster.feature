@@ -64,7 +64,7 @@ Feature: A clustered broker is one server
       | version |
       | 3.1.1   |
 
-    @v5 @MQTT-3.1.4-2 @MQTT-3.1.2-8
+    @v5 @MQTT-3.1.4-3 @MQTT-3.1.2-8
     Examples: MQTT 5.0
       | version |
       | 5.0     |
@@ -87,7 +87,7 @@ Feature: A clustered broker is one server
       | 1   |
       | 2   |
 
-  @v5 @MQTT-3.1.2-4 @MQTT-3.2.2-2 @MQTT-3.1.2-5
+  @v5 @MQTT-3.1.2-5 @MQTT-3.2.2-3 @MQTT-4.5.0-1
   Scenario: A session with a Session Expiry Interval and its queued message follow the client to another node (5.0)
     Given "c" is on node 1
     And "c" is connected with Session Expiry Interval 60
@@ -114,7 +114,7 @@ Feature: A clustered broker is one server
       | version |
       | 3.1.1   |
 
-    @v5 @MQTT-3.3.1-6
+    @v5 @MQTT-3.3.1-9
     Examples: MQTT 5.0
       | version |
       | 5.0     |
@@ -137,7 +137,7 @@ Feature: A clustered broker is one server
       | version |
       | 5.0     |
 
-  @v5 @MQTT-4.8.2-3 @needs:shared-subscriptions @needs:qos1
+  @v5 @MQTT-4.5.0-1 @MQTT-4.8.2-3 @needs:shared-subscriptions @needs:qos1
   Scenario: A shared subscription whose members are on another node gets each message once
     Given "a" is on node 2
     And "a" is connected
