@@ -1,5 +1,5 @@
 /**
- * `mqtt-conformance broker [--port 1883] [--host H] [--config file.json] [--log-level L] [--data-dir DIR]`
+ * `mqtt-conformance broker [--port 1883] [--host H] [--config file.json] [--log-level L] [--data-dir DIR] [--cluster redis://HOST:PORT --node-id NAME]`
  *
  * Starts the reference broker in the foreground and runs until SIGINT or SIGTERM.
  * Exit codes: 0 stopped by a signal, 2 usage or configuration error (bad option, unreadable or
@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import {
   AuthConfigError,
   BrokerConfigError,
+  ClusterError,
   isLogLevel,
   ListenerConfigError,
   LOG_LEVELS,
@@ -27,6 +28,9 @@ export const USAGE = `Usage: mqtt-conformance broker [options]
   --config FILE     JSON file of broker options (below); command-line options override it
   --log-level L     ${LOG_LEVELS.join(' | ')} (default info); logs are JSON lines on stderr
   --data-dir DIR    keep sessions and retained messages in SQLite in DIR
+  --cluster URL     cluster mode: share routing, sessions, retained messages and client ids with the
+                    other nodes on this Redis (redis://HOST:PORT; see reference/cluster/README.md)
+  --node-id NAME    this node's name in the cluster (default: host name and process id)
   --heap-growth     let V8 grow its young generation as it likes: a little more throughput under
                     heavy load, ~2-3 KB more memory per idle connection at 10,000 (by default it
                     stays at its start-up size; see the README's performance section)
@@ -42,6 +46,7 @@ listeners [{ protocol: "mqtt" | "mqtts" | "ws" | "wss", port, host,
 MQTT 5.0: receiveMaximum (100), topicAliasMaximum (10), maximumQoS (2), retainAvailable (true), outboundTopicAliases (true),
 serverKeepAlive, maxKeepAlive, maxSessionExpiryInterval, scramUsers { "user": "password" } (SCRAM-SHA-256 AUTH).
 refuseSubscribe ["filter", ...]: subscriptions always refused with SUBACK 0x80 (test set-ups).
+Cluster mode: cluster ("redis://HOST:PORT"), nodeId.
 `;
 
 export class BrokerUsageError extends Error {
@@ -78,6 +83,9 @@ const CONFIG_KEYS: Record<string, Kind> = {
   maxKeepAlive: 'integer',
   maxSessionExpiryInterval: 'integer',
   refuseSubscribe: 'strings',
+  // Cluster mode (reference/cluster)
+  cluster: 'string',
+  nodeId: 'string',
   scramUsers: 'users',
 };
 
@@ -184,6 +192,12 @@ export function parseBrokerArgs(argv: readonly string[], processOptions: BrokerP
       case '--data-dir':
         cli.dataDir = value();
         break;
+      case '--cluster':
+        cli.cluster = value();
+        break;
+      case '--node-id':
+        cli.nodeId = value();
+        break;
       case '--heap-growth':
         if (eq > 0) throw new BrokerUsageError('--heap-growth takes no value');
         processOptions.heapGrowth = true;
@@ -192,7 +206,10 @@ export function parseBrokerArgs(argv: readonly string[], processOptions: BrokerP
         throw new BrokerUsageError(`unknown option ${JSON.stringify(arg)}`);
     }
   }
-  return { port: 1883, host: '0.0.0.0', logLevel: 'info', ...config, ...cli };
+  const options: BrokerOptions = { port: 1883, host: '0.0.0.0', logLevel: 'info', ...config, ...cli };
+  if (options.nodeId !== undefined && options.cluster === undefined) throw new BrokerUsageError('--node-id needs --cluster redis://HOST:PORT');
+  if (options.cluster !== undefined && options.dataDir !== undefined) throw new BrokerUsageError('--cluster and --data-dir exclude each other: a cluster keeps its sessions and retained messages in Redis');
+  return options;
 }
 
 export interface BrokerMainIo {
@@ -228,7 +245,7 @@ export async function main(argv: string[], io: BrokerMainIo = {}): Promise<numbe
     broker = await startBroker(options);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (e instanceof BrokerConfigError || e instanceof AuthConfigError || e instanceof ListenerConfigError || e instanceof PersistenceError || code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    if (e instanceof BrokerConfigError || e instanceof ClusterError || e instanceof AuthConfigError || e instanceof ListenerConfigError || e instanceof PersistenceError || code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       err.write(`mqtt-conformance broker: cannot start: ${(e as Error).message}\n`);
       return 2;
     }

@@ -6,6 +6,8 @@ import { findContainerProfile, loadBundledProfile, loadProfileFile } from '../ha
 import { ReferenceProcessTarget, ReferenceTarget } from '../reference/target/reference-target.js';
 import { TargetError, type Credentials, type Target } from '../harness/targets/types.js';
 import { UrlTarget, credentialsFromUrl, parseEndpointUrl, redactUrl } from '../harness/targets/url.js';
+import { ReferenceClusterTarget } from '../reference/target/reference-cluster.js';
+import { ClusterTarget } from '../harness/targets/cluster.js';
 
 /** Options of `--broker`: the profile file and TLS material, as given on the command line. */
 export interface ResolveTargetOptions {
@@ -29,6 +31,7 @@ export interface ResolveTargetOptions {
 export const TARGET_FORMS = [
   'reference                 the reference broker in this process (default)',
   'reference:process         the reference broker as a child process',
+  'reference:cluster:N       N reference broker nodes sharing a redis-server of their own (a cluster target)',
   'mqtt://HOST:PORT          a running broker (also mqtts://, ws://HOST:PORT/PATH, wss://)',
   'process:NAME              a local broker binary from profiles/NAME.json (e.g. process:mosquitto, process:aedes)',
   'process --profile FILE    a local broker binary described by a profile file',
@@ -166,6 +169,11 @@ function resolveConfigured(spec: string, trimmed: string, options: ResolveTarget
     rejectTls(spec, options);
     return new ReferenceProcessTarget(profileFrom(options) ?? loadBundledProfile('reference'));
   }
+  const cluster = /^reference:cluster:(\d+)$/.exec(trimmed);
+  if (cluster) {
+    rejectTls(spec, options);
+    return new ReferenceClusterTarget(Number(cluster[1]), profileFrom(options) ?? loadBundledProfile('reference'));
+  }
   if (/^(mqtts?|wss?):\/\//i.test(trimmed)) {
     const endpoint = parseEndpointUrl(trimmed, options);
     return new UrlTarget(endpoint, withCredentials(profileFrom(options), credentials, endpoint.url));
@@ -177,6 +185,19 @@ function resolveConfigured(spec: string, trimmed: string, options: ResolveTarget
     return containerTarget(spec, trimmed.slice('container:'.length), options, credentials);
   }
   throw new TargetError('TARGET_CONFIG', `unknown broker target ${JSON.stringify(spec)}; use one of:\n  ${TARGET_FORMS.join('\n  ')}`, spec);
+}
+
+/**
+ * `--broker URL --node URL...`: the endpoints of one clustered broker, node 1 first (a cluster
+ * target, harness/targets/cluster.ts). Each is a URL target with the same profile and TLS options.
+ */
+export function resolveClusterTarget(spec: string, nodes: readonly string[], options: ResolveTargetOptions = {}): Target {
+  if (nodes.length === 0) return resolveTarget(spec, options);
+  const all = [spec, ...nodes];
+  for (const url of all) {
+    if (!/^(mqtts?|wss?):\/\//i.test(url.trim())) throw new TargetError('TARGET_CONFIG', `--node goes with URL targets (mqtt://HOST:PORT ...): ${JSON.stringify(url)} is not one`, url);
+  }
+  return new ClusterTarget(all.map((url) => resolveTarget(url, options)));
 }
 
 /** A short, file-system-safe name for a `--broker` value (report folder and matrix column). */

@@ -12,7 +12,7 @@ import type { Envelope } from '@cucumber/messages';
 import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta } from '../reports/index.js';
 import { TargetError, PACKAGE_ROOT, RUNNING_COMPILED, withExclusions, type DeclaredExclusion, type StartedTarget } from '../harness/targets/index.js';
 import { packageVersion } from '../reference/target/index.js';
-import { TARGET_FORMS, redactArgv, resolveTarget } from './resolve-target.js';
+import { TARGET_FORMS, redactArgv, resolveClusterTarget, resolveTarget } from './resolve-target.js';
 import { Progress, summaryLines } from './terminal.js';
 import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
 import { schedulingPlugin, defaultWorkers, dryRun, selectedScenarios } from './schedule-run.js';
@@ -30,6 +30,8 @@ Runs the conformance suite against one broker and writes the reports.
 Options:
   --broker TARGET     the broker to test (default: reference). One of:
 ${TARGET_FORMS.map((f) => `                        ${f}`).join('\n')}
+  --node URL          another endpoint (node) of the same clustered broker, repeatable: with
+                      --broker URL the target is a cluster (the @cluster scenarios apply)
   --profile FILE      broker profile (JSON): how to start it, its capabilities, credentials
   --ca FILE           CA certificate (PEM) for mqtts:// and wss://
   --cert FILE         client certificate (PEM), with --key
@@ -57,6 +59,8 @@ Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed, 2 usage or con
 
 export interface RunOptions {
   broker: string;
+  /** Further nodes of a clustered broker (`--node`). */
+  nodes?: string[];
   profile?: string;
   ca?: string;
   cert?: string;
@@ -101,6 +105,7 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
       strict: true,
       options: {
         broker: { type: 'string' },
+        node: { type: 'string', multiple: true },
         profile: { type: 'string' },
         ca: { type: 'string' },
         cert: { type: 'string' },
@@ -131,6 +136,7 @@ export function parseRunArgs(argv: string[], cwd: string = process.cwd()): RunOp
     exclude: v.exclude ?? [],
   };
   if (options.broker.trim() === '') throw new UsageError('--broker needs a target, e.g. --broker mqtt://localhost:1883');
+  if (v.node !== undefined && v.node.length > 0) options.nodes = v.node;
   if (v.profile !== undefined) options.profile = resolve(cwd, v.profile);
   if (v.ca !== undefined) options.ca = resolve(cwd, v.ca);
   if (v.cert !== undefined) options.cert = resolve(cwd, v.cert);
@@ -201,7 +207,7 @@ async function startTarget(options: RunOptions): Promise<StartedTarget> {
   if (options.key !== undefined) resolveOptions.key = options.key;
   if (options.username !== undefined) resolveOptions.username = options.username;
   if (options.password !== undefined) resolveOptions.password = options.password;
-  const target = resolveTarget(options.broker, resolveOptions);
+  const target = options.nodes ? resolveClusterTarget(options.broker, options.nodes, resolveOptions) : resolveTarget(options.broker, resolveOptions);
   return target.start();
 }
 

@@ -21,6 +21,7 @@ import {
 } from './session/index.js';
 import { newCounters, type Counters, type StatsSnapshot } from './stats.js';
 import { TimerWheel } from './timer-wheel.js';
+import type { ClusterHooks } from './cluster/hooks.js';
 import { SubscriptionTree } from './topic/index.js';
 import {
   encodePublishV5,
@@ -40,6 +41,10 @@ export interface PublishExtras {
   readonly properties?: Properties;
   readonly expiresAt?: number;
   readonly publisher?: string;
+  /** Cluster mode: the message's id in the shared log (reference/cluster). */
+  readonly origin?: string;
+  /** Cluster mode: the member each share group (by full filter) delivers this message to, decided cluster-wide; a group absent here delivers nothing. */
+  readonly shareChoice?: ReadonlyMap<string, string>;
 }
 
 /** A shared subscription `$share/{name}/{filter}`: each message goes to one member (MQTT 5.0 §4.8.2). */
@@ -91,6 +96,11 @@ export class Broker {
   readonly scram = new Map<string, ScramCredential>();
   /** Invents stable salts for unknown SCRAM users (reference/v5/scram.ts). */
   readonly scramSecret = randomBytes(32);
+  /**
+   * Cluster mode (reference/cluster): publishes go through the shared log, sessions live in the
+   * shared store once their connection ends. Undefined on a single node: no cluster code runs.
+   */
+  cluster: ClusterHooks | undefined;
 
   constructor(readonly options: ResolvedOptions & { sessionStore?: SessionStore; retainedStore?: RetainedStore; security?: Security }) {
     this.log = options.log;
@@ -234,6 +244,10 @@ export class Broker {
     const clientId = conn.clientId;
     if (clientId === undefined) return;
     if (this.online.get(clientId) === conn) this.online.delete(clientId);
+    if (this.cluster !== undefined) {
+      this.cluster.connectionEnded(conn, reason);
+      return;
+    }
     const session = conn.session;
     let ending: SessionState | undefined;
     if (session && this.sessions.get(clientId) === session) {
@@ -265,7 +279,7 @@ export class Broker {
   }
 
   /** MQTT-3.1.2-8: the will, with its own QoS and retain flag (MQTT-3.1.2-16, -17) and 5.0 properties. */
-  private publishWill(clientId: string, will: Will): void {
+  publishWill(clientId: string, will: Will): void {
     this.counters.willsPublished++;
     this.log.debug('publishing will', { clientId, topic: will.topic, qos: will.qos, retain: will.retain });
     if (will.topic === '$SYS' || will.topic.startsWith('$SYS/')) {
@@ -281,7 +295,7 @@ export class Broker {
    * acknowledged go to another member of that share (MQTT 5.0 §4.8.2); QoS 2 ones do not
    * (MQTT-4.8.2-5).
    */
-  private discardSession(session: SessionState): void {
+  discardSession(session: SessionState): void {
     for (const filter of session.subscriptions.keys()) this.unindex(session.clientId, filter);
     const orphans: { message: StoredMessage; share: string }[] = [];
     for (const e of session.inflight.values()) if (e.qos === 1 && e.extras?.share !== undefined) orphans.push({ message: e.message, share: e.extras.share });
@@ -292,6 +306,50 @@ export class Broker {
       const group = this.shares.get(o.share);
       if (group && !isExpired(o.message)) this.deliverShared(group, new PublishEncoder(o.message), 1);
     }
+  }
+
+  /** Cluster mode: a session loaded from the shared store joins the routing index. */
+  adoptSession(session: SessionState): void {
+    for (const [filter, grant] of session.subscriptions) this.index(session.clientId, filter, grant);
+  }
+
+  /** Cluster mode: a session that now lives in the shared store leaves this node's routing index and store. */
+  releaseSession(session: SessionState): void {
+    for (const filter of session.subscriptions.keys()) this.unindex(session.clientId, filter);
+    this.cancelExpiry(session.clientId);
+  }
+
+  /** The connection serving `clientId` on this node, if any. */
+  connectionOf(clientId: string): Connection | undefined {
+    return this.online.get(clientId);
+  }
+
+  /** Every open connection (cluster mode: closed when the shared store is lost). */
+  openConnections(): Connection[] {
+    return [...this.connections];
+  }
+
+  /**
+   * Cluster mode: for each share group here whose filter matches `topic`, the member this node
+   * proposes (the next connected one in turn, else any), to be decided cluster-wide.
+   */
+  shareCandidates(topic: string): { key: string; candidate: string }[] {
+    const out: { key: string; candidate: string }[] = [];
+    if (this.shares.size === 0) return out;
+    this.shareTree.match(topic, (_key, group) => {
+      const members = [...group.members.keys()];
+      if (members.length === 0) return;
+      for (let i = 0; i < members.length; i++) {
+        const candidate = members[(group.next + i) % members.length] as string;
+        if (this.online.get(candidate)?.state === 'active') {
+          group.next = (group.next + i + 1) % members.length;
+          out.push({ key: group.key, candidate });
+          return;
+        }
+      }
+      out.push({ key: group.key, candidate: members[group.next++ % members.length] as string });
+    });
+    return out;
   }
 
   /** Adds a subscription to the routing index: the subscription tree, or its share group. */
@@ -324,11 +382,18 @@ export class Broker {
   }
 
   /** One member of a share for this message: the next connected one in turn, else any (queued for it). */
-  private deliverShared(group: ShareGroup, encoder: PublishEncoder, qos: QoS, publishedRetain = false): void {
+  private deliverShared(group: ShareGroup, encoder: PublishEncoder, qos: QoS, publishedRetain = false, decided?: ReadonlyMap<string, string>): void {
     const members = [...group.members];
     if (members.length === 0) return;
     let chosen: [string, SubscriptionGrant] | undefined;
-    for (let i = 0; i < members.length; i++) {
+    if (decided !== undefined) {
+      // Cluster mode: the member was chosen cluster-wide; deliver only when it is one of ours.
+      const member = decided.get(group.key);
+      const grant = member === undefined ? undefined : group.members.get(member);
+      if (member === undefined || grant === undefined) return;
+      chosen = [member, grant];
+    }
+    for (let i = 0; chosen === undefined && i < members.length; i++) {
       const candidate = members[(group.next + i) % members.length] as [string, SubscriptionGrant];
       const conn = this.online.get(candidate[0]);
       if (conn && conn.state === 'active') {
@@ -353,6 +418,16 @@ export class Broker {
    * when its payload is empty (MQTT-3.3.1-5, -10, -11).
    */
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, extras?: PublishExtras): void {
+    // Cluster mode: every node delivers from the shared log; `$SYS` stays per node.
+    if (this.cluster !== undefined && !topic.startsWith('$SYS')) {
+      this.cluster.publish(topic, payload, qos, retain, extras);
+      return;
+    }
+    this.routeLocal(topic, payload, qos, retain, extras);
+  }
+
+  /** Delivers a message to this node's sessions (single node: every publish; cluster mode: each message read from the shared log). */
+  routeLocal(topic: string, payload: Buffer, qos: QoS, retain: boolean, extras?: PublishExtras): void {
     // Decoded payloads may be views into a socket chunk: keep a copy once the message is stored anywhere.
     let owned: Buffer | undefined;
     const properties = extras?.properties;
@@ -380,7 +455,8 @@ export class Broker {
     if (this.shares.size > 0) this.shareTree.match(topic, (_key, group) => groups.push(group));
     if (targets.size === 0 && groups.length === 0) return;
     owned ??= Buffer.from(payload);
-    const encoder = new PublishEncoder({ topic, payload: owned, qos, retain: false, properties, expiresAt: expires });
+    const origin = extras?.origin;
+    const encoder = new PublishEncoder(origin === undefined ? { topic, payload: owned, qos, retain: false, properties, expiresAt: expires } : { topic, payload: owned, qos, retain: false, properties, expiresAt: expires, origin });
     // Retain As Published (MQTT-3.3.1-12, -13): those subscribers see the RETAIN flag as published.
     let asPublished: PublishEncoder | undefined;
     for (const [clientId, granted] of targets) {
@@ -390,7 +466,7 @@ export class Broker {
       const enc = retain && t?.rap === true ? (asPublished ??= new PublishEncoder({ ...encoder.message, retain: true })) : encoder;
       this.deliver(session, enc, minQos(qos, granted), t?.ids ? { subscriptionIds: t.ids } : undefined);
     }
-    for (const group of groups) this.deliverShared(group, encoder, qos, retain);
+    for (const group of groups) this.deliverShared(group, encoder, qos, retain, extras?.shareChoice);
   }
 
   /** The retained messages matching a new subscription, with RETAIN 1 (MQTT-3.3.1-6, -8; 5.0 MQTT-3.3.1-10). */

@@ -171,6 +171,8 @@ export class Connection implements WheelEntry {
       this.held.push(packet); // a credential check is running: handled in order by release()
       return;
     }
+    const cluster = this.broker.cluster;
+    if (cluster !== undefined && cluster.holds(this, packet)) return;
     this.lastPacketAt = Date.now();
     this.broker.counters.packetsReceived++;
     const store = this.broker.sessions;
@@ -222,6 +224,12 @@ export class Connection implements WheelEntry {
   /** Holds this connection's input, starting with `packet` (handled again by `release()`). */
   hold(packet: Packet): void {
     this.held = [packet];
+    this.stream.pause();
+  }
+
+  /** Holds this connection's input while an asynchronous step runs (cluster mode); `release()` handles what arrived meanwhile. */
+  suspend(): void {
+    this.held ??= [];
     this.stream.pause();
   }
 

@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { Broker } from './broker.js';
+import { ClusterNode } from './cluster/index.js';
 import { BrokerConfigError, resolveOptions, type BrokerOptions, type ClientStream } from './options.js';
 import type { StatsSnapshot } from './stats.js';
 import { publishSys, startSys } from './sys.js';
@@ -18,6 +20,7 @@ export * from './persistence/index.js';
 export * from './auth/index.js';
 export * from './acl/index.js';
 export * from './listeners/index.js';
+export { ClusterError } from './cluster/index.js';
 export { SCRAM_SHA_256, ScramClient, ScramError, ScramServer, scramCredential, parseSharedFilter, type ScramCredential, type SharedFilter } from './v5/index.js';
 
 /** A started broker. `close()` ends every connection and timer and resolves when the listener is closed. */
@@ -50,19 +53,25 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const configs: ListenerConfig[] = options.listeners ?? [{ protocol: 'mqtt', port: resolved.port, host: resolved.host }];
   if (configs.length === 0) throw new BrokerConfigError('listeners', 'at least one listener is needed');
   for (const c of configs) checkListenerConfig(c);
-  const broker = new Broker({ ...resolved, sessionStore, retainedStore, security });
+  // Cluster mode (reference/cluster): sessions and retained messages are shared through Redis.
+  const cluster = options.cluster !== undefined ? await ClusterNode.connect({ url: options.cluster, nodeId: options.nodeId ?? `${hostname()}-${process.pid}`, log: resolved.log }) : undefined;
+  const broker = cluster
+    ? new Broker({ ...resolved, sessionStore: cluster.store, retainedStore: cluster.retained, security })
+    : new Broker({ ...resolved, sessionStore, retainedStore, security });
+  if (cluster) await cluster.attach(broker);
   const listeners: StartedListener[] = [];
   try {
     for (const c of configs) listeners.push(await startListener(c, (stream) => broker.accept(stream), resolved.log));
   } catch (error) {
     for (const l of listeners) await l.close();
     await broker.close();
+    await cluster?.close();
     throw error;
   }
   const main = listeners[0] as StartedListener;
   const host = main.host;
   const port = main.port;
-  const stopSys = startSys(broker, resolved.sysIntervalSeconds);
+  const stopSys = startSys(broker, resolved.sysIntervalSeconds, cluster ? () => cluster.clusterSys() : undefined);
   resolved.log.info('broker listening', { host, port });
   let closing: Promise<void> | undefined;
   return {
@@ -76,6 +85,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
       closing ??= (async () => {
         stopSys();
         await broker.close();
+        await cluster?.close();
         await Promise.all(listeners.map((l) => l.close()));
         resolved.log.info('broker closed', { host, port });
       })();

@@ -64,6 +64,10 @@ export interface BrokerOptions {
   refuseSubscribe?: readonly string[];
   /** MQTT 5.0: the longest Session Expiry Interval granted (seconds); a longer request is lowered and announced in CONNACK. Default: none. */
   maxSessionExpiryInterval?: number;
+  /** Cluster mode (reference/cluster): the Redis shared by every node, `redis://HOST:PORT`. Default: a single node, no Redis. */
+  cluster?: string;
+  /** Cluster mode: this node's name, unique in the cluster (default: host name and process id). */
+  nodeId?: string;
   /** MQTT 5.0 enhanced authentication: SCRAM-SHA-256 users, `{ "user": "password" }` (only the derived keys are kept). */
   scramUsers?: Record<string, string>;
 }

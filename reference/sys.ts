@@ -41,11 +41,20 @@ export function publishSys(broker: Broker): void {
   for (const [topic, value] of sysTopics(broker)) broker.publish(topic, Buffer.from(value), 0, true);
 }
 
-/** Publishes `$SYS` now and every `intervalSeconds`; returns the stop function. */
-export function startSys(broker: Broker, intervalSeconds: number): () => void {
+/** Publishes `$SYS` now and every `intervalSeconds` (cluster mode: also the `$SYS/cluster/...` totals); returns the stop function. */
+export function startSys(broker: Broker, intervalSeconds: number, clusterTopics?: () => Promise<[string, string][]>): () => void {
   if (intervalSeconds <= 0) return () => undefined;
-  publishSys(broker);
-  const timer = setInterval(() => publishSys(broker), intervalSeconds * 1000);
+  const publishAll = (): void => {
+    publishSys(broker);
+    clusterTopics?.().then(
+      (topics) => {
+        for (const [topic, value] of topics) broker.publish(topic, Buffer.from(value), 0, true);
+      },
+      () => undefined,
+    );
+  };
+  publishAll();
+  const timer = setInterval(publishAll, intervalSeconds * 1000);
   timer.unref();
   return () => clearInterval(timer);
 }

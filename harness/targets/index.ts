@@ -11,3 +11,4 @@ export { loadProfileFile, loadBundledProfile, loadBundledProfiles, bundledProfil
 export { trackChild } from './children.js';
 export { findPackageRoot, RUNNING_COMPILED, CODE_ROOT, codePath } from './package-root.js';
 export { launcherCommand, LAUNCHER_ARGUMENT } from './placeholders.js';
+export { ClusterTarget, clusterOfStarted } from './cluster.js';

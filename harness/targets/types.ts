@@ -87,6 +87,11 @@ export interface Capabilities {
    * these when `endpoint` itself is not of that transport (see `scenarioEndpoint`).
    */
   endpoints?: Partial<Record<Endpoint['protocol'], Endpoint>>;
+  /**
+   * A cluster: the endpoints of every node of this one broker, node 1 first (`endpoint` is node 1).
+   * `@needs:cluster` scenarios need two or more; a single-endpoint target has none.
+   */
+  nodes?: Endpoint[];
   /** The broker's maximum packet size in bytes, when known. */
   maxPacketSize?: number;
   /** Seconds between $SYS updates, when known (scenarios waiting on $SYS use it as their bound). */

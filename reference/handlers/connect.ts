@@ -122,12 +122,15 @@ function assignClientId(conn: Connection): string {
 }
 
 /** Accepts a CONNECT (after its checks and, in 5.0, its authentication exchange). `authProps`: the final AUTH data for CONNACK. */
-export function accept(conn: Connection, packet: ConnectPacket, authProps?: Properties): HandlerResult {
+export function accept(conn: Connection, packet: ConnectPacket, authProps?: Properties, assignedId?: string): HandlerResult {
   const broker = conn.broker;
   const options = broker.options;
   const v5 = packet.protocolVersion === 5;
   const assigned = packet.clientId.length === 0;
-  const clientId = assigned ? assignClientId(conn) : packet.clientId;
+  const clientId = assigned ? (assignedId ?? assignClientId(conn)) : packet.clientId;
+  // Cluster mode: the client id must be owned here (taken over from another node) and its session loaded first.
+  const cluster = broker.cluster;
+  if (cluster !== undefined && !cluster.admit(conn, clientId, packet, (copy) => accept(conn, copy, authProps, clientId))) return undefined;
   // MQTT-3.1.4-2: a connection already using this client id is closed (its will is published).
   broker.takeOver(clientId);
   let keepAlive = packet.keepalive;

@@ -113,6 +113,11 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
 
 /** Hands an accepted PUBLISH to the broker for its subscribers, with the 5.0 properties that travel with it. */
 function route(conn: Connection, packet: PublishPacket, topic: string, v5: boolean): void {
+  const cluster = conn.broker.cluster;
+  if (cluster !== undefined) {
+    cluster.publishFrom(conn, topic, packet.payload, packet.qos, packet.retain, v5 ? packet.properties : undefined);
+    return;
+  }
   if (v5) {
     const props = packet.properties;
     conn.broker.publish(topic, packet.payload, packet.qos, packet.retain, { properties: forwardedProperties(props), expiresAt: expiresAt(props), publisher: conn.clientId });

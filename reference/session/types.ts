@@ -11,6 +11,8 @@ export interface StoredMessage {
   readonly properties?: Properties;
   /** MQTT 5.0 Message Expiry: epoch ms after which the message is no longer delivered (MQTT-3.3.2-5). */
   readonly expiresAt?: number;
+  /** Cluster mode: the message's id in the shared log (reference/cluster), where a session resumed on another node finds it again. */
+  readonly origin?: string;
 }
 
 /** What a subscription grants, with the 5.0 subscription options. */

@@ -20,6 +20,8 @@ export const CAPABILITY_CHECKS: Record<string, (c: Capabilities) => boolean> = {
   'connect-timeout': (c) => typeof connectTimeoutOf(c) === 'number',
   // MQTT 5.0 enhanced authentication with SCRAM-SHA-256, using the credentials of capabilities.auth.valid.
   'enhanced-auth': (c) => authMethodsOf(c).includes('SCRAM-SHA-256') && c.auth !== undefined,
+  // Several endpoints of one broker (a cluster target): a single-endpoint target has one node.
+  cluster: (c) => (c.nodes?.length ?? 0) >= 2,
 };
 
 /** MQTT 5.0 Authentication Methods the broker supports (profile field `authMethods`, e.g. ["SCRAM-SHA-256"]). */
@@ -97,7 +99,7 @@ export function notApplicable(tags: readonly string[], version: ProtocolVersion 
     }
     const check = CAPABILITY_CHECKS[name];
     if (!check) return { reason: `unknown capability ${name} in ${tag}` };
-    if (!check(caps)) return { reason: `the target lacks the capability ${name}` };
+    if (!check(caps)) return { reason: name === 'cluster' ? 'the target has one endpoint (a cluster target names several nodes of one broker)' : `the target lacks the capability ${name}` };
   }
   return undefined;
 }

@@ -24,6 +24,7 @@ import {
 import { findUnaccountedOn, V5_NUMBERS } from './accounting.js';
 import { ruleFor } from './catalogue.js';
 import { MAX_PENDING_ENV, VERDICT_MEDIA_TYPE, defaultTimeoutMs, maxPendingPackets, type SuiteTarget } from './config.js';
+import type { Endpoint } from '../../harness/targets/index.js';
 import { workerTraceBudget } from './trace-budget.js';
 
 /** Options of a CONNECT built by the World; anything absent takes the scenario's default. */
@@ -294,11 +295,14 @@ export class MqttWorld extends World {
     }
   }
 
+  /** Cluster targets: the node endpoint a client name connects to (steps/cluster.ts); others use the target's endpoint. */
+  readonly nodeOf = new Map<string, Endpoint>();
+
   /** Opens a new network connection for the client name (no MQTT packet sent). */
   async open(name: string): Promise<TestClient> {
     let client: TestClient;
     try {
-      client = await TestClient.open(this.target.endpoint, {
+      client = await TestClient.open(this.nodeOf.get(name) ?? this.target.endpoint, {
         name,
         version: this.version,
         trace: this.trace,

@@ -17,7 +17,7 @@ function catalogueIds(file: string): Set<string> {
 const V311 = catalogueIds('mqtt-v3.1.1-statements.json');
 const V5 = catalogueIds('mqtt-v5.0-statements.json');
 const pickles = loadPickles();
-const KNOWN_TAGS = new Set(['@optional', '@serial']);
+const KNOWN_TAGS = new Set(['@cluster', '@optional', '@serial']);
 
 describe('feature tags (meta-test)', () => {
   it('finds the feature files', () => {
