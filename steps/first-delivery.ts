@@ -40,3 +40,12 @@ Then(
     }
   },
 );
+
+/**
+ * The message arrives; any other PUBLISH on the topic before it is acknowledged and not judged
+ * (so a scenario about one rule does not fail for another, e.g. a message that should have been
+ * discarded but was sent, which holds a Receive Maximum slot until acknowledged).
+ */
+Then('{client} receives {string} on {topic}, acknowledging whatever arrives before it', async function (this: MqttWorld, name: string, payload: string, topic: string) {
+  await receiveFirstDelivery(this, name, topic, payload);
+});
