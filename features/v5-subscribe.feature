@@ -134,8 +134,8 @@ Feature: MQTT 5.0 SUBSCRIBE, subscription options, SUBACK and UNSUBACK reason co
   @v5 @MQTT-3.10.4-4 @MQTT-3.10.4-5 @MQTT-3.11.3-1 @MQTT-3.11.3-2 @MQTT-3.10.4-6 @MQTT-3.10.4-1
   Scenario: UNSUBACK has one defined reason code per filter, in order: 0x00 for a removed subscription, 0x00 or 0x11 for none
     Given "c" is connected and subscribed to "us/a" at QoS 0
-    When "c" sends UNSUBSCRIBE for the filters "us/none, us/a, us/+"
-    Then "c" receives UNSUBACK with reason codes "0x00|0x11, 0x00, 0x00|0x11"
+    When "c" sends UNSUBSCRIBE for the filters "us/a, us/none, us/+"
+    Then "c" receives UNSUBACK with reason codes "0x00, 0x00|0x11, 0x00|0x11"
 
   @v5 @MQTT-3.10.4-1 @MQTT-3.10.4-2 @needs:wildcards
   Scenario: UNSUBSCRIBE removes only the exactly equal filter

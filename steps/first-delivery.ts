@@ -1,0 +1,51 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { QoS } from '../harness/codec/index.js';
+import { describePacket } from '../harness/client/index.js';
+import { connectPersistent, receiveFirstDelivery } from './support/sessions.js';
+import type { MqttWorld } from './support/world.js';
+
+// Sessions that outlive their connection, in every protocol version (CleanSession 0; in MQTT 5
+// Clean Start 0 with a Session Expiry Interval), and the DUP flag of a message's first delivery
+// on each path it can take (features/dup-first-delivery.feature).
+
+Given('{client} is connected with a persistent session', async function (this: MqttWorld, name: string) {
+  await connectPersistent(this, name, name);
+});
+
+/** Reconnects with the same client identifier and CleanSession (Clean Start) 0; CONNACK 0x00 required, Session Present not judged here. */
+When('{client} resumes its session', async function (this: MqttWorld, name: string) {
+  await connectPersistent(this, name, name);
+});
+
+/** A second connection with the client identifier of `other` while `other` may still be connected [MQTT-3.1.4-2]. */
+When('{client} takes over the session of {client}', async function (this: MqttWorld, name: string, other: string) {
+  await connectPersistent(this, name, other);
+});
+
+/**
+ * The first delivery of a message carries DUP 0 [MQTT-3.3.1-3, MQTT-4.3.2-1, MQTT-4.3.3-1]. Other
+ * PUBLISH packets on the topic that come before it (re-sends of earlier messages, which have their
+ * own rules and scenarios) are acknowledged and otherwise not judged.
+ */
+Then(
+  '{client} receives {string} on {topic} at QoS {qos} with DUP 0, acknowledging what arrives before it',
+  async function (this: MqttWorld, name: string, payload: string, topic: string, qos: QoS) {
+    const p = await receiveFirstDelivery(this, name, topic, payload);
+    if (p.qos !== qos || p.dup) {
+      this.fail(
+        ['MQTT-3.3.1-3', 'MQTT-4.3.2-1', 'MQTT-4.3.2-2', 'MQTT-4.3.3-1', 'MQTT-4.3.3-2', 'MQTT-3.3.1-1'],
+        `the first delivery of ${JSON.stringify(payload)} on ${topic} at QoS ${qos} with DUP 0`,
+        describePacket(p),
+      );
+    }
+  },
+);
+
+/**
+ * The message arrives; any other PUBLISH on the topic before it is acknowledged and not judged
+ * (so a scenario about one rule does not fail for another, e.g. a message that should have been
+ * discarded but was sent, which holds a Receive Maximum slot until acknowledged).
+ */
+Then('{client} receives {string} on {topic}, acknowledging whatever arrives before it', async function (this: MqttWorld, name: string, payload: string, topic: string) {
+  await receiveFirstDelivery(this, name, topic, payload);
+});
