@@ -62,7 +62,7 @@ async function open(port: number, i: number): Promise<Held> {
 
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
-const broker = await BrokerProcess.start({ maxConnections: N + 100, connectTimeoutMs: 60_000, ...(WS ? { listeners: [{ protocol: 'ws' as const }] } : {}) }, 15_000, ['--expose-gc']);
+const broker = await BrokerProcess.start({ maxConnections: N + 100, connectTimeoutMs: 60_000, ...(WS ? { listeners: [{ protocol: 'ws' as const }] } : {}) }, { nodeArgs: ['--expose-gc'] });
 const sockets: Held[] = [];
 try {
   const before = await broker.memory();
