@@ -6,7 +6,16 @@
  * treat the same id as a duplicate until its PUBREL.
  */
 import { connect, type Socket } from 'node:net';
-import { encode, PacketDecoder, type Packet, type PublishPacket, type QoS } from '../../harness/codec/index.js';
+import { encode, PacketDecoder, type Packet, type PublishPacket, type QoS, type Will } from '../../harness/codec/index.js';
+
+export interface ConnectOptions {
+  /** Clean Session (default false: the session outlives the connection). */
+  clean?: boolean;
+  will?: Will;
+}
+
+/** PUBLISH packet ids are 1..PUBLISH_IDS; SUBSCRIBE/UNSUBSCRIBE take the 1,000 above. */
+const PUBLISH_IDS = 64_000;
 
 export interface Outgoing {
   readonly packet: PublishPacket;
@@ -15,7 +24,12 @@ export interface Outgoing {
 }
 
 export interface SessionClientEvents {
-  /** An application message delivered to this client (duplicates of QoS 2 are filtered, QoS 1 are not). */
+  /**
+   * An application message delivered to this client: every PUBLISH except a QoS 2 re-send of a
+   * packet id not yet released that carries the same payload (the protocol's own duplicate, MQTT-4.3.3-2
+   * method A). A QoS 2 delivery under a new id, or an id reused for another payload before PUBREL, is
+   * delivered, so a duplicate shows end to end as the same message twice, not hidden by the id.
+   */
   message?(packet: PublishPacket): void;
   /** The broker took ownership of an outgoing message: PUBACK (QoS 1) or PUBREC (QoS 2). */
   acknowledged?(packet: PublishPacket): void;
@@ -25,12 +39,14 @@ export interface SessionClientEvents {
 
 export class SessionClient {
   readonly outgoing = new Map<number, Outgoing>();
-  readonly inboundQos2 = new Set<number>();
+  /** Inbound QoS 2 packet ids awaiting PUBREL, with the payload each carried. */
+  readonly inboundQos2 = new Map<number, Buffer>();
   private nextId = 1;
   private socket: Socket | undefined;
   private connected = false;
   private completeWaiters: (() => void)[] = [];
-  private subackWaiter: ((codes: number[]) => void) | undefined;
+  private readonly ackWaiters = new Map<number, (codes: number[]) => void>();
+  private nextSubId = 1;
   sessionPresentHistory: boolean[] = [];
   /** PUBLISH (DUP 1) and PUBREL re-sent on reconnects; QoS 2 duplicates received and not delivered. */
   readonly counts = { resentPublish: 0, resentPubrel: 0, duplicatesFiltered: 0 };
@@ -44,8 +60,8 @@ export class SessionClient {
     return this.connected;
   }
 
-  /** Connects with CleanSession 0; resolves with Session Present, or undefined when the connection failed or closed first. */
-  async connect(port: number): Promise<boolean | undefined> {
+  /** Connects (CleanSession 0 unless asked); resolves with Session Present, or undefined when the connection failed or closed first. */
+  async connect(port: number, options: ConnectOptions = {}): Promise<boolean | undefined> {
     const socket = connect({ port, host: '127.0.0.1', noDelay: true });
     this.socket = socket;
     const decoder = new PacketDecoder({ version: 4 });
@@ -61,7 +77,9 @@ export class SessionClient {
         if (this.socket === socket) this.connected = false;
         settle(undefined);
       });
-      socket.on('connect', () => socket.write(encode({ type: 'connect', protocolName: 'MQTT', protocolVersion: 4, clean: false, keepalive: 0, clientId: this.clientId }, 4)));
+      socket.on('connect', () =>
+        socket.write(encode({ type: 'connect', protocolName: 'MQTT', protocolVersion: 4, clean: options.clean ?? false, keepalive: 0, clientId: this.clientId, will: options.will }, 4)),
+      );
       socket.on('data', (chunk: Buffer) => {
         try {
           decoder.feed(chunk, (p) => {
@@ -112,11 +130,12 @@ export class SessionClient {
           this.events.message?.(p);
           this.send({ type: 'puback', packetId: id });
         } else {
-          if (!this.inboundQos2.has(id)) {
-            this.inboundQos2.add(id);
-            this.events.message?.(p);
-          } else {
+          const held = this.inboundQos2.get(id);
+          if (held?.equals(p.payload)) {
             this.counts.duplicatesFiltered++;
+          } else {
+            this.inboundQos2.set(id, p.payload);
+            this.events.message?.(p);
           }
           this.send({ type: 'pubrec', packetId: id });
         }
@@ -152,9 +171,18 @@ export class SessionClient {
         }
         return;
       }
-      case 'suback':
-        this.subackWaiter?.(p.reasonCodes);
+      case 'suback': {
+        const w = this.ackWaiters.get(p.packetId);
+        this.ackWaiters.delete(p.packetId);
+        w?.(p.reasonCodes);
         return;
+      }
+      case 'unsuback': {
+        const w = this.ackWaiters.get(p.packetId);
+        this.ackWaiters.delete(p.packetId);
+        w?.([]);
+        return;
+      }
       default:
         return;
     }
@@ -172,18 +200,48 @@ export class SessionClient {
 
   /** Queues a QoS 1/2 message in the session and sends it when connected. */
   publish(topic: string, payload: Buffer, qos: 1 | 2, retain: boolean): void {
-    while (this.outgoing.has(this.nextId)) this.nextId = this.nextId === 65535 ? 1 : this.nextId + 1;
+    while (this.outgoing.has(this.nextId)) this.nextId = this.nextId === PUBLISH_IDS ? 1 : this.nextId + 1;
     const packetId = this.nextId;
-    this.nextId = this.nextId === 65535 ? 1 : this.nextId + 1;
+    this.nextId = this.nextId === PUBLISH_IDS ? 1 : this.nextId + 1;
     const packet: PublishPacket = { type: 'publish', topic, payload, qos, retain, dup: false, packetId };
     this.outgoing.set(packetId, { packet, state: 'publish' });
     this.send(packet);
   }
 
+  /** A QoS 0 message (nothing kept: lost when not connected). */
+  publish0(topic: string, payload: Buffer, retain = false): void {
+    this.send({ type: 'publish', topic, payload, qos: 0, retain, dup: false });
+  }
+
+  /** Resolves with the SUBACK's codes (never, if the connection ends first: bound it). */
   async subscribe(filter: string, qos: QoS): Promise<number[]> {
-    const codes = new Promise<number[]>((resolve) => (this.subackWaiter = resolve));
-    this.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: filter, qos }] });
+    const packetId = this.ackId();
+    const codes = new Promise<number[]>((resolve) => this.ackWaiters.set(packetId, resolve));
+    this.send({ type: 'subscribe', packetId, subscriptions: [{ topicFilter: filter, qos }] });
     return await codes;
+  }
+
+  /** Resolves at the UNSUBACK (never, if the connection ends first: bound it). */
+  async unsubscribe(filter: string): Promise<void> {
+    const packetId = this.ackId();
+    const done = new Promise<number[]>((resolve) => this.ackWaiters.set(packetId, resolve));
+    this.send({ type: 'unsubscribe', packetId, topicFilters: [filter] });
+    await done;
+  }
+
+  /** Packet ids for SUBSCRIBE/UNSUBSCRIBE, above the PUBLISH ids so that no id is in use twice (MQTT-2.3.1-2). */
+  private ackId(): number {
+    while (this.ackWaiters.has(PUBLISH_IDS + this.nextSubId)) this.nextSubId = (this.nextSubId % 1000) + 1;
+    const id = PUBLISH_IDS + this.nextSubId;
+    this.nextSubId = (this.nextSubId % 1000) + 1;
+    return id;
+  }
+
+  /** A graceful end: DISCONNECT, then the close (no will is published). */
+  disconnect(): void {
+    this.send({ type: 'disconnect' });
+    this.connected = false;
+    this.socket?.end();
   }
 
   /** Drops the connection without DISCONNECT (the session state stays in this object). */
