@@ -53,29 +53,41 @@ async function within<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () =
   }
 }
 
+/** How long loading testcontainers in the detection child may take (a loaded machine is slow to start node). */
+const RUNTIME_CHECK_LOAD_MS = 20_000;
+
 /**
  * Asks testcontainers, in a child process, whether a container runtime is reachable; resolves
  * `undefined` if so, else the reason. A child, because testcontainers' detection cannot be
  * cancelled: a DOCKER_HOST that accepts connections but never answers would keep this process
- * alive long after the bound. The child is killed at the bound.
+ * alive long after the bound. The bound `timeoutMs` runs from the moment the child has loaded
+ * testcontainers (so that a busy machine starting node is not mistaken for a missing runtime);
+ * the child is killed at the bound.
  */
 export async function detectContainerRuntime(timeoutMs: number): Promise<string | undefined> {
   const require = createRequire(import.meta.url);
   const module = pathToFileURL(require.resolve('testcontainers')).href;
   const script = [
     `const tc = await import(${JSON.stringify(module)});`,
+    'process.stderr.write("loaded\\n");',
     'try { await tc.getContainerRuntimeClient(); process.stdout.write("ok"); process.exit(0); }',
     'catch (error) { process.stdout.write(String(error && error.message ? error.message : error)); process.exit(1); }',
   ].join('\n');
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
     trackChild(child);
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const timer = setTimeout(() => {
+    const giveUp = (reason: string) => (): void => {
       child.kill('SIGKILL');
-      resolve(`none answered within ${timeoutMs} ms`);
-    }, timeoutMs);
+      resolve(reason);
+    };
+    let timer = setTimeout(giveUp(`cannot load testcontainers within ${RUNTIME_CHECK_LOAD_MS} ms`), RUNTIME_CHECK_LOAD_MS);
+    child.stderr?.once('data', () => {
+      clearTimeout(timer);
+      timer = setTimeout(giveUp(`none answered within ${timeoutMs} ms`), timeoutMs);
+    });
+    child.stderr?.resume();
     child.once('error', (error) => {
       clearTimeout(timer);
       resolve(`cannot run the runtime check: ${error.message}`);
@@ -128,7 +140,9 @@ export class ContainerTarget implements Target {
     let client: ContainerRuntimeClient;
     try {
       tc = await import('testcontainers');
-      client = await within(tc.getContainerRuntimeClient(), this.runtimeTimeoutMs, () => noRuntime(`none answered within ${this.runtimeTimeoutMs} ms`));
+      // The child just reached this runtime, so a slow answer here is load, not absence: a longer bound.
+      const boundMs = Math.max(this.runtimeTimeoutMs, 15_000);
+      client = await within(tc.getContainerRuntimeClient(), boundMs, () => noRuntime(`none answered within ${boundMs} ms`));
     } catch (error) {
       if (error instanceof TargetError) throw error;
       throw noRuntime((error as Error).message);
