@@ -174,7 +174,7 @@ cmd_inside() {
 }
 
 teardown() { # $1 service pid, $2 its directory
-  local ids left
+  local ids
   # Containers a run left (it should have removed its own): remove them, and say so.
   ids=$(podman ps -aq --filter label=org.testcontainers=true 2>/dev/null || true)
   ids="$ids $(podman ps -aq --filter label=io.podman.compose.project 2>/dev/null || true)"
@@ -182,7 +182,6 @@ teardown() { # $1 service pid, $2 its directory
     log "removing containers left behind: $(echo $ids)"
     # shellcheck disable=SC2086
     podman rm -f -t 2 $ids >/dev/null 2>&1 || true
-    LEFT_CONTAINERS=1
   fi
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import createDebug from 'debug';
@@ -65,6 +66,43 @@ const RUNTIME_CHECK_LOAD_MS = 20_000;
  * the child is killed at the bound.
  */
 export async function detectContainerRuntime(timeoutMs: number): Promise<string | undefined> {
+  // With DOCKER_HOST named, its first answer decides within the bound; a runtime that answers may
+  // then take longer over testcontainers' several queries (podman on a busy machine does).
+  const pinged = await pingDockerHost(process.env['DOCKER_HOST'], timeoutMs);
+  if (pinged === 'no-answer') return `none answered within ${timeoutMs} ms`;
+  if (pinged !== 'answered' && pinged !== 'not-checked') return pinged;
+  return runtimeCheckChild(pinged === 'answered' ? Math.max(timeoutMs, ANSWERING_RUNTIME_MS) : timeoutMs);
+}
+
+/** How long testcontainers may take to settle on a runtime that answered the ping. */
+const ANSWERING_RUNTIME_MS = 20_000;
+
+/**
+ * `GET /_ping` on a unix:// or tcp:// DOCKER_HOST: 'answered' (any HTTP answer), 'no-answer'
+ * within `timeoutMs`, the connection error, or 'not-checked' (no DOCKER_HOST, another scheme).
+ */
+async function pingDockerHost(dockerHost: string | undefined, timeoutMs: number): Promise<string> {
+  if (dockerHost === undefined || dockerHost === '') return 'not-checked';
+  let target: http.RequestOptions;
+  if (dockerHost.startsWith('unix://')) target = { socketPath: dockerHost.slice('unix://'.length) };
+  else if (dockerHost.startsWith('tcp://')) {
+    const url = new URL(`http://${dockerHost.slice('tcp://'.length)}`);
+    target = { host: url.hostname, port: Number(url.port || 2375) };
+  } else return 'not-checked';
+  return new Promise((resolve) => {
+    const request = http.get({ ...target, path: '/_ping', timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve('answered');
+    });
+    request.once('timeout', () => {
+      request.destroy();
+      resolve('no-answer');
+    });
+    request.once('error', (error) => resolve(`DOCKER_HOST=${dockerHost}: ${error.message}`));
+  });
+}
+
+function runtimeCheckChild(timeoutMs: number): Promise<string | undefined> {
   const require = createRequire(import.meta.url);
   const module = pathToFileURL(require.resolve('testcontainers')).href;
   const script = [
