@@ -4,7 +4,7 @@
  * compliance model and writes the reports. Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed,
  * 2 usage or configuration error, 3 the target could not be reached (or died during the run).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -273,6 +273,13 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
   const model = buildComplianceModel(envelopes, meta);
   const written = await writeReports(model, options.reportDir);
   written.unshift(messagesPath);
+  // The broker's own log explains a failure from its side: kept with the report when one failed.
+  const brokerLog = started.output?.();
+  if (brokerLog !== undefined && (died !== undefined || exitCodeOf(model) !== 0)) {
+    const logPath = join(options.reportDir, 'broker.log');
+    await writeFile(logPath, brokerLog);
+    written.push(logPath);
+  }
   printSummary(model, written, durationMs / 1000);
 
   if (died) {

@@ -1,7 +1,10 @@
 # The conformance suite: `docker run IMAGE run --broker mqtt://host:1883`.
 #   docker build -f docker/suite.Dockerfile -t mqtt-conformance .
 #   docker run --rm -v "$PWD/out:/reports" mqtt-conformance run --broker mqtt://broker:1883 --report-dir /reports
-FROM node:20-bookworm-slim
+# NODE_IMAGE: node:20-bookworm-slim where a registry is reachable; scripts/containers.sh passes
+# its local stand-in (docker/local/node.Dockerfile).
+ARG NODE_IMAGE=node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN apt-get update \

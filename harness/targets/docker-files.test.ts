@@ -3,11 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBundledProfiles, PACKAGE_ROOT } from './profiles.js';
 import { parseCertifyArgs } from '../../cli/certify.js';
+import { parseRunArgs } from '../../cli/run.js';
 
 /**
- * docker/ cannot be built here (no Docker engine), so its files are checked for agreement with the
- * rest: compose images match the container profiles, the certify command parses, every profile it
- * names exists, and the reference image runs with the capabilities its profile declares.
+ * The files of docker/ agree with the rest: compose images match the container profiles, the
+ * certify and run commands parse, every profile they name exists, the reference image runs with
+ * the capabilities its profiles declare, and every Dockerfile takes its base image as a build
+ * argument (scripts/containers.sh builds them FROM local images; test/containers runs them).
  */
 const docker = (name: string): string => readFileSync(join(PACKAGE_ROOT, 'docker', name), 'utf8');
 
@@ -45,6 +47,46 @@ describe('docker files', () => {
     expect(argv[argv.indexOf('--sys-interval') + 1]).toBe(String(caps.sysInterval));
     expect(argv[argv.indexOf('--connect-timeout') + 1]).toBe(String(caps.connectTimeout));
     expect(existsSync(join(PACKAGE_ROOT, argv[3] ?? 'missing'))).toBe(true);
+  });
+
+  it('takes the base image of every Dockerfile as a build argument defaulting to a public image', () => {
+    for (const file of ['reference-broker.Dockerfile', 'suite.Dockerfile', 'mosquitto/Dockerfile', 'local/node.Dockerfile']) {
+      const text = docker(file);
+      const from = /^FROM \$\{(\w+)\}$/m.exec(text)?.[1];
+      expect(from, `${file}: FROM \${ARG}`).toBeDefined();
+      expect(text, `${file}: ARG ${from} with a default`).toMatch(new RegExp(`^ARG ${from}=(node:20-bookworm-slim|debian:bookworm-slim)$`, 'm'));
+      expect(text.indexOf(`ARG ${from}=`), file).toBeLessThan(text.indexOf('FROM '));
+    }
+  });
+
+  it('starts the reference image with what profiles/reference-image.json declares', () => {
+    const entry = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(docker('reference-broker.Dockerfile'))?.[1] ?? '[]') as string[];
+    const profile = loadBundledProfiles().find((p) => p.name === 'reference-image');
+    const caps = profile?.capabilities ?? {};
+    expect(entry[entry.indexOf('--sys-interval') + 1]).toBe(String(caps.sysInterval));
+    expect(entry[entry.indexOf('--connect-timeout') + 1]).toBe(String(caps.connectTimeout));
+    expect(entry[entry.indexOf('--port') + 1]).toBe(String(profile?.container?.port));
+    const command = profile?.container?.command ?? [];
+    expect(command[command.indexOf('--max-packet-size') + 1]).toBe(String(caps.maxPacketSize));
+    for (const flag of ['--password-file', '--scram-users-file']) expect(Object.keys(profile?.container?.files ?? {})).toContain(command[command.indexOf(flag) + 1]);
+  });
+
+  it('lays the Debian Mosquitto image out like eclipse-mosquitto, so profiles/mosquitto.json applies to both', () => {
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(docker('mosquitto/Dockerfile'))?.[1] ?? '[]') as string[];
+    const files = Object.keys(loadBundledProfiles().find((p) => p.name === 'mosquitto')?.container?.files ?? {});
+    expect(files).toContain(cmd[cmd.indexOf('-c') + 1]);
+  });
+
+  it('certifies one broker image in certify.compose.yaml with a run command that parses', () => {
+    const text = docker('certify.compose.yaml');
+    const command = JSON.parse(/^\s+command: (\[.*\])$/m.exec(text)?.[1] ?? '[]') as string[];
+    expect(command[0]).toBe('run');
+    const options = parseRunArgs(command.slice(1).map((a) => a.replace('${BROKER_PORT:-1883}', '1883')), '/');
+    expect(options?.broker).toBe('mqtt://broker:1883');
+    expect(options?.reportDir).toBe('/reports');
+    expect(text).toMatch(/^\s+- \$\{REPORT_DIR:-[^}]+\}:\/reports$/m);
+    const image = /^\s+image: \$\{BROKER_IMAGE:-([^:}]+):[^}]+\}$/m.exec(text)?.[1];
+    expect(loadBundledProfiles().find((p) => p.container?.image === image)?.name).toBe('reference-image');
   });
 
   it('gives the suite image the mqtt-conformance entrypoint', () => {

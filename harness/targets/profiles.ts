@@ -48,8 +48,11 @@ export function loadBundledProfiles(): BrokerProfile[] {
   return bundledProfileNames().map((name) => loadProfileFile(join(PROFILES_DIR, `${name}.json`)));
 }
 
-/** The bundled profile whose container image is `image` (e.g. "emqx/emqx"), if any. */
+/**
+ * The bundled profile whose container image is `image` (e.g. "emqx/emqx"), if any. Docker Hub's
+ * implicit prefixes and podman's `localhost/` (its name for images built locally) are ignored.
+ */
 export function findContainerProfile(image: string): BrokerProfile | undefined {
-  const wanted = image.replace(/^docker\.io\//, '').replace(/^library\//, '');
+  const wanted = image.replace(/^(docker\.io|localhost)\//, '').replace(/^library\//, '');
   return loadBundledProfiles().find((p) => p.container !== undefined && p.container.image === wanted);
 }

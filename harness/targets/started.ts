@@ -7,6 +7,8 @@ export interface StartedTargetParts {
   /** Releases what `start()` acquired. Called at most once, however often `stop()` is called. */
   release: () => Promise<void>;
   failure?: () => TargetError | undefined;
+  /** The broker's log so far (a process's or container's output). */
+  output?: () => string;
 }
 
 /** Builds a StartedTarget whose `stop()` is idempotent and which is `AsyncDisposable` (`await using`). */
@@ -23,9 +25,10 @@ export function createStartedTarget(parts: StartedTargetParts): StartedTarget {
     stop,
     [Symbol.asyncDispose]: stop,
   };
+  const withOutput: StartedTarget = parts.output === undefined ? started : { ...started, output: parts.output };
   if (parts.failure !== undefined) {
     const failure = parts.failure;
-    return { ...started, failure: () => failure() };
+    return { ...withOutput, failure: () => failure() };
   }
-  return started;
+  return withOutput;
 }

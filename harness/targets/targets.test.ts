@@ -204,8 +204,14 @@ describe('container targets without a container runtime', () => {
 
 
   it('fails within 5 s with TARGET_NO_CONTAINER_RUNTIME', async () => {
+    // No runtime here even where the tests run with one (scripts/containers.sh sets DOCKER_HOST).
+    const previous = process.env['DOCKER_HOST'];
+    process.env['DOCKER_HOST'] = 'unix:///nonexistent/mqtt-conformance/docker.sock';
     const t0 = performance.now();
-    const error = await startError('container:eclipse-mosquitto:2.0.18');
+    const error = await startError('container:eclipse-mosquitto:2.0.18').finally(() => {
+      if (previous === undefined) delete process.env['DOCKER_HOST'];
+      else process.env['DOCKER_HOST'] = previous;
+    });
     const elapsed = performance.now() - t0;
     expect(error.code).toBe('TARGET_NO_CONTAINER_RUNTIME');
     expect(error.message).toContain('eclipse-mosquitto:2.0.18');

@@ -121,6 +121,11 @@ export interface StartedTarget extends AsyncDisposable {
    * `start()`; `undefined` while it runs or for targets that cannot tell (a URL).
    */
   failure?(): TargetError | undefined;
+  /**
+   * For targets that run a container (or process) and capture its log: the log so far, which a
+   * run keeps beside its report when a scenario fails.
+   */
+  output?(): string;
 }
 
 /** A configured target: nothing runs until `start()`. */

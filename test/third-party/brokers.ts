@@ -142,13 +142,31 @@ export interface SuiteRunOptions {
   timeoutMs?: number;
   /** Echo the run's output while it runs. */
   echo?: boolean;
+  /** More arguments of `mqtt-conformance run` (e.g. `--profile FILE`). */
+  args?: readonly string[];
+  /** Write the reports here and keep them (default: a temporary directory, removed after). */
+  reportDir?: string;
 }
 
 /** Runs the whole suite against `target` in a child process, in a temporary report directory (removed after). */
 export async function runWholeSuite(target: string, options: SuiteRunOptions = {}): Promise<SuiteRun> {
-  const dir = await mkdtemp(join(tmpdir(), 'mqttc-third-party-'));
+  const dir = options.reportDir ?? (await mkdtemp(join(tmpdir(), 'mqttc-third-party-')));
   try {
-    const args = ['--import', 'tsx', join(PACKAGE_ROOT, 'cli', 'main.ts'), 'run', '--broker', target, '--parallel', String(options.parallel ?? 2), '--timeout', String(options.timeoutMs ?? THIRD_PARTY_TIMEOUT_MS), '--report-dir', dir];
+    const args = [
+      '--import',
+      'tsx',
+      join(PACKAGE_ROOT, 'cli', 'main.ts'),
+      'run',
+      '--broker',
+      target,
+      ...(options.args ?? []),
+      '--parallel',
+      String(options.parallel ?? 2),
+      '--timeout',
+      String(options.timeoutMs ?? THIRD_PARTY_TIMEOUT_MS),
+      '--report-dir',
+      dir,
+    ];
     const chunks: string[] = [];
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
@@ -166,6 +184,6 @@ export async function runWholeSuite(target: string, options: SuiteRunOptions = {
     if (existsSync(reportPath)) run.report = await readReportJson(reportPath);
     return run;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (options.reportDir === undefined) await rm(dir, { recursive: true, force: true });
   }
 }
