@@ -56,7 +56,7 @@ function isCommand(name: string): name is CommandName {
 }
 
 /** Loads a command's module; undefined when the module itself is missing from this build. */
-async function load(name: CommandName): Promise<CommandModule | undefined> {
+async function load(name: string): Promise<CommandModule | undefined> {
   const file = join(CLI_DIR, `${name}.ts`);
   if (!existsSync(file) && !existsSync(join(CLI_DIR, `${name}.js`))) return undefined;
   const mod = (await import(pathToFileURL(join(CLI_DIR, `${name}.js`)).href)) as Partial<CommandModule>;
@@ -83,9 +83,11 @@ export async function dispatch(argv: string[], out: NodeJS.WritableStream = proc
     err.write(`mqtt-conformance: unknown command ${JSON.stringify(name)}. Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
     return 2;
   }
-  const mod = await load(name);
+  // `run --client` judges a client library, not a broker: its own module (cli/client-run.ts).
+  const moduleName = name === 'run' && rest.some((a) => a === '--client' || a.startsWith('--client=')) ? 'client-run' : name;
+  const mod = await load(moduleName);
   if (!mod) {
-    err.write(`mqtt-conformance ${name}: not available in this build (cli/${name} is missing).\n`);
+    err.write(`mqtt-conformance ${name}: not available in this build (cli/${moduleName} is missing).\n`);
     return 2;
   }
   return mod.main(rest);

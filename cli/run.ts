@@ -26,6 +26,7 @@ const VERSIONS = ['3.1', '3.1.1', '5'] as const;
 export const RUN_USAGE = `Usage: mqtt-conformance run [options]
 
 Runs the conformance suite against one broker and writes the reports.
+(To judge an MQTT client library instead: mqtt-conformance run --client CLIENT --help.)
 
 Options:
   --broker TARGET     the broker to test (default: reference). One of:
@@ -295,8 +296,6 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // A client under test instead of a broker: cli/client-run.ts.
-  if (argv.some((a) => a === '--client' || a.startsWith('--client='))) return (await import('./client-run.js')).main(argv);
   let options: RunOptions | undefined;
   try {
     options = parseRunArgs(argv);

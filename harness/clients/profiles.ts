@@ -8,10 +8,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../targets/package-root.js';
 
-export const ADAPTERS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'adapters');
+/** The adapters are not TypeScript: they ship as they are, beside the sources, in the package too. */
+export const ADAPTERS_DIR = join(PACKAGE_ROOT, 'harness', 'clients', 'adapters');
 
 export interface ClientProfile {
   /** Name as reports show it. */

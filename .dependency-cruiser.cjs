@@ -1,0 +1,81 @@
+/**
+ * The layering of mqtt-conformance (issue 16): each top-level folder is one floor, imports go one
+ * way. `npm run lint:deps` checks it, and `npm test` runs that check (test/layering.test.ts).
+ * Tests (`*.test.ts`) and test tooling (`test/`, `scripts/`) may reach any floor; product code may
+ * never reach test tooling.
+ */
+const TEST = '(^test/|^scripts/|[.]test[.]ts$|[.]e2e[.]test[.]ts$)';
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      comment: 'A circle of imports makes the parts impossible to read, test or replace one at a time. Type-only imports do not count: they vanish at compile time.',
+      severity: 'error',
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'harness-is-the-ground-floor',
+      comment: 'harness/ (codec, test client, generic target kinds) imports nothing of ours outside itself.',
+      severity: 'error',
+      from: { path: '^harness/', pathNot: TEST },
+      to: { path: '^(cli|reference|steps|reports|bench|features|test|scripts|docker)/' },
+    },
+    {
+      name: 'codec-is-pure',
+      comment: 'The codec is pure functions: it imports nothing else of ours, not even the rest of the harness.',
+      severity: 'error',
+      from: { path: '^harness/codec/', pathNot: TEST },
+      to: { path: '^harness/(?!codec/)' },
+    },
+    {
+      name: 'broker-imports-only-the-codec',
+      comment: 'reference/ (the broker) imports the codec; only its target adapter (reference/target/) builds on the harness target interface.',
+      severity: 'error',
+      from: { path: '^reference/(?!target/)', pathNot: TEST },
+      to: { path: '^(harness/(?!codec/)|cli|steps|reports|bench|test|scripts)/' },
+    },
+    {
+      name: 'reference-target-adapter',
+      comment: 'The reference target adapter may use the harness and the broker, nothing above them.',
+      severity: 'error',
+      from: { path: '^reference/target/', pathNot: TEST },
+      to: { path: '^(cli|steps|reports|bench|test|scripts)/' },
+    },
+    {
+      name: 'steps-drive-the-harness-not-the-broker',
+      comment: 'The suite judges any broker through the harness; it never reaches into the reference broker, the CLI or the reports.',
+      severity: 'error',
+      from: { path: '^steps/', pathNot: TEST },
+      to: { path: '^(reference|cli|reports|bench|test|scripts)/' },
+    },
+    {
+      name: 'reports-read-only-the-contract',
+      comment: 'The report model is built from cucumber messages and the statement catalogue; it imports no harness, steps or broker code (the contract module is the only shared vocabulary).',
+      severity: 'error',
+      from: { path: '^reports/', pathNot: TEST },
+      to: { path: '^(harness|reference|steps|cli|bench|test|scripts)/' },
+    },
+    {
+      name: 'bench-uses-targets',
+      comment: 'Benchmarks drive brokers through the harness target interface; they do not import the CLI or the suite.',
+      severity: 'error',
+      from: { path: '^bench/', pathNot: TEST },
+      to: { path: '^(cli|steps|test|scripts)/' },
+    },
+    {
+      name: 'product-never-imports-test-tooling',
+      severity: 'error',
+      from: { pathNot: TEST },
+      to: { path: TEST },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^node_modules/|^dist/|^reports/out/|^reports/fixtures/)' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs', '.json'] },
+    moduleSystems: ['es6', 'cjs'],
+  },
+};
