@@ -15,8 +15,15 @@ module.exports = {
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
+      name: 'contract-imports-nothing',
+      comment: 'contract/ names what crosses process boundaries (env names, media types); every floor may import it, so it imports nothing of ours.',
+      severity: 'error',
+      from: { path: '^contract/' },
+      to: { path: '^(cli|harness|reference|steps|reports|bench|test|scripts)/' },
+    },
+    {
       name: 'harness-is-the-ground-floor',
-      comment: 'harness/ (codec, test client, generic target kinds) imports nothing of ours outside itself.',
+      comment: 'harness/ (codec, test client, generic target kinds) imports nothing of ours outside itself (but the contract).',
       severity: 'error',
       from: { path: '^harness/', pathNot: TEST },
       to: { path: '^(cli|reference|steps|reports|bench|features|test|scripts|docker)/' },
@@ -26,7 +33,7 @@ module.exports = {
       comment: 'The codec is pure functions: it imports nothing else of ours, not even the rest of the harness.',
       severity: 'error',
       from: { path: '^harness/codec/', pathNot: TEST },
-      to: { path: '^harness/(?!codec/)' },
+      to: { path: '^(harness/(?!codec/)|contract/)' },
     },
     {
       name: 'broker-imports-only-the-codec',

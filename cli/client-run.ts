@@ -21,6 +21,7 @@ import { CLIENT_CAPABILITIES, CLIENT_ENV, type ClientUnderTestConfig } from '../
 import { availableParallelism } from 'node:os';
 import { DEFAULT_REPORT_DIR, UsageError, exitCodeOf, printSummary, suiteProblem, tagExpression } from './run.js';
 import { Progress } from './terminal.js';
+import { ENV } from '../contract/index.js';
 
 /** Client scenarios wait on a local scripted server and the adapter: twice the CPUs, at most 4. */
 export const DEFAULT_PARALLEL = Math.min(4, 2 * availableParallelism());
@@ -129,8 +130,8 @@ export async function runClientSuite(options: ClientRunOptions, argv: string[]):
   await mkdir(options.reportDir, { recursive: true });
   const messagesPath = join(options.reportDir, 'messages.ndjson');
   const env: Record<string, string | undefined> = { ...process.env, [CLIENT_ENV]: JSON.stringify(options.client) };
-  if (options.timeoutMs !== undefined) env['MQTT_CONFORMANCE_TIMEOUT_MS'] = String(options.timeoutMs);
-  for (const key of [CLIENT_ENV, 'MQTT_CONFORMANCE_TIMEOUT_MS']) {
+  if (options.timeoutMs !== undefined) env[ENV.timeoutMs] = String(options.timeoutMs);
+  for (const key of [CLIENT_ENV, ENV.timeoutMs]) {
     if (env[key] === undefined) delete process.env[key];
     else process.env[key] = env[key];
   }

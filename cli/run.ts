@@ -17,10 +17,9 @@ import { Progress, summaryLines } from './terminal.js';
 import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
 import { schedulingPlugin, defaultWorkers, dryRun, selectedScenarios } from './schedule-run.js';
 import { parseShard, type ShardSpec } from './schedule.js';
+import { ENV } from '../contract/index.js';
 
 export const DEFAULT_REPORT_DIR = join('reports', 'out');
-const TARGET_ENV = 'MQTT_CONFORMANCE_TARGET';
-const VERSION_ENV = 'MQTT_CONFORMANCE_VERSION';
 const VERSIONS = ['3.1', '3.1.1', '5'] as const;
 
 export const RUN_USAGE = `Usage: mqtt-conformance run [options]
@@ -222,12 +221,12 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
   const capabilities = withExclusions(started.capabilities, exclusions);
   const env: Record<string, string | undefined> = {
     ...process.env,
-    [TARGET_ENV]: JSON.stringify({ endpoint: started.endpoint, capabilities, description }),
+    [ENV.target]: JSON.stringify({ endpoint: started.endpoint, capabilities, description }),
   };
-  if (options.version !== undefined) env[VERSION_ENV] = options.version;
-  if (options.timeoutMs !== undefined) env['MQTT_CONFORMANCE_TIMEOUT_MS'] = String(options.timeoutMs);
+  if (options.version !== undefined) env[ENV.version] = options.version;
+  if (options.timeoutMs !== undefined) env[ENV.timeoutMs] = String(options.timeoutMs);
   // With one worker cucumber runs the steps in this very process, where they read process.env.
-  for (const key of [TARGET_ENV, VERSION_ENV, 'MQTT_CONFORMANCE_TIMEOUT_MS']) {
+  for (const key of [ENV.target, ENV.version, ENV.timeoutMs]) {
     if (env[key] === undefined) delete process.env[key];
     else process.env[key] = env[key];
   }

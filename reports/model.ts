@@ -28,9 +28,10 @@ import type {
   UnknownStatementTag,
   VersionResult,
 } from './types.js';
+import { MEDIA_TYPE } from '../contract/index.js';
 
-export const TRACE_MEDIA_TYPE = 'application/vnd.mqtt-conformance.trace+json';
-export const VERDICT_MEDIA_TYPE = 'application/vnd.mqtt-conformance.verdict+json';
+export const TRACE_MEDIA_TYPE = MEDIA_TYPE.trace;
+export const VERDICT_MEDIA_TYPE = MEDIA_TYPE.verdict;
 
 const VERSION_TAGS: Record<string, ProtocolTag> = { '@v3.1': '3.1', '@v3.1.1': '3.1.1', '@v5': '5' };
 const PROTOCOL_ORDER: readonly ProtocolTag[] = ['3.1', '3.1.1', '5'];

@@ -6,6 +6,7 @@
 import type { Envelope } from '@cucumber/messages';
 import { loadCatalogues } from './catalogue.js';
 import type { RunMeta } from './types.js';
+import { MEDIA_TYPE } from '../contract/index.js';
 
 export interface SyntheticOptions {
   scenarios: number;
@@ -122,10 +123,10 @@ export function syntheticEnvelopes(options: SyntheticOptions): Envelope[] {
     const fails = !notApplicable && !inconclusive && failEvery > 0 && c.index % failEvery === failEvery - 1;
     const hookStatus = notApplicable || inconclusive ? 'SKIPPED' : 'PASSED';
     if (notApplicable) {
-      env.push({ attachment: { testCaseStartedId: started, testStepId: `${c.caseId}-hook`, mediaType: 'application/vnd.mqtt-conformance.verdict+json', contentEncoding: 'IDENTITY', body: JSON.stringify({ verdict: 'not-applicable', reason: 'the target does not declare capability "tls"' }) } });
+      env.push({ attachment: { testCaseStartedId: started, testStepId: `${c.caseId}-hook`, mediaType: MEDIA_TYPE.verdict, contentEncoding: 'IDENTITY', body: JSON.stringify({ verdict: 'not-applicable', reason: 'the target does not declare capability "tls"' }) } });
     }
     if (inconclusive) {
-      env.push({ attachment: { testCaseStartedId: started, testStepId: `${c.caseId}-hook`, mediaType: 'application/vnd.mqtt-conformance.verdict+json', contentEncoding: 'IDENTITY', body: JSON.stringify({ verdict: 'inconclusive', reason: 'TARGET_UNREACHABLE: connection refused' }) } });
+      env.push({ attachment: { testCaseStartedId: started, testStepId: `${c.caseId}-hook`, mediaType: MEDIA_TYPE.verdict, contentEncoding: 'IDENTITY', body: JSON.stringify({ verdict: 'inconclusive', reason: 'TARGET_UNREACHABLE: connection refused' }) } });
     }
     env.push({ testStepFinished: { testCaseStartedId: started, testStepId: `${c.caseId}-hook`, testStepResult: { status: hookStatus, duration: ts(0.2) }, timestamp: ts(clock) } });
     c.steps.forEach((_, i) => {
@@ -139,7 +140,7 @@ export function syntheticEnvelopes(options: SyntheticOptions): Envelope[] {
         const stmt = c.tags.find((t) => t.startsWith('@MQTT-'))?.slice(1) ?? 'MQTT-3.3.1-9';
         const message = `[${stmt}] the broker broke the rule in scenario ${c.index}\nExpected: PUBLISH on "t/${c.index}" with retain=false\nReceived: PUBLISH on "t/${c.index}" with retain=true`;
         failure = { message: `Error: ${message}\n    at World.<anonymous> (steps/expect.ts:42:11)`, exception: { type: 'ExpectationError', message } };
-        env.push({ attachment: { testCaseStartedId: started, testStepId: `${c.caseId}-st${i}`, mediaType: 'application/vnd.mqtt-conformance.trace+json', contentEncoding: 'IDENTITY', body: JSON.stringify(trace(traceLength, `t/${c.index}`)) } });
+        env.push({ attachment: { testCaseStartedId: started, testStepId: `${c.caseId}-st${i}`, mediaType: MEDIA_TYPE.trace, contentEncoding: 'IDENTITY', body: JSON.stringify(trace(traceLength, `t/${c.index}`)) } });
       }
       env.push({ testStepFinished: { testCaseStartedId: started, testStepId: `${c.caseId}-st${i}`, testStepResult: { status, duration: ts(dur), ...failure }, timestamp: ts(clock) } });
     });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../harness/targets/package-root.js';
 
-const FOLDERS = ['cli', 'harness', 'reference', 'steps', 'reports', 'bench', 'scripts', 'test'];
+const FOLDERS = ['contract', 'cli', 'harness', 'reference', 'steps', 'reports', 'bench', 'scripts', 'test'];
 
 interface CruiseResult {
   summary: { violations: { rule: { name: string }; from: string; to: string; cycle?: { name: string }[] }[]; totalCruised: number };

@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import type { Packet } from '../codec/index.js';
 import { toHex } from '../codec/index.js';
+import { MEDIA_TYPE } from '../../contract/index.js';
 
 /** A Buffer field of a packet in trace form: spaced hex, plus the text when it is printable UTF-8. */
 export interface TraceBytes {
@@ -30,7 +31,7 @@ export interface TraceEntry {
   note?: string;
 }
 
-export const TRACE_MEDIA_TYPE = 'application/vnd.mqtt-conformance.trace+json';
+export const TRACE_MEDIA_TYPE = MEDIA_TYPE.trace;
 
 const PRINTABLE = /^[\p{L}\p{N}\p{P}\p{S}\p{Zs}]*$/u;
 

@@ -46,7 +46,10 @@ describe('docker files', () => {
     const caps = loadBundledProfiles().find((p) => p.name === 'reference')?.capabilities ?? {};
     expect(argv[argv.indexOf('--sys-interval') + 1]).toBe(String(caps.sysInterval));
     expect(argv[argv.indexOf('--connect-timeout') + 1]).toBe(String(caps.connectTimeout));
-    expect(existsSync(join(PACKAGE_ROOT, argv[3] ?? 'missing'))).toBe(true);
+    // The compiled launcher of the installed package; its source must exist here.
+    const launcher = argv[1] ?? 'missing';
+    expect(launcher).toMatch(/^dist\/.*\.js$/);
+    expect(existsSync(join(PACKAGE_ROOT, launcher.replace(/^dist\//, '').replace(/\.js$/, '.ts'))), launcher).toBe(true);
   });
 
   it('takes the base image of every Dockerfile as a build argument defaulting to a public image', () => {

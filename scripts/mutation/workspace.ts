@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Edit, Mutant } from './mutants.js';
 
 /** What a mutant's broker is built from: the reference broker (with its launcher) and the harness it imports. */
-const COPIED = ['reference', 'harness', 'package.json', 'tsconfig.json'] as const;
+const COPIED = ['reference', 'harness', 'contract', 'package.json', 'tsconfig.json'] as const;
 
 /** A mutant whose edit no longer applies to the current sources (its `find` text moved or changed). */
 export class StaleMutantError extends Error {

@@ -1,14 +1,15 @@
 import type { ProtocolVersion } from '../../harness/codec/index.js';
 import type { Capabilities, Endpoint, TargetDescription } from '../../harness/targets/index.js';
+import { ENV, MEDIA_TYPE } from '../../contract/index.js';
 
 /** Env var through which the CLI hands the started target to cucumber (and its workers). */
-export const TARGET_ENV = 'MQTT_CONFORMANCE_TARGET';
+export const TARGET_ENV = ENV.target;
 /** Env var: protocol version for scenarios tagged with several versions (`3.1`, `3.1.1`, `5`). */
-export const VERSION_ENV = 'MQTT_CONFORMANCE_VERSION';
+export const VERSION_ENV = ENV.version;
 /** Env var: default bound of every expectation, in ms. */
-export const TIMEOUT_ENV = 'MQTT_CONFORMANCE_TIMEOUT_MS';
+export const TIMEOUT_ENV = ENV.timeoutMs;
 
-export const VERDICT_MEDIA_TYPE = 'application/vnd.mqtt-conformance.verdict+json';
+export const VERDICT_MEDIA_TYPE = MEDIA_TYPE.verdict;
 
 /** What the suite needs to know about the target, as passed in {@link TARGET_ENV}. */
 export interface SuiteTarget {

@@ -1,5 +1,7 @@
+import { ENV } from '../../../contract/index.js';
+
 /** Env var through which the CLI hands the client under test to cucumber (and its workers). */
-export const CLIENT_ENV = 'MQTT_CONFORMANCE_CLIENT';
+export const CLIENT_ENV = ENV.client;
 
 /**
  * The client under test as the CLI hands it over: the adapter command (with `{host}` and `{port}`),
