@@ -13,6 +13,8 @@ export type FakeBehaviour = 'silent' | 'garbage' | 'flood' | 'allowed-flood' | '
 export interface FakeBroker {
   readonly port: number;
   readonly connections: number;
+  /** 'dies': die now (stop listening, drop every connection), e.g. once a run has started. */
+  die(): void;
   close(): Promise<void>;
 }
 
@@ -22,7 +24,7 @@ export const FLOOD_PACKETS = Number.POSITIVE_INFINITY;
 const FLOOD_PUBLISH = encode({ type: 'publish', topic: 'flood', payload: Buffer.alloc(1024, 0x66), qos: 0, retain: false, dup: false }, 4);
 
 export interface FakeBrokerOptions {
-  /** 'dies': the broker dies once this many connections have been made (default 3). */
+  /** 'dies': the broker dies once this many connections have been made (default 3; Infinity: only by `die()`). */
   dieAfterConnections?: number;
   /** 'flood', 'allowed-flood': PUBLISH packets sent per connection (default {@link FLOOD_PACKETS}: endless). */
   floodPackets?: number;
@@ -107,6 +109,7 @@ export async function startFakeBroker(behaviour: FakeBehaviour, options: FakeBro
     get connections() {
       return connections;
     },
+    die,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

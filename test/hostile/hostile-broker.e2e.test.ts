@@ -46,8 +46,13 @@ interface RunResult {
   peakRssMb: number;
 }
 
+/** The line `run` prints once the target has passed its checks and the scenarios start. */
+const RUN_STARTED = /^mqtt-conformance \S+: .* at mqtt:\/\//m;
+
 async function runAgainst(behaviour: FakeBehaviour): Promise<RunResult> {
-  const fake = await startFakeBroker(behaviour, { dieAfterConnections: 3 });
+  // 'dies' dies once the scenarios have started (after the target checks it passed), so the run
+  // meets a broker that goes away in its middle.
+  const fake = await startFakeBroker(behaviour, { dieAfterConnections: Number.POSITIVE_INFINITY });
   fakes.push(fake);
   const reportDir = join(dir, behaviour);
   const started = Date.now();
@@ -75,7 +80,10 @@ async function runAgainst(behaviour: FakeBehaviour): Promise<RunResult> {
   );
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+    if (behaviour === 'dies' && RUN_STARTED.test(output)) fake.die();
+  });
   const code = await new Promise<number | null>((resolve) => {
     const bound = setTimeout(() => {
       child.kill('SIGKILL');
@@ -114,9 +122,26 @@ describe('the harness against hostile brokers', () => {
   // endless flood that happens when its connection ends before the first flood packet is read
   // (a race the broker wins or loses; what it did until then was compliant). The flood's
   // failures are checked under their rule by the next test.
+  // A broker that never answers a CONNECT, or answers bytes that are no CONNACK, is no MQTT
+  // broker: the run stops before any scenario (exit 3, the target named as the problem), and
+  // judges nothing, rather than failing scenarios against it.
   it.each([
-    ['silent', /no packet/, true],
-    ['garbage', /undecodable bytes/, true],
+    ['silent', /is not an MQTT server: no CONNECT at any protocol level got a CONNACK; nothing came back within/],
+    ['garbage', /is not an MQTT server: no CONNECT at any protocol level got a CONNACK; it answered with bytes that are not a CONNACK: ff ff ff ff 00 13 37 de ad be ef/],
+  ] as const)('a broker that is %s: the run stops before any scenario with exit 3 and says what came back', async (behaviour, why) => {
+    const r = await runAgainst(behaviour);
+    expect(r.output).not.toContain('[test] run killed');
+    expect(r.code, r.output).toBe(3);
+    expect(r.output).toMatch(why);
+    expect(r.output).not.toMatch(RUN_STARTED);
+    expect(existsSync(join(r.reportDir, 'report.json')), 'no verdicts are written').toBe(false);
+  }, RUN_BOUND_MS + 30_000);
+
+  // The floods answer CONNECT correctly, so a scenario that only connects may pass: with the
+  // endless flood that happens when its connection ends before the first flood packet is read
+  // (a race the broker wins or loses; what it did until then was compliant). The flood's
+  // failures are checked under their rule by the next test.
+  it.each([
     ['flood', /flooded \\"[^"\\]+\\" with more than \d+ unsolicited packets/, false],
     ['allowed-flood', /harness's limit was reached/, false],
     ['dies', /ECONNREFUSED|unreachable|cannot reach|closed/i, true],
