@@ -212,8 +212,22 @@ async function startTarget(options: RunOptions): Promise<StartedTarget> {
 }
 
 /** Runs the suite against an already started target; returns the exit code. */
+let typeScriptLoaderRegistered = false;
+
+/**
+ * From the sources (a clone), cucumber imports the TypeScript scheduling plugin in this process:
+ * register tsx first, unless it is loaded already (`tsx cli/main.ts`). Never when compiled.
+ */
+async function loadTypeScriptPlugins(): Promise<void> {
+  if (RUNNING_COMPILED || typeScriptLoaderRegistered) return;
+  typeScriptLoaderRegistered = true;
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+
 export async function runSuite(started: StartedTarget, options: RunOptions, argv: string[], exclusions: readonly DeclaredExclusion[] = []): Promise<number> {
   const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
+  await loadTypeScriptPlugins();
   await mkdir(options.reportDir, { recursive: true });
   const messagesPath = join(options.reportDir, 'messages.ndjson');
   const description = started.describe();
