@@ -135,6 +135,12 @@ export async function checkTargetSanity(endpoint: Endpoint, options: { timeoutMs
   const outcomes = await Promise.all(attempts);
   const connack = outcomes.find((o): o is Extract<SanityOutcome, { kind: 'connack' }> => o.kind === 'connack');
   if (connack !== undefined) return { version: connack.version };
+  // No connection at all (refused, a TLS handshake that failed, a certificate not trusted): the
+  // broker is unreachable from here, which says nothing about whether it speaks MQTT.
+  const errors = outcomes.filter((o): o is Extract<SanityOutcome, { kind: 'error' }> => o.kind === 'error');
+  if (errors.length === outcomes.length && errors[0] !== undefined) {
+    throw new TargetError('TARGET_UNREACHABLE', `cannot reach ${endpoint.url}: ${errors[0].message}`, errors.map((e) => e.message).join('\n'));
+  }
   const what = describeOutcomes(outcomes, timeoutMs);
   const detail = outcomes.map((o, i) => `CONNECT at MQTT ${VERSION_NAME[LEVELS[i] ?? 4]}: ${o.kind === 'bytes' ? toHex(o.bytes.subarray(0, 32)) : o.kind === 'error' ? o.message : o.kind}`).join('\n');
   throw new TargetError('TARGET_NOT_MQTT', `${endpoint.url} is not an MQTT server: no CONNECT at any protocol level got a CONNACK; ${what}`, detail);

@@ -7,6 +7,7 @@ import { resolveTarget } from '../../cli/resolve-target.js';
 import { roundTrip } from '../../test/support/targets/round-trip.js';
 import { makeCertificates } from '../../test/support/targets/certificates.js';
 import { TargetError, type StartedTarget } from './types.js';
+import { findFreePort } from './net.js';
 
 describe('mqtts:// targets (mosquitto with TLS, started from a --profile file)', () => {
   let dir: string;
@@ -15,6 +16,10 @@ describe('mqtts:// targets (mosquitto with TLS, started from a --profile file)',
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tls-target-'));
     makeCertificates(dir);
+    // The process target checks its own endpoint (a CONNECT must get a CONNACK) before it counts
+    // as started, and it holds no client certificate: so it gets a plain listener, and the TLS
+    // listener that requires a certificate, the subject of these tests, a port of its own.
+    const tlsPort = await findFreePort('127.0.0.1');
     const profile = {
       name: 'mosquitto-tls',
       process: {
@@ -22,6 +27,7 @@ describe('mqtts:// targets (mosquitto with TLS, started from a --profile file)',
         files: {
           'mosquitto.conf': [
             'listener {port} 127.0.0.1',
+            `listener ${String(tlsPort)} 127.0.0.1`,
             `cafile ${dir}/ca.pem`,
             `certfile ${dir}/server.pem`,
             `keyfile ${dir}/server.key`,
@@ -30,7 +36,7 @@ describe('mqtts:// targets (mosquitto with TLS, started from a --profile file)',
             'persistence false',
           ],
         },
-        endpoint: { protocol: 'mqtts' },
+        endpoint: { protocol: 'mqtt' },
       },
       capabilities: { versions: [4], sys: false },
       probe: false,
@@ -39,7 +45,7 @@ describe('mqtts:// targets (mosquitto with TLS, started from a --profile file)',
     // mosquitto, started as root, reads its key files after dropping to user "mosquitto".
     execFileSync('chmod', ['-R', 'a+rX', dir]);
     broker = await resolveTarget('process', { profile: join(dir, 'profile.json') }).start();
-    url = `mqtts://127.0.0.1:${broker.endpoint.port}`;
+    url = `mqtts://127.0.0.1:${String(tlsPort)}`;
   });
   afterAll(async () => {
     await broker.stop();
@@ -79,6 +85,10 @@ describe('wss:// targets (mosquitto with a TLS WebSocket listener)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'wss-target-'));
     makeCertificates(dir);
+    // The process target checks its own endpoint (a CONNECT must get a CONNACK) before it counts
+    // as started, and it holds no client certificate: so it gets a plain listener, and the TLS
+    // listener that requires a certificate, the subject of these tests, a port of its own.
+    const tlsPort = await findFreePort('127.0.0.1');
     const profile = {
       name: 'mosquitto-wss',
       process: {
