@@ -50,13 +50,3 @@ Feature: Client: reason codes from the server
     Examples: MQTT 5.0
       | version | code |
       | 5.0 | 0x87 |
-
-  # The server that refuses closes the connection (MQTT-3.2.2-7); a client with reconnect switched
-  # on may try again: no statement forbids it, so this only shows whether it hammers the server.
-  @v5 @optional
-  Scenario: A client told to reconnect that is refused with CONNACK 0x87 (Not authorized) does not reconnect at once
-    Given the client is told to connect with Keep Alive 60 and to reconnect
-    And the client is told to subscribe to "t/a" at QoS 0
-    When the server refuses the connection with reason code 0x87
-    And the server drops the connection
-    Then the client opens no new connection for 3 seconds

@@ -28,11 +28,6 @@ Given('the client is told to connect with Keep Alive {int}', function (this: Cli
   this.tell({ op: 'connect', version: this.version, clientId: this.clientId, clean: true, keepalive, reconnect: false });
 });
 
-Given('the client is told to connect with Keep Alive {int} and to reconnect', function (this: ClientWorld, keepalive: number) {
-  this.keepalive = keepalive;
-  this.tell({ op: 'connect', version: this.version, clientId: this.clientId, clean: true, keepalive, reconnect: true });
-});
-
 Given('the client is told to connect with Authentication Method {string}', function (this: ClientWorld, method: string) {
   this.tell({ op: 'connect', version: this.version, clientId: this.clientId, clean: true, keepalive: 60, reconnect: false, authMethod: method });
 });
@@ -236,12 +231,6 @@ Then('the server receives AUTH with reason code {word} and Authentication Method
 Then('the server receives PINGREQ within {int} seconds', async function (this: ClientWorld, seconds: number) {
   // As for the Keep Alive the client asked for: 500 ms allow for scheduling on a busy machine.
   await this.check(['MQTT-3.2.2-21', 'MQTT-3.1.2-21'], () => this.conn.expect({ type: 'pingreq' }, { timeoutMs: seconds * 1000 + 500 }));
-});
-
-Then('the client opens no new connection for {int} seconds', async function (this: ClientWorld, seconds: number) {
-  // No barrier exists for a connection that does not come: a window shows it.
-  const again = await this.server.accept({ timeoutMs: seconds * 1000 }).catch(() => undefined);
-  if (again) this.fail([], `no new connection within ${seconds} s of the refusal`, 'the client opened a new connection');
 });
 
 Then('the client reports the message {string} on the topic {string}', async function (this: ClientWorld, payload: string, topic: string) {
