@@ -8,16 +8,20 @@
 import { readFileSync } from 'node:fs';
 import { SPEC_VERSIONS, areaOf, compareStatementIds, loadCatalogues, type Catalogues } from './catalogue.js';
 import { statementCatalogueOf, statementVerdict } from './model.js';
+import { reportsResource } from './resources.js';
 import type { CatalogueStatement, ComplianceModel, CoverageResult, ScenarioResult, SpecVersion, StatementResult, VersionResult } from './types.js';
 
 type Exclusions = Record<SpecVersion, Record<string, string>>;
 
 let exclusions: Exclusions | undefined;
 
-/** Client-binding statements a scripted server cannot observe, by catalogue, with the reason. */
+/**
+ * Client-binding statements a scripted server cannot observe, by catalogue, with the reason. Found
+ * like the catalogues (reportsResource): the compiled module runs from dist/, the JSON stays in reports/spec/.
+ */
 export function clientExclusions(): Exclusions {
   if (!exclusions) {
-    const raw = JSON.parse(readFileSync(new URL('./spec/client-exclusions.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const raw = JSON.parse(readFileSync(reportsResource('spec', 'client-exclusions.json'), 'utf8')) as Record<string, unknown>;
     exclusions = { '3.1.1': (raw['3.1.1'] ?? {}) as Record<string, string>, '5.0': (raw['5.0'] ?? {}) as Record<string, string> };
   }
   return exclusions;
