@@ -15,7 +15,7 @@ import type { Envelope } from '@cucumber/messages';
 import { asClientModel, buildComplianceModel, writeReports, type RunMeta } from '../reports/index.js';
 import { CLIENT_PROFILES } from '../harness/clients/index.js';
 import { PACKAGE_ROOT, RUNNING_COMPILED } from '../harness/targets/index.js';
-import { fillCommand } from '../harness/server/index.js';
+import { AdapterError, ClientUnderTest, fillCommand } from '../harness/server/index.js';
 import { packageVersion } from '../reference/target/index.js';
 import { CLIENT_CAPABILITIES, CLIENT_ENV, type ClientUnderTestConfig } from '../steps/client/support/client-config.js';
 import { availableParallelism } from 'node:os';
@@ -125,6 +125,34 @@ export class ClientUnavailableError extends Error {
   readonly code = 'CLIENT_UNAVAILABLE';
 }
 
+/** Bound on the adapter's greeting in the pre-flight check (an interpreter loading a library on a busy machine). */
+const PREFLIGHT_HELLO_MS = 20_000;
+
+/**
+ * Starts the adapter once before any scenario and waits for its "hello" line: a command that
+ * cannot start, or a program that exits or never greets, is a client that cannot run here
+ * (ClientUnavailableError, exit 3), not a scenario verdict.
+ */
+export async function checkAdapterStarts(client: ClientUnderTestConfig, helloMs = PREFLIGHT_HELLO_MS): Promise<void> {
+  let adapter: ClientUnderTest;
+  try {
+    // The adapter connects only when told to: a port nobody listens on is enough for its greeting.
+    adapter = await ClientUnderTest.start({ command: client.command, host: '127.0.0.1', port: 1 });
+  } catch (e) {
+    throw new ClientUnavailableError(e instanceof AdapterError ? e.message : `cannot start the client adapter: ${(e as Error).message}`);
+  }
+  try {
+    const hello = await adapter.nextEvent((e) => e.event === 'hello', helloMs);
+    if (hello === undefined) {
+      const how = adapter.exited ? 'exited' : `printed no "hello" line within ${helloMs} ms`;
+      const tail = adapter.stderrTail;
+      throw new ClientUnavailableError(`the client adapter ${how} (${client.command})${tail ? `; its stderr:\n${tail}` : ''}`);
+    }
+  } finally {
+    await adapter.stop();
+  }
+}
+
 export async function runClientSuite(options: ClientRunOptions, argv: string[]): Promise<number> {
   const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
   await mkdir(options.reportDir, { recursive: true });
@@ -187,6 +215,15 @@ export async function main(argv: string[]): Promise<number> {
   if (options === undefined) {
     process.stdout.write(`${CLIENT_RUN_USAGE}\n`);
     return 0;
+  }
+  try {
+    await checkAdapterStarts(options.client);
+  } catch (e) {
+    if (e instanceof ClientUnavailableError) {
+      process.stderr.write(`mqtt-conformance run: cannot run the client: ${e.message}\n`);
+      return 3;
+    }
+    throw e;
   }
   return runClientSuite(options, argv);
 }

@@ -15,7 +15,10 @@ type Exclusions = Record<SpecVersion, Record<string, string>>;
 
 let exclusions: Exclusions | undefined;
 
-/** Client-binding statements a scripted server cannot observe, by catalogue, with the reason. */
+/**
+ * Client-binding statements a scripted server cannot observe, by catalogue, with the reason. Found
+ * like the catalogues (reportsResource): the compiled module runs from dist/, the JSON stays in reports/spec/.
+ */
 export function clientExclusions(): Exclusions {
   if (!exclusions) {
     const raw = JSON.parse(readFileSync(reportsResource('spec', 'client-exclusions.json'), 'utf8')) as Record<string, unknown>;

@@ -93,3 +93,46 @@ Feature: Client: QoS 1 and 2 flows as the sender
     Examples: MQTT 5.0
       | version |
       | 5.0 |
+
+  # A client may re-send one message at a time, waiting for each acknowledgement: the server acknowledges each.
+  @needs:session
+  Scenario Outline: On reconnection the client re-sends its unacknowledged PUBLISH packets in the order it first sent them (MQTT <version>)
+    Given the client is told to connect with a persistent session
+    And the client is told to publish "one" to "t/a" at QoS 1
+    And the client is told to publish "two" to "t/a" at QoS 1
+    And the client is told to publish "three" to "t/a" at QoS 1
+    When the server accepts the connection
+    And the server receives the PUBLISH packets of "one", "two" and "three" on "t/a" at QoS 1
+    And the server drops the connection
+    And the client reconnects and the server resumes its session
+    Then the server receives the PUBLISH packets of "one", "two" and "three" again in that order, acknowledging each
+
+    @v3.1.1 @MQTT-4.6.0-1 @MQTT-4.4.0-1
+    Examples: MQTT 3.1.1
+      | version |
+      | 3.1.1 |
+
+    @v5 @MQTT-4.6.0-1 @MQTT-4.4.0-1
+    Examples: MQTT 5.0
+      | version |
+      | 5.0 |
+
+  Scenario Outline: A QoS 2 sender sends its PUBRELs in the order the PUBRECs arrived (MQTT <version>)
+    Given the client is told to connect with Keep Alive 60
+    And the client is told to publish "one" to "t/a" at QoS 2
+    And the client is told to publish "two" to "t/a" at QoS 2
+    And the client is told to publish "three" to "t/a" at QoS 2
+    When the server accepts the connection
+    And the server receives the PUBLISH packets of "one", "two" and "three" on "t/a" at QoS 2
+    And the server sends PUBREC for the PUBLISH packets of "three", "one" and "two"
+    Then the server receives PUBREL for the PUBLISH packets of "three", "one" and "two" in that order
+
+    @v3.1.1 @MQTT-4.6.0-4 @MQTT-4.3.3-1
+    Examples: MQTT 3.1.1
+      | version |
+      | 3.1.1 |
+
+    @v5 @MQTT-4.6.0-4 @MQTT-4.3.3-4
+    Examples: MQTT 5.0
+      | version |
+      | 5.0 |

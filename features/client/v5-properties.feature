@@ -27,3 +27,25 @@ Feature: Client: MQTT 5.0 limits the server declares in CONNACK
     And the client is told to publish "plain" to "t/a" at QoS 0
     When the server accepts the connection
     Then the server receives no PUBLISH with a Topic Alias before the PUBLISH of "plain"
+
+  @MQTT-3.1.2-21 @MQTT-3.2.2-21
+  Scenario: A client uses the Server Keep Alive of CONNACK in place of its own Keep Alive
+    Given the client is told to connect with Keep Alive 60
+    And the client is told to subscribe to "t/a" at QoS 0
+    When the server accepts the connection declaring serverKeepAlive 5
+    And the server grants the subscription
+    Then the server receives PINGREQ within 5 seconds
+
+  # Receive Maximum limits only QoS 1/2 PUBLISH: with its send quota at zero the client still
+  # acknowledges what it receives.
+  @MQTT-4.9.0-3 @MQTT-3.3.4-8 @needs:publish-and-subscribe
+  Scenario: A client whose send quota is zero still acknowledges a PUBLISH from the server
+    Given the client is told to connect with Keep Alive 60
+    And the client is told to subscribe to "t/b" at QoS 1
+    And the client is told to publish "one" to "t/a" at QoS 1
+    And the client is told to publish "two" to "t/a" at QoS 1
+    When the server accepts the connection declaring receiveMaximum 1
+    And the server grants the subscription
+    And the server receives the PUBLISH of "one" on "t/a" at QoS 1
+    And the server sends PUBLISH "m1" on "t/b" at QoS 1 with packet identifier 9
+    Then the server receives PUBACK for packet identifier 9

@@ -52,7 +52,9 @@ export const PAHO_PYTHON: ClientProfile = {
   name: 'paho-python',
   command: `${PYTHON} ${join(ADAPTERS_DIR, 'paho_adapter.py')} {host} {port}`,
   versions: [4, 5],
-  lacks: {},
+  lacks: {
+    'enhanced-auth': 'Paho Python 1.6 sends an Authentication Method in CONNECT but has no way to answer an AUTH packet (it does not handle AUTH)',
+  },
   unavailable: () => {
     if (!existsSync(PYTHON)) return `${PYTHON} is not installed`;
     const r = spawnSync(PYTHON, ['-c', 'import paho.mqtt'], { encoding: 'utf8', timeout: 10_000 });
@@ -71,6 +73,7 @@ export const MOSQUITTO_CLIENTS: ClientProfile = {
     idle: `${ONE_PROGRAM}: they connect to publish or to subscribe, never to stay idle`,
     'publish-and-subscribe': `${ONE_PROGRAM}: mosquitto_pub cannot subscribe, mosquitto_sub cannot publish`,
     'several-topics': 'mosquitto_pub -l publishes every line on the one topic and QoS given with -t and -q',
+    'enhanced-auth': 'mosquitto_pub and mosquitto_sub have no option for an AUTH exchange (libmosquitto leaves it to the program)',
   },
   unavailable: () => (existsSync('/usr/bin/mosquitto_pub') && existsSync('/usr/bin/mosquitto_sub') ? undefined : 'mosquitto_pub / mosquitto_sub are not installed (Debian package "mosquitto-clients")'),
   installedVersion: () => {

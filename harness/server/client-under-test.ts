@@ -46,6 +46,7 @@ export type AdapterEvent =
   | { event: 'refused'; op: string; reason: string }
   | { event: 'error'; message: string }
   | { event: 'closed'; reason?: string }
+  | { event: 'auth'; reasonCode?: number }
   | { event: 'unsupported'; op: string; reason: string };
 
 /** The adapter failed as a program (not as an MQTT client): the scenario is inconclusive. */

@@ -14,6 +14,9 @@ const qos = (n: number): QoS => {
   return n;
 };
 const hexNumber = (s: string): number => (s.startsWith('0x') ? parseInt(s.slice(2), 16) : Number(s));
+/** A Gherkin string with `\uXXXX` escapes (U+0000, U+FEFF cannot be written in a feature file) as the text it stands for. */
+const unescape = (s: string): string => s.replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+const showCodePoints = (s: string): string => JSON.stringify(s).replace(/[\u0000-\u001f\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Statements a QoS flow failure is reported under, most specific first. */
 const FLOW = ['MQTT-3.3.1-1', 'MQTT-4.4.0-1', 'MQTT-4.3.3-6', 'MQTT-2.3.1-2', 'MQTT-2.2.1-3', 'MQTT-4.3.2-1', 'MQTT-4.3.2-2', 'MQTT-4.3.3-1', 'MQTT-4.3.3-2'];
@@ -25,12 +28,16 @@ Given('the client is told to connect with Keep Alive {int}', function (this: Cli
   this.tell({ op: 'connect', version: this.version, clientId: this.clientId, clean: true, keepalive, reconnect: false });
 });
 
+Given('the client is told to connect with Authentication Method {string}', function (this: ClientWorld, method: string) {
+  this.tell({ op: 'connect', version: this.version, clientId: this.clientId, clean: true, keepalive: 60, reconnect: false, authMethod: method });
+});
+
 Given('the client is told to connect with a persistent session', function (this: ClientWorld) {
   this.tell({ op: 'connect', version: this.version, clientId: this.clientId, clean: false, keepalive: 60, reconnect: true, sessionExpiry: 300 });
 });
 
 When('the client is told to publish {string} to {string} at QoS {int}', function (this: ClientWorld, payload: string, topic: string, q: number) {
-  this.tell({ op: 'publish', topic, payload, qos: qos(q), retain: false });
+  this.tell({ op: 'publish', topic: unescape(topic), payload, qos: qos(q), retain: false });
 });
 
 When('the client is told to publish {string} to {string} at QoS {int} with Topic Alias {int}', function (this: ClientWorld, payload: string, topic: string, q: number, alias: number) {
@@ -55,6 +62,41 @@ When('the server accepts the connection', async function (this: ClientWorld) {
 When('the server accepts the connection declaring {word} {int}', async function (this: ClientWorld, property: string, value: number) {
   await this.acceptConnect();
   this.connack(false, 0, { [property]: value } as Properties);
+});
+
+When('the server accepts the connection with Session Present 1', async function (this: ClientWorld) {
+  await this.acceptConnect();
+  this.connack(true);
+});
+
+When('the server receives CONNECT with Authentication Method {string}', async function (this: ClientWorld, method: string) {
+  const c = await this.acceptConnect();
+  const connect = c.received.find((p) => p.type === 'connect');
+  const got = connect?.type === 'connect' ? connect.properties?.authenticationMethod : undefined;
+  if (got !== method) throw new Error(`the client was told to connect with Authentication Method ${method}; its CONNECT carries ${String(got)} (the adapter did not pass it on)`);
+});
+
+When('the server sends AUTH with reason code {word} and Authentication Method {string}', function (this: ClientWorld, code: string, method: string) {
+  this.conn.send({ type: 'auth', reasonCode: hexNumber(code), properties: { authenticationMethod: method, authenticationData: Buffer.from('challenge') } });
+});
+
+When('the server accepts the connection with Authentication Method {string}', function (this: ClientWorld, method: string) {
+  this.connack(false, 0, { authenticationMethod: method });
+});
+
+When('the server refuses the subscription with reason code {word}', async function (this: ClientWorld, code: string) {
+  const sub = await this.check([], () => this.conn.expect({ type: 'subscribe' }));
+  this.conn.send({ type: 'suback', packetId: sub.packetId, reasonCodes: sub.subscriptions.map(() => hexNumber(code)) });
+});
+
+When('the server acknowledges it with reason code {word}', function (this: ClientWorld, code: string) {
+  const p = this.lastPublish;
+  if (p?.packetId === undefined) throw new Error('no QoS 1/2 PUBLISH received to acknowledge');
+  this.conn.send({ type: p.qos === 1 ? 'puback' : 'pubrec', packetId: p.packetId, reasonCode: hexNumber(code) });
+});
+
+When('the server sends PUBREC for the PUBLISH packets of {string}, {string} and {string}', function (this: ClientWorld, a: string, b: string, c: string) {
+  for (const payload of [a, b, c]) this.conn.send({ type: 'pubrec', packetId: this.publishOf(payload).packetId ?? 0 });
 });
 
 When('the server refuses the connection with reason code {word}', async function (this: ClientWorld, code: string) {
@@ -153,6 +195,61 @@ Then('the server receives {word} for packet identifiers {int}, {int} and {int} i
   for (const id of [a, b, c]) await this.check(['MQTT-3.3.4-1', 'MQTT-4.6.0-2', 'MQTT-4.6.0-3'], () => this.conn.expect({ type: t, packetId: id }));
   const order = this.conn.received.filter((p) => p.type === t).map((p) => (p as { packetId: number }).packetId);
   if (order.join() !== [a, b, c].join()) this.fail(['MQTT-4.6.0-2', 'MQTT-4.6.0-3'], `${type} ids in the order the PUBLISH packets arrived: ${[a, b, c].join(', ')}`, `${type} ids ${order.join(', ')}`);
+});
+
+Then('the server receives the PUBLISH packets of {string}, {string} and {string} on {string} at QoS {int}', async function (this: ClientWorld, a: string, b: string, c: string, topic: string, q: number) {
+  for (const payload of [a, b, c]) this.rememberPublish(await this.check(FLOW, () => this.conn.expect({ type: 'publish', topic, payload, qos: qos(q) })));
+});
+
+Then('the server receives the PUBLISH packets of {string}, {string} and {string} again in that order, acknowledging each', async function (this: ClientWorld, a: string, b: string, c: string) {
+  for (const payload of [a, b, c]) {
+    const p = await this.check(['MQTT-4.4.0-1'], () => this.conn.expect({ type: 'publish', payload }));
+    if (p.packetId !== undefined) this.conn.send(p.qos === 1 ? { type: 'puback', packetId: p.packetId } : { type: 'pubrec', packetId: p.packetId });
+  }
+  const order = this.conn.received.filter((p): p is PublishPacket => p.type === 'publish').map((p) => p.payload.toString());
+  if (order.join() !== [a, b, c].join()) this.fail(['MQTT-4.6.0-1'], `the re-sent PUBLISH packets in their original order: ${[a, b, c].join(', ')}`, `PUBLISH packets ${order.join(', ')}`);
+});
+
+Then('the server receives PUBREL for the PUBLISH packets of {string}, {string} and {string} in that order', async function (this: ClientWorld, a: string, b: string, c: string) {
+  const ids = [a, b, c].map((payload) => this.publishOf(payload).packetId ?? 0);
+  for (const id of ids) await this.check(['MQTT-4.3.3-1', 'MQTT-4.3.3-4'], () => this.conn.expect({ type: 'pubrel', packetId: id }));
+  const order = this.conn.received.filter((p) => p.type === 'pubrel').map((p) => (p as { packetId: number }).packetId);
+  if (order.join() !== ids.join()) this.fail(['MQTT-4.6.0-4'], `PUBREL ids in the order the PUBRECs arrived: ${ids.join(', ')}`, `PUBREL ids ${order.join(', ')}`);
+});
+
+Then('the server receives no PUBLISH of {string} before the PUBLISH of {string}', async function (this: ClientWorld, refused: string, barrier: string) {
+  await this.check(['MQTT-4.4.0-2', 'MQTT-4.4.0-1'], () => this.conn.expectNone({ type: 'publish', payload: refused }, { until: { type: 'publish', payload: barrier } }));
+});
+
+Then('the server receives AUTH with reason code {word} and Authentication Method {string} as the next packet', async function (this: ClientWorld, code: string, method: string) {
+  const auth = await this.check(['MQTT-3.1.2-30', 'MQTT-4.12.0-3'], () => this.conn.expectNext({ type: 'auth' }));
+  const rc = auth.reasonCode ?? 0;
+  if (rc !== hexNumber(code)) this.fail(['MQTT-4.12.0-3'], `AUTH with reason code ${code} (Continue authentication)`, `AUTH with reason code 0x${rc.toString(16).padStart(2, '0')}`);
+  if (auth.properties?.authenticationMethod !== method) this.fail(['MQTT-4.12.0-3'], `AUTH with Authentication Method ${method}`, `AUTH with Authentication Method ${String(auth.properties?.authenticationMethod)}`);
+});
+
+Then('the server receives PINGREQ within {int} seconds', async function (this: ClientWorld, seconds: number) {
+  // As for the Keep Alive the client asked for: 500 ms allow for scheduling on a busy machine.
+  await this.check(['MQTT-3.2.2-21', 'MQTT-3.1.2-21'], () => this.conn.expect({ type: 'pingreq' }, { timeoutMs: seconds * 1000 + 500 }));
+});
+
+Then('the client reports the message {string} on the topic {string}', async function (this: ClientWorld, payload: string, topic: string) {
+  const want = unescape(topic);
+  const got = await this.adapter.nextEvent((e) => e.event === 'message' && e.payload === payload, this.timeoutMs);
+  if (got?.event !== 'message') this.fail([], `the client reports the message "${payload}"`, `no message reported within ${this.timeoutMs} ms`);
+  if (got.topic !== want) this.fail(['MQTT-1.5.3-3', 'MQTT-1.5.4-3'], `the message on the topic ${showCodePoints(want)}`, `the topic ${showCodePoints(got.topic)}`);
+});
+
+Then('the server receives no PUBLISH with U+0000 in its topic before the PUBLISH of {string}', async function (this: ClientWorld, payload: string) {
+  const nul = matcher<string>('a topic holding U+0000', (t) => t.includes('\u0000'));
+  try {
+    await this.check(['MQTT-4.7.3-2', 'MQTT-1.5.3-2', 'MQTT-1.5.4-2'], () => this.conn.expectNone({ type: 'publish', topic: nul }, { until: { type: 'publish', payload } }));
+  } catch (e) {
+    // A client that refuses the topic and then ends the connection sent nothing wrong: the close
+    // proves nothing more can arrive. Bytes the codec refused (U+0000 in a string) are the violation.
+    if (this.conn.closedBy === 'client' && this.conn.decodeError === undefined) return;
+    throw e;
+  }
 });
 
 Then('the server receives PINGREQ within the Keep Alive', async function (this: ClientWorld) {

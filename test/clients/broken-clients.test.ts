@@ -16,6 +16,16 @@ const CASES = [
   { bug: 'reuse-id', tags: '@MQTT-2.2.1-3', statement: 'MQTT-2.2.1-3' },
   { bug: 'no-pingreq', tags: '@MQTT-3.1.2-23 and @v3.1.1', statement: 'MQTT-3.1.2-23' },
   { bug: 'no-pingreq', tags: '@MQTT-3.1.2-20', statement: 'MQTT-3.1.2-20' },
+  { bug: 'resend-refused', tags: '@MQTT-4.4.0-2', statement: 'MQTT-4.4.0-2' },
+  { bug: 'ignore-session-present', tags: '@MQTT-3.2.2-4', statement: 'MQTT-3.2.2-4' },
+  { bug: 'ignore-server-keepalive', tags: '@MQTT-3.2.2-21', statement: 'MQTT-3.2.2-21' },
+  { bug: 'quota-holds-acks', tags: '@MQTT-4.9.0-3', statement: 'MQTT-4.9.0-3' },
+  { bug: 'auth-wrong-code', tags: '@MQTT-4.12.0-3', statement: 'MQTT-4.12.0-3' },
+  { bug: 'strip-bom', tags: '@MQTT-1.5.3-3', statement: 'MQTT-1.5.3-3' },
+  { bug: 'strip-bom', tags: '@MQTT-1.5.4-3', statement: 'MQTT-1.5.4-3' },
+  { bug: 'nul-topic', tags: '@MQTT-4.7.3-2 and @needs:several-topics', statement: 'MQTT-4.7.3-2' },
+  { bug: 'resend-reversed', tags: '@MQTT-4.6.0-1', statement: 'MQTT-4.6.0-1' },
+  { bug: 'pubrel-sorted', tags: '@MQTT-4.6.0-4', statement: 'MQTT-4.6.0-4' },
 ] as const;
 
 describe('deliberately broken client adapters are caught under their statement', () => {

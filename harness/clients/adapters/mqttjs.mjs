@@ -46,6 +46,13 @@ function connect(c) {
     options.properties = p;
   }
   client = mqtt.connect(options);
+  if (c.authMethod !== undefined) {
+    // Enhanced authentication: answer every AUTH challenge with "Continue authentication".
+    client.handleAuth = (packet, callback) => {
+      emit({ event: 'auth', reasonCode: packet.reasonCode });
+      callback(null, { cmd: 'auth', reasonCode: 0x18, properties: { authenticationMethod: c.authMethod, authenticationData: Buffer.from('response') } });
+    };
+  }
   client.on('connect', (connack) => {
     emit({ event: 'connected', sessionPresent: connack.sessionPresent });
     const held = pending;

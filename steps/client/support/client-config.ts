@@ -23,6 +23,7 @@ export const CLIENT_CAPABILITIES: Record<string, string> = {
   'several-topics': 'publishes to several topics, or at several QoS levels, on one connection',
   session: 'keeps a session (CleanSession 0 / Clean Start 0) and reconnects by itself after the connection drops',
   'topic-alias': 'can be told to publish with a Topic Alias (5.0)',
+  'enhanced-auth': 'answers an AUTH challenge of the server (5.0 enhanced authentication, section 4.12)',
 };
 
 export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): ClientUnderTestConfig | undefined {

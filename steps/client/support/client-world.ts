@@ -31,6 +31,8 @@ export class ClientWorld extends World {
   readonly clientId = `mqttc${Math.random().toString(36).slice(2, 8)}`;
   /** The last PUBLISH the server received (for "it"-steps). */
   lastPublish: PublishPacket | undefined;
+  /** The PUBLISH packets the server received, by payload (for steps naming several). */
+  private readonly publishes = new Map<string, PublishPacket>();
   /** Keep Alive the client was told to use (seconds). */
   keepalive = 60;
   private setupState: ClientScenarioSetup | undefined;
@@ -81,6 +83,18 @@ export class ClientWorld extends World {
   get conn(): PeerConnection {
     if (!this.connection) throw new ClientUsageError('no connection from the client yet: a step must accept it first');
     return this.connection;
+  }
+
+  rememberPublish(p: PublishPacket): void {
+    this.publishes.set(p.payload.toString('utf8'), p);
+    this.lastPublish = p;
+  }
+
+  /** The PUBLISH of `payload` a step received before. */
+  publishOf(payload: string): PublishPacket {
+    const p = this.publishes.get(payload);
+    if (!p) throw new ClientUsageError(`no PUBLISH of "${payload}" received before this step`);
+    return p;
   }
 
   /** Instructs the adapter. */
