@@ -12,6 +12,8 @@ import { cpuBreakdownOf, isClusterBroker, type CpuBreakdown } from './launcher.j
 /** Keys of Measurement.values that are not table metrics: CPU of each process, % of one core. */
 export const NODE_CPU_KEY = (i: number): string => `cpu node${String(i + 1)} %`;
 export const REDIS_CPU_KEY = 'cpu redis %';
+/** CPU of all the broker's processes (nodes and Redis) per delivered message, µs: what a message costs, whoever was starved. */
+export const CPU_PER_MESSAGE_KEY = 'cpu µs/msg';
 
 /** Where publishers (node A) and subscribers (node B) connect: nodes 1 and 2 of a cluster; the one broker otherwise. */
 export function crossNodeEndpoints(broker: BenchBroker): { a: BenchBroker; b: BenchBroker } {
@@ -33,13 +35,28 @@ export function cpuValues(before: CpuBreakdown, after: CpuBreakdown, wallMs: num
   return out;
 }
 
+/** CPU µs of every process (nodes and Redis) per delivered message; undefined when a reading is missing or nothing arrived. */
+export function cpuMicrosPerMessage(before: CpuBreakdown, after: CpuBreakdown, delivered: number): number | undefined {
+  const total = (c: CpuBreakdown): number | undefined => (c.nodes.some((n) => n === undefined) ? undefined : c.nodes.reduce<number>((a, n) => a + (n ?? 0), c.redis ?? 0));
+  const t0 = total(before);
+  const t1 = total(after);
+  if (t0 === undefined || t1 === undefined || delivered <= 0 || (before.redis === undefined) !== (after.redis === undefined)) return undefined;
+  return ((t1 - t0) * 1e6) / delivered;
+}
+
+/** Measurement.values of the CPU figures: each process's %, and CPU µs per delivered message. */
+function cpuFigures(cpu: { before: CpuBreakdown; after: CpuBreakdown; wallMs: number }, delivered: number): Record<string, number> {
+  const perMessage = cpuMicrosPerMessage(cpu.before, cpu.after, delivered);
+  return { ...cpuValues(cpu.before, cpu.after, cpu.wallMs), ...(perMessage !== undefined ? { [CPU_PER_MESSAGE_KEY]: perMessage } : {}) };
+}
+
 /** measurePhase, with each node's and Redis's CPU over the same phase. */
-async function measureCluster(ctx: ScenarioContext, timeoutMs: number): Promise<{ phase: Phase; cpu: Record<string, number> }> {
+async function measureCluster(ctx: ScenarioContext, timeoutMs: number): Promise<{ phase: Phase; cpu: { before: CpuBreakdown; after: CpuBreakdown; wallMs: number } }> {
   const before = cpuBreakdownOf(ctx.broker);
   const t0 = monoMs();
   const phase = await measurePhase(ctx.pool, ctx.broker, timeoutMs);
   const after = cpuBreakdownOf(ctx.broker);
-  return { phase, cpu: cpuValues(before, after, monoMs() - t0) };
+  return { phase, cpu: { before, after, wallMs: monoMs() - t0 } };
 }
 
 /** A worker connects to one host and port, so node A and node B need a worker each. */
@@ -95,7 +112,7 @@ export function clusterThroughput(qos: 0 | 1): Scenario {
       if (lost > 0 && qos > 0) notes.push(`LOSS: ${String(lost)} of ${String(sent)} QoS ${String(qos)} messages were not delivered`);
       if (received > sent) notes.push(`${String(received - sent)} more deliveries than messages published (duplicates)`);
       const seconds = s?.lastAt !== undefined ? (s.lastAt - phase.goAt) / 1000 : NaN;
-      return { values: { 'msg/s': received / seconds, ...cpu }, lost, sent, delivered: received, ...cpuFields(phase), notes };
+      return { values: { 'msg/s': received / seconds, ...cpuFigures(cpu, received) }, lost, sent, delivered: received, ...cpuFields(phase), notes };
     },
   };
 }
@@ -130,7 +147,7 @@ export function clusterLatency(): Scenario {
       const lost = Math.max(0, sent - lat.length);
       if (lost > 0) notes.push(`LOSS: ${String(lost)} of ${String(sent)} QoS 1 messages were not delivered`);
       const [p50, p99, max] = lat.length > 0 ? percentiles(lat, [50, 99, 100]) : [NaN, NaN, NaN];
-      return { values: { 'p50 ms': p50 ?? NaN, 'p99 ms': p99 ?? NaN, 'max ms': max ?? NaN, ...cpu }, lost, sent, delivered: lat.length, ...cpuFields(phase), notes };
+      return { values: { 'p50 ms': p50 ?? NaN, 'p99 ms': p99 ?? NaN, 'max ms': max ?? NaN, ...cpuFigures(cpu, lat.length) }, lost, sent, delivered: lat.length, ...cpuFields(phase), notes };
     },
   };
 }

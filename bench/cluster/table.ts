@@ -1,7 +1,7 @@
 import { buildRows, type Measurement, type ResultRow, type ScenarioRecord } from '../results.js';
 import { median } from '../stats.js';
 import { formatNumber, type TableStyle } from '../table.js';
-import { NODE_CPU_KEY, REDIS_CPU_KEY } from './scenarios.js';
+import { CPU_PER_MESSAGE_KEY, NODE_CPU_KEY, REDIS_CPU_KEY } from './scenarios.js';
 
 /** The broker the cluster figures are compared with: the reference broker alone, without Redis. */
 export const SINGLE_NODE = 'reference';
@@ -11,6 +11,8 @@ export interface ClusterRow extends ResultRow {
   /** Median % of one core of node 1, 2, 3 (undefined where the broker has no such node). */
   nodeCpu: Array<number | undefined>;
   redisCpu: number | undefined;
+  /** Median CPU µs of all the broker's processes per delivered message. */
+  cpuPerMessage: number | undefined;
 }
 
 function medianOf(rounds: readonly Measurement[], key: string): number | undefined {
@@ -34,6 +36,7 @@ export function clusterRows(records: readonly ScenarioRecord[], nodeColumns: num
       ...row,
       nodeCpu: Array.from({ length: nodeColumns }, (_, i) => medianOf(ok, NODE_CPU_KEY(i))),
       redisCpu: medianOf(ok, REDIS_CPU_KEY),
+      cpuPerMessage: medianOf(ok, CPU_PER_MESSAGE_KEY),
     };
   });
 }
@@ -44,7 +47,7 @@ const NODE_NAMES = ['node A (publishers)', 'node B (subscriber)', 'node C'];
 
 /** The headers of the cluster table for `nodeColumns` node CPU columns. */
 export function clusterHeaders(nodeColumns: number): string[] {
-  return ['scenario', 'metric', 'nodes', 'median', 'min–max', 'vs 1 node', 'lost', ...NODE_NAMES.slice(0, nodeColumns).map((n) => `${n} CPU`), 'Redis CPU', 'load CPU', 'machine CPU'];
+  return ['scenario', 'metric', 'nodes', 'median', 'min–max', 'vs 1 node', 'lost', ...NODE_NAMES.slice(0, nodeColumns).map((n) => `${n} CPU`), 'Redis CPU', 'CPU µs/msg (nodes + Redis)', 'load CPU', 'machine CPU'];
 }
 
 /** The cells of one row, as printed. */
@@ -63,6 +66,7 @@ export function clusterCells(row: ClusterRow): string[] {
     lost,
     ...row.nodeCpu.map(pct),
     pct(row.redisCpu),
+    row.cpuPerMessage === undefined ? '-' : formatNumber(row.cpuPerMessage),
     pctMedian(row.loadCpu),
     pctMedian(row.machineCpu),
   ];
