@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BROKERS } from './brokers/index.js';
-import { benchClusterIfAsked, clusterFailed, clusterSelectors } from './cluster/index.js';
+import { benchClusterIfAsked, checkClusterArgs, clusterFailed, clusterSelectors } from './cluster/index.js';
 import { runCodecBenchIfPresent, type CodecBenchOutcome } from './codec-bench.js';
 import { BenchError } from './errors.js';
 import { DEFAULT_OPTIONS, type BenchOptions } from './options.js';
@@ -119,6 +119,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
   const scenarios = (v['scenario'] as string[] | undefined) ?? [];
   const known = [...scenarioSelectors(), ...clusterSelectors(), 'codec'];
   for (const s of scenarios) if (!known.includes(s)) throw new BenchError('BENCH_USAGE', `--scenario ${s}: unknown (expected one of ${known.join(', ')})`);
+  checkClusterArgs(scenarios, v['broker'] !== undefined, options);
   return {
     brokers: (v['broker'] as string[] | undefined) ?? [...DEFAULT_BROKERS],
     scenarios,

@@ -3,6 +3,7 @@
  * on node A and the subscriber on node B, for the reference broker alone and as a cluster of 1, 2
  * and 3 nodes on Redis, each node's and Redis's CPU reported. `npm run bench -- --scenario cluster`.
  */
+import { BenchError } from '../errors.js';
 import type { BenchOptions } from '../options.js';
 import type { ScenarioRecord } from '../results.js';
 import { runBenchmarks, type BrokerInfo, type Log } from '../runner.js';
@@ -21,6 +22,19 @@ export const CLUSTER_BROKERS: readonly string[] = [SINGLE_NODE, ...Array.from({ 
 /** The --scenario names of the cluster family. */
 export function clusterSelectors(): string[] {
   return [...new Set(clusterScenarios().flatMap((s) => s.selectors))];
+}
+
+/** The cluster scenarios named by --scenario, or the whole family in a default run (no --scenario, no --broker). */
+export function clusterNamesAsked(scenarioArgs: readonly string[], brokersGiven: boolean): string[] {
+  const known = clusterSelectors();
+  return scenarioArgs.length === 0 ? (brokersGiven ? [] : ['cluster']) : scenarioArgs.filter((s) => known.includes(s));
+}
+
+/** Usage check before anything starts: node A and node B need a load worker each. */
+export function checkClusterArgs(scenarioArgs: readonly string[], brokersGiven: boolean, options: BenchOptions): void {
+  if (clusterNamesAsked(scenarioArgs, brokersGiven).length > 0 && options.workers < 2) {
+    throw new BenchError('BENCH_USAGE', `--workers ${String(options.workers)}: the cluster scenarios need at least 2 (the subscriber on node B and the publishers on node A run in different workers)`);
+  }
 }
 
 export interface ClusterOutcome {
@@ -43,8 +57,7 @@ export async function runClusterBench(names: readonly string[], options: BenchOp
  * default run (no --scenario, no --broker). Prints the table; undefined when none was asked for.
  */
 export async function benchClusterIfAsked(scenarioArgs: readonly string[], brokersGiven: boolean, options: BenchOptions, style: TableStyle, log: Log): Promise<ClusterOutcome | undefined> {
-  const known = clusterSelectors();
-  const names = scenarioArgs.length === 0 ? (brokersGiven ? [] : ['cluster']) : scenarioArgs.filter((s) => known.includes(s));
+  const names = clusterNamesAsked(scenarioArgs, brokersGiven);
   if (names.length === 0) return undefined;
   log('');
   log(`cluster scenarios (publishers on node A, subscriber on node B; ${CLUSTER_BROKERS.join(', ')}):`);
