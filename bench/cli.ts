@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BROKERS } from './brokers/index.js';
+import { benchClusterIfAsked, checkClusterArgs, clusterFailed, clusterSelectors } from './cluster/index.js';
 import { runCodecBenchIfPresent, type CodecBenchOutcome } from './codec-bench.js';
 import { BenchError } from './errors.js';
 import { DEFAULT_OPTIONS, type BenchOptions } from './options.js';
@@ -16,9 +17,10 @@ import { checkTargets, formatTargets } from './targets.js';
 export const USAGE = `usage: mqtt-conformance bench [--broker TARGET]... [--scenario S]... [--rounds N] [--json FILE] [--suite]
 
 Load-tests brokers side by side with a raw-socket load generator spread over worker processes.
-  --broker TARGET        reference | reference:heap-growth | mosquitto | aedes | mqtt://host:port
+  --broker TARGET        reference | reference:heap-growth | reference:cluster:1|2|3 | mosquitto | aedes | mqtt://host:port
                          (repeatable; default: reference, mosquitto, aedes)
   --scenario S           fan-in | fan-in-qos0|1|2 | fan-out | latency | connections | retained | codec
+                         | cluster | cluster-qos0|1 | cluster-latency (reference alone and as 1-3 nodes on Redis)
                          (repeatable; default: all)
   --rounds N             rounds per scenario and broker, brokers alternating (default ${DEFAULT_OPTIONS.rounds})
   --duration MS          publishing time of a throughput round (default ${DEFAULT_OPTIONS.durationMs})
@@ -115,8 +117,9 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
   if (options.window > 65534) throw new BenchError('BENCH_USAGE', `--window must be at most 65534, got ${options.window}`);
   if (typeof v['host'] === 'string') options.host = v['host'];
   const scenarios = (v['scenario'] as string[] | undefined) ?? [];
-  const known = [...scenarioSelectors(), 'codec'];
+  const known = [...scenarioSelectors(), ...clusterSelectors(), 'codec'];
   for (const s of scenarios) if (!known.includes(s)) throw new BenchError('BENCH_USAGE', `--scenario ${s}: unknown (expected one of ${known.join(', ')})`);
+  checkClusterArgs(scenarios, v['broker'] !== undefined, options);
   return {
     brokers: (v['broker'] as string[] | undefined) ?? [...DEFAULT_BROKERS],
     scenarios,
@@ -205,7 +208,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let rows: ResultRow[] = [];
   let records: Awaited<ReturnType<typeof runBenchmarks>>['records'] = [];
   const wantsCodec = args.scenarios.length === 0 || args.scenarios.includes('codec');
-  const loadScenarios = args.scenarios.filter((s) => s !== 'codec');
+  const loadScenarios = args.scenarios.filter((s) => s !== 'codec' && !clusterSelectors().includes(s));
   const scenarios = args.scenarios.length === 0 ? selectScenarios([]) : loadScenarios.length > 0 ? selectScenarios(loadScenarios) : [];
   if (scenarios.length > 0) {
     log(
@@ -234,6 +237,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     log('');
     log(noiseNote(rows, loadBefore, loadavg()));
   }
+  const cluster = await benchClusterIfAsked(args.scenarios, args.brokersGiven, args.options, args.markdown ? 'markdown' : 'text', log);
   let codec: CodecBenchOutcome | undefined;
   if (wantsCodec) {
     log('');
@@ -243,12 +247,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (args.json) {
     await writeFile(
       args.json,
-      JSON.stringify({ tool: 'mqtt-conformance bench', startedAt, finishedAt: new Date().toISOString(), argv, machine: m, loadavgAfter: loadavg(), options: args.options, brokers, rows, targets: checkTargets(rows), records, codec }, null, 2),
+      JSON.stringify({ tool: 'mqtt-conformance bench', startedAt, finishedAt: new Date().toISOString(), argv, machine: m, loadavgAfter: loadavg(), options: args.options, brokers, rows, targets: checkTargets(rows), records, cluster: cluster && { brokers: cluster.brokers, rows: cluster.rows, records: cluster.records }, codec }, null, 2),
     );
     log(`results written to ${args.json}`);
   }
   if (scenarios.length > 0 && brokers.every((b) => b.skipped)) return 3;
   const failed = rows.some((r) => r.failures.length > 0);
   const lostQos12 = rows.some((r) => /qos[12]|latency/.test(r.scenario) && r.lost.some((l) => l > 0));
-  return failed || lostQos12 ? 1 : 0;
+  return failed || lostQos12 || clusterFailed(cluster) ? 1 : 0;
 }

@@ -1,3 +1,4 @@
+import { referenceClusterLauncher } from '../cluster/launcher.js';
 import { BenchError } from '../errors.js';
 import { aedesLauncher } from './aedes.js';
 import { mosquittoLauncher } from './mosquitto.js';
@@ -25,7 +26,8 @@ export function brokerLauncher(target: string, host = '127.0.0.1'): BrokerLaunch
     case 'aedes':
       return aedesLauncher(host);
     default:
+      if (target.startsWith('reference:cluster:')) return referenceClusterLauncher(target, host);
       if (target.includes('://')) return urlLauncher(target);
-      throw new BenchError('BENCH_USAGE', `--broker ${target}: unknown broker (expected reference, reference:heap-growth, mosquitto, aedes or mqtt://host:port)`);
+      throw new BenchError('BENCH_USAGE', `--broker ${target}: unknown broker (expected reference, reference:heap-growth, reference:cluster:N, mosquitto, aedes or mqtt://host:port)`);
   }
 }

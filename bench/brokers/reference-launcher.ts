@@ -9,7 +9,11 @@ import { portOf } from './port-of.js';
 
 // Before the listening line: the benchmark may ask for a GC as soon as it sees it.
 answerGcRequests();
-const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, 'heap-growth': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { host: { type: 'string', default: '127.0.0.1' }, 'heap-growth': { type: 'boolean', default: false }, cluster: { type: 'string' }, 'node-id': { type: 'string' } },
+});
+// Cluster mode (bench/cluster): the node joins the cluster on this Redis, as `broker --cluster URL --node-id NAME`.
+const clusterOptions = values.cluster !== undefined ? { cluster: values.cluster, nodeId: values['node-id'] } : {};
 // As the `broker` command does (harness/cli/broker.ts), unless asked for its --heap-growth.
 if (!values['heap-growth']) {
   const tuning = (await import(new URL('../../reference/process-tuning.js', import.meta.url).href)) as { boundYoungGeneration: () => void };
@@ -23,7 +27,7 @@ if (typeof startBroker !== 'function') {
   process.stderr.write('reference/index.ts does not export startBroker\n');
   process.exit(4);
 }
-const broker: unknown = await (startBroker as (o: object) => Promise<unknown>)({ port: 0, host: values.host });
+const broker: unknown = await (startBroker as (o: object) => Promise<unknown>)({ port: 0, host: values.host, ...clusterOptions });
 const port = portOf(broker);
 if (port === undefined) {
   process.stderr.write('startBroker() resolved without a port (expected .port or .address.port)\n');
