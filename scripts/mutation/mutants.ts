@@ -1011,11 +1011,11 @@ export const MUTANTS: readonly Mutant[] = [
     edits: [{ file: BROKER, find: '    this.send(conn, session, encoder, qos, extras);\n  }\n\n  private enqueue', replace: '    if (qos === 1 && session.inflight.size >= 40) return;\n    this.send(conn, session, encoder, qos, extras);\n  }\n\n  private enqueue' }],
   },
   {
-    name: 'qos2-sent-twice-when-many-in-flight',
+    name: 'qos2-sometimes-sent-twice',
     area: 'qos',
-    does: 'when a QoS 2 delivery makes 45 deliveries in flight, the message is sent again as a new one (another packet identifier)',
+    does: 'a QoS 2 delivery whose packet identifier is a multiple of 25 is sent again as a new message (the next packet identifier)',
     statements: ['MQTT-4.3.3-2', 'MQTT-4.3.3-1', 'MQTT-4.3.3-10', 'MQTT-4.4.0-1'],
-    edits: [{ file: BROKER, find: '    conn.write(bytes);\n    this.counters.publishSent++;\n  }\n\n  /**\n   * The Topic Alias', replace: '    conn.write(bytes);\n    this.counters.publishSent++;\n    if (qos === 2 && session.inflight.size === 45) this.send(conn, session, encoder, qos, extras);\n  }\n\n  /**\n   * The Topic Alias' }],
+    edits: [{ file: BROKER, find: '    conn.write(bytes);\n    this.counters.publishSent++;\n  }\n\n  /**\n   * The Topic Alias', replace: '    conn.write(bytes);\n    this.counters.publishSent++;\n    if (qos === 2 && packetId % 25 === 0) this.send(conn, session, encoder, qos, extras);\n  }\n\n  /**\n   * The Topic Alias' }],
   },
   {
     name: 'topic-levels-normalised',

@@ -34,7 +34,7 @@ export const RULE_MUTANT_NAMES = [
   'dup-on-queued-first-delivery',
   'deliveries-overtake-when-many-in-flight',
   'qos1-dropped-when-many-in-flight',
-  'qos2-sent-twice-when-many-in-flight',
+  'qos2-sometimes-sent-twice',
   'topic-levels-normalised',
   'suback-quota-code-in-311',
   'client-id-limit-code-of-5-in-311',
