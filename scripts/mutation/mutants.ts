@@ -983,4 +983,75 @@ export const MUTANTS: readonly Mutant[] = [
     statements: ['MQTT-4.12.0-5'],
     edits: [{ file: CONNECT, find: '      ...authProps,\n', replace: '      ...(authProps ? { ...authProps, authenticationMethod: undefined } : {}),\n' }],
   },
+  // ---- issue 15 rules: concurrency, first-delivery DUP, topic identity, limit refusals ---------
+  // Each is also a broker variant (test/robustness/broker-variants.ts) that
+  // test/steps/rule-mutants.test.ts runs against the scenarios of its rule's new feature.
+  {
+    name: 'dup-on-queued-first-delivery',
+    area: 'qos',
+    does: 'a message queued for an offline session (or behind a full window) is first delivered with DUP 1 when it leaves the queue',
+    statements: ['MQTT-3.3.1-3', 'MQTT-3.3.1-1'],
+    edits: [
+      { file: BROKER, find: '      this.send(conn, session, new PublishEncoder(head.message), head.qos, head.extras);', replace: '      (globalThis as { mutantDup?: boolean }).mutantDup = true;\n      this.send(conn, session, new PublishEncoder(head.message), head.qos, head.extras);\n      (globalThis as { mutantDup?: boolean }).mutantDup = false;' },
+      { file: BROKER, find: 'encodePublishV5(message, qos, packetId, false, extras, now || Date.now(), alias) : encoder.bytes(version, qos, packetId, false);', replace: 'encodePublishV5(message, qos, packetId, (globalThis as { mutantDup?: boolean }).mutantDup === true, extras, now || Date.now(), alias) : encoder.bytes(version, qos, packetId, (globalThis as { mutantDup?: boolean }).mutantDup === true);' },
+    ],
+  },
+  {
+    name: 'deliveries-overtake-when-many-in-flight',
+    area: 'ordering',
+    does: 'with deliveries in flight, every 10th QoS 1/2 PUBLISH to a client is written a turn of the event loop late, after later messages of the same publisher',
+    statements: ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'],
+    edits: [{ file: BROKER, find: '    conn.write(bytes);\n    this.counters.publishSent++;\n  }\n\n  /**\n   * The Topic Alias', replace: '    if (packetId % 10 === 0 && session.inflight.size > 1) setImmediate(() => conn.write(bytes));\n    else conn.write(bytes);\n    this.counters.publishSent++;\n  }\n\n  /**\n   * The Topic Alias' }],
+  },
+  {
+    name: 'qos1-dropped-when-many-in-flight',
+    area: 'qos',
+    does: 'a QoS 1 message for a client with 40 or more deliveries in flight is dropped, though its publisher got PUBACK',
+    statements: ['MQTT-4.5.0-1'],
+    edits: [{ file: BROKER, find: '    this.send(conn, session, encoder, qos, extras);\n  }\n\n  private enqueue', replace: '    if (qos === 1 && session.inflight.size >= 40) return;\n    this.send(conn, session, encoder, qos, extras);\n  }\n\n  private enqueue' }],
+  },
+  {
+    name: 'qos2-sometimes-sent-twice',
+    area: 'qos',
+    does: 'a QoS 2 delivery whose packet identifier is a multiple of 25 is sent again as a new message (the next packet identifier)',
+    statements: ['MQTT-4.3.3-2', 'MQTT-4.3.3-1', 'MQTT-4.3.3-10', 'MQTT-4.4.0-1'],
+    edits: [{ file: BROKER, find: '    conn.write(bytes);\n    this.counters.publishSent++;\n  }\n\n  /**\n   * The Topic Alias', replace: '    conn.write(bytes);\n    this.counters.publishSent++;\n    if (qos === 2 && packetId % 25 === 0) this.send(conn, session, encoder, qos, extras);\n  }\n\n  /**\n   * The Topic Alias' }],
+  },
+  {
+    name: 'topic-levels-normalised',
+    area: 'topics',
+    does: "empty and '.' levels are dropped when topic names and filters are matched ('i//a', 'i/./a', 'i/a/' and '/i/a' are all 'i/a')",
+    statements: ['MQTT-4.7.3-4', 'MQTT-3.3.2-3'],
+    edits: [
+      { file: TREE, find: "filter.split('/')", replace: "filter.split('/').filter((l) => l !== '' && l !== '.')", all: true },
+      { file: TREE, find: "    const levels = topic.split('/');", replace: "    const levels = topic.split('/').filter((l) => l !== '' && l !== '.');" },
+    ],
+  },
+  {
+    name: 'suback-quota-code-in-311',
+    area: 'limits',
+    does: 'filters beyond the 100th of one SUBSCRIBE get 0x97 (the 5.0 Quota exceeded), to 3.1.1 clients too',
+    statements: ['MQTT-3.9.3-2'],
+    // The reference's encoder refuses a 5.0 code in a 3.1.1 SUBACK: the mutant writes the bytes itself.
+    edits: [
+      { file: SUBSCRIBE, find: '  for (const sub of packet.subscriptions) {\n', replace: '  for (const sub of packet.subscriptions) {\n    if (reasonCodes.length >= 100) {\n      reasonCodes.push(0x97);\n      continue;\n    }\n' },
+      {
+        file: SUBSCRIBE,
+        find: "  conn.send({ type: 'suback', packetId: packet.packetId, reasonCodes,",
+        replace:
+          "  const body = Buffer.from([packet.packetId >> 8, packet.packetId & 0xff, ...reasonCodes]);\n  if (!v5) conn.write(Buffer.concat([Buffer.from([0x90, ...(body.length < 128 ? [body.length] : [(body.length & 0x7f) | 0x80, body.length >> 7])]), body]));\n  else conn.send({ type: 'suback', packetId: packet.packetId, reasonCodes,",
+      },
+    ],
+  },
+  {
+    name: 'client-id-limit-code-of-5-in-311',
+    area: 'limits',
+    does: 'client identifiers of 1000 characters or more are refused, and every client identifier refusal of 3.1.1 is CONNACK 0x85 (a 5.0 code; 3.1.1 reserves it)',
+    statements: ['MQTT-3.1.3-9', 'MQTT-3.1.3-8', 'MQTT-3.2.2-6'],
+    edits: [
+      { file: CONNECT, find: '  // 5.0: an empty client identifier is assigned one whatever Clean Start says (MQTT-3.1.3-6, -7).', replace: "  if (id.length >= 1000) return violation('CLIENT_ID_REJECTED', 'MQTT-3.1.3-9', 'client identifier too long');\n  // 5.0: an empty client identifier is assigned one whatever Clean Start says (MQTT-3.1.3-6, -7)." },
+      // The reference's encoder refuses 0x85 in a 3.1.1 CONNACK: the mutant writes the bytes itself.
+      { file: DISPATCHER, find: "    conn.send({ type: 'connack', sessionPresent: false, reasonCode: connack.returnCode }, connack.version);", replace: "    conn.write(Buffer.from([0x20, 0x02, 0x00, v.code === 'CLIENT_ID_REJECTED' ? 0x85 : connack.returnCode]));" },
+    ],
+  },
 ];

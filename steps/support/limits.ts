@@ -1,4 +1,4 @@
-import { isValidReasonCode, type ConnackPacket, type Packet, type QoS, type Subscription } from '../../harness/codec/index.js';
+import { CodecError, isValidReasonCode, type ConnackPacket, type Packet, type QoS, type Subscription } from '../../harness/codec/index.js';
 import { describePacket, type TestClient } from '../../harness/client/index.js';
 import { beyondPacketLimit, hex2 } from './delivery.js';
 import { checkDisconnects } from '../v5-support.js';
@@ -57,10 +57,14 @@ export function subscribeSize(subscriptions: readonly Subscription[]): number {
  */
 async function packetOrClose<T extends Packet>(world: MqttWorld, client: TestClient, wait: () => Promise<T>, hints: readonly string[]): Promise<T | undefined> {
   try {
-    return await world.check(hints, wait);
+    return await wait();
   } catch (e) {
     if (client.closedBy === 'server' && client.decodeError === undefined) return undefined;
-    throw e;
+    // Bytes that do not decode break the statement the codec names (a reserved SUBACK code breaks
+    // MQTT-3.9.3-2), not the one about answering at all, which the first hint may be.
+    const named = client.decodeError instanceof CodecError ? client.decodeError.statement : undefined;
+    const order = named !== undefined && hints.includes(named) ? [named, ...hints.filter((h) => h !== named)] : hints;
+    return await world.check(order, () => Promise.reject(e as Error));
   }
 }
 

@@ -7,7 +7,7 @@
  * Select one for a whole test run with `BROKER_VARIANT=<name>` (read only by broker-process.ts),
  * e.g. `BROKER_VARIANT=close-after-connack npx vitest run test/robustness/fuzz.test.ts`.
  */
-import type { Edit } from '../../scripts/mutation/mutants.js';
+import { MUTANTS, type Edit } from '../../scripts/mutation/mutants.js';
 
 export interface BrokerVariant {
   readonly name: string;
@@ -24,6 +24,27 @@ const CONNECTION = 'reference/connection.ts';
 const DISPATCHER = 'reference/dispatcher.ts';
 const BROKER = 'reference/broker.ts';
 const CONNECT = 'reference/handlers/connect.ts';
+
+/**
+ * The mutants of the issue 15 rules (delivery under concurrency, DUP 0 on first deliveries, topic
+ * identity, refusals forced by limits) are campaign mutants: defined once in
+ * scripts/mutation/mutants.ts, run here as variants by test/steps/rule-mutants.test.ts.
+ */
+export const RULE_MUTANT_NAMES = [
+  'dup-on-queued-first-delivery',
+  'deliveries-overtake-when-many-in-flight',
+  'qos1-dropped-when-many-in-flight',
+  'qos2-sometimes-sent-twice',
+  'topic-levels-normalised',
+  'suback-quota-code-in-311',
+  'client-id-limit-code-of-5-in-311',
+] as const;
+
+function ruleVariant(name: (typeof RULE_MUTANT_NAMES)[number]): BrokerVariant {
+  const m = MUTANTS.find((x) => x.name === name);
+  if (!m) throw new Error(`no campaign mutant ${name} in scripts/mutation/mutants.ts`);
+  return { name: m.name, does: m.does, caughtBy: 'test/steps/rule-mutants.test.ts', edits: m.edits };
+}
 
 export const BROKER_VARIANTS: readonly BrokerVariant[] = [
   {
@@ -84,6 +105,7 @@ export const BROKER_VARIANTS: readonly BrokerVariant[] = [
     caughtBy: 'test/robustness/connections.test.ts',
     edits: [{ file: BROKER, find: 'this.connections.add(new Connection(stream, this));', replace: 'if (this.connections.size >= 4096) {\n      stream.destroy();\n      return;\n    }\n    this.connections.add(new Connection(stream, this));' }],
   },
+  ...RULE_MUTANT_NAMES.map(ruleVariant),
 ];
 
 export class UnknownVariantError extends Error {
