@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dieWithParent } from '../../harness/targets/die-with-parent.js';
 import { findFreePort } from '../../harness/targets/net.js';
 import { ClusterError } from './errors.js';
 
@@ -27,7 +28,9 @@ export interface LocalRedis {
 
 async function launch(port: number, dir: string, persistent: boolean): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', persistent ? 'yes' : 'no', '--appendfsync', 'always', '--protected-mode', 'no'];
-  const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Tethered: if the process that started it dies without stopping it (a crashed test worker), so does redis-server.
+  const command = dieWithParent(REDIS_SERVER, args);
+  const child = spawn(command.file, command.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new ClusterError('CLUSTER_UNREACHABLE', `redis-server did not start in 10 s: ${out.slice(-500)}`)), 10_000);

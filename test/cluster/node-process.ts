@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { dieWithParent } from '../../harness/targets/die-with-parent.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -18,7 +19,9 @@ export class NodeProcess {
 
   /** Starts it and resolves once it prints its listening line. */
   start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'broker', '--port', String(this.port), '--host', '127.0.0.1', '--cluster', this.redisUrl, '--node-id', this.nodeId, '--log-level', 'error'], {
+    // Tethered to this process: a crashed test worker must not leave broker nodes running.
+    const command = dieWithParent(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'broker', '--port', String(this.port), '--host', '127.0.0.1', '--cluster', this.redisUrl, '--node-id', this.nodeId, '--log-level', 'error']);
+    const child = spawn(command.file, command.args, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
