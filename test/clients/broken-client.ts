@@ -13,7 +13,7 @@
  * - `strip-bom`: drops U+FEFF from the topics it reports [MQTT-1.5.3-3 / MQTT-1.5.4-3];
  * - `nul-topic`: publishes a topic holding U+0000 instead of refusing it [MQTT-4.7.3-2];
  * - `resend-reversed`: re-sends unacknowledged messages newest first [MQTT-4.6.0-1];
- * - `pubrel-sorted`: sends the PUBRELs of one read in packet-identifier order, not PUBREC order [MQTT-4.6.0-4].
+ * - `pubrel-sorted`: holds PUBRELs until every QoS 2 message in flight has its PUBREC, then sends them in packet-identifier order, not PUBREC order [MQTT-4.6.0-4].
  * Speaks the adapter protocol (harness/clients/adapters/README.md): `node --import tsx broken-client.ts HOST PORT`.
  */
 import net from 'node:net';
@@ -38,7 +38,7 @@ let keepaliveTimer: NodeJS.Timeout | undefined;
 let keepalive = 0;
 /** The server's Receive Maximum (65535 when CONNACK declares none). */
 let receiveMaximum = 65535;
-/** PUBRELs held until the end of the read (the `pubrel-sorted` bug). */
+/** PUBRELs held until the last outstanding PUBREC (the `pubrel-sorted` bug). */
 let heldPubrels: number[] = [];
 /** Unacknowledged outgoing messages by packet id: the PUBLISH, and whether PUBREC came (then PUBREL is what is re-sent). */
 const inflight = new Map<number, { publish: PublishPacket; released: boolean }>();
@@ -121,12 +121,13 @@ function onPacket(p: Packet): void {
       const m = inflight.get(p.packetId);
       if (m) m.released = true;
       if (broken !== 'pubrel-sorted') return send({ type: 'pubrel', packetId: p.packetId });
+      // Held until every QoS 2 message in flight has its PUBREC, then released in packet-identifier order.
+      // Waiting for the last PUBREC (not for the end of one socket read) makes the bug show whether the
+      // PUBRECs arrive in one TCP segment or several.
       heldPubrels.push(p.packetId);
-      if (heldPubrels.length === 1) {
-        setImmediate(() => {
-          for (const id of heldPubrels.sort((a, b) => a - b)) send({ type: 'pubrel', packetId: id });
-          heldPubrels = [];
-        });
+      if ([...inflight.values()].every((x) => x.publish.qos !== 2 || x.released)) {
+        for (const id of heldPubrels.sort((a, b) => a - b)) send({ type: 'pubrel', packetId: id });
+        heldPubrels = [];
       }
       return;
     }
