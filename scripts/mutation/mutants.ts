@@ -241,7 +241,7 @@ export const MUTANTS: readonly Mutant[] = [
     area: 'retain',
     does: 'live deliveries keep the publisher\'s RETAIN flag (3.1.1 and 5.0 without Retain As Published)',
     statements: ['MQTT-3.3.1-9', 'MQTT-3.3.1-12'],
-    edits: [{ file: BROKER, find: 'const encoder = new PublishEncoder({ topic, payload: owned, qos, retain: false, properties, expiresAt: expires });', replace: 'const encoder = new PublishEncoder({ topic, payload: owned, qos, retain, properties, expiresAt: expires });' }],
+    edits: [{ file: BROKER, find: 'const encoder = new PublishEncoder(origin === undefined ? { topic, payload: owned, qos, retain: false, properties, expiresAt: expires } : { topic, payload: owned, qos, retain: false, properties, expiresAt: expires, origin });', replace: 'const encoder = new PublishEncoder(origin === undefined ? { topic, payload: owned, qos, retain, properties, expiresAt: expires } : { topic, payload: owned, qos, retain, properties, expiresAt: expires, origin });' }],
   },
   {
     name: 'retained-qos-not-downgraded',
@@ -765,7 +765,7 @@ export const MUTANTS: readonly Mutant[] = [
     area: 'v5-message-expiry',
     does: 'the forwarded Message Expiry Interval is not lowered by the time the message waited',
     statements: ['MQTT-3.3.2-6'],
-    edits: [{ file: MESSAGE, find: 'properties.messageExpiryInterval = Math.max(0, Math.ceil((message.expiresAt - now) / 1000));', replace: 'properties.messageExpiryInterval = message.properties?.messageExpiryInterval ?? Math.max(0, Math.round((message.expiresAt - (message.publishedAt ?? now)) / 1000));' }, { file: BROKER, find: 'else this.retained.set({ topic, payload: (owned = Buffer.from(payload)), qos, retain: true, properties, expiresAt: expires });', replace: 'else this.retained.set({ topic, payload: (owned = Buffer.from(payload)), qos, retain: true, properties, expiresAt: expires, publishedAt: Date.now() } as never);' }, { file: BROKER, find: 'const encoder = new PublishEncoder({ topic, payload: owned, qos, retain: false, properties, expiresAt: expires });', replace: 'const encoder = new PublishEncoder({ topic, payload: owned, qos, retain: false, properties, expiresAt: expires, publishedAt: Date.now() } as never);' }, { file: MESSAGE, find: 'export function encodePublishV5(\n  message: StoredMessage,', replace: 'export function encodePublishV5(\n  message: StoredMessage & { publishedAt?: number },' }],
+    edits: [{ file: MESSAGE, find: 'properties.messageExpiryInterval = Math.max(0, Math.ceil((message.expiresAt - now) / 1000));', replace: 'properties.messageExpiryInterval = message.properties?.messageExpiryInterval ?? Math.max(0, Math.round((message.expiresAt - (message.publishedAt ?? now)) / 1000));' }, { file: BROKER, find: 'else this.retained.set({ topic, payload: (owned = Buffer.from(payload)), qos, retain: true, properties, expiresAt: expires });', replace: 'else this.retained.set({ topic, payload: (owned = Buffer.from(payload)), qos, retain: true, properties, expiresAt: expires, publishedAt: Date.now() } as never);' }, { file: BROKER, find: 'const encoder = new PublishEncoder(origin === undefined ? { topic, payload: owned, qos, retain: false, properties, expiresAt: expires } : { topic, payload: owned, qos, retain: false, properties, expiresAt: expires, origin });', replace: 'const encoder = new PublishEncoder((origin === undefined ? { topic, payload: owned, qos, retain: false, properties, expiresAt: expires, publishedAt: Date.now() } : { topic, payload: owned, qos, retain: false, properties, expiresAt: expires, origin, publishedAt: Date.now() }) as never);' }, { file: MESSAGE, find: 'export function encodePublishV5(\n  message: StoredMessage,', replace: 'export function encodePublishV5(\n  message: StoredMessage & { publishedAt?: number },' }],
   },
   {
     name: 'v5-no-local-ignored',
@@ -815,7 +815,7 @@ export const MUTANTS: readonly Mutant[] = [
     area: 'v5-shared',
     does: 'a message matching a shared subscription goes to every member',
     statements: ['MQTT-4.8.2-3', 'MQTT-4.8.2-1'],
-    edits: [{ file: BROKER, find: '    for (const group of groups) this.deliverShared(group, encoder, qos, retain);', replace: '    for (const group of groups) for (let i = 0; i < group.members.size; i++) this.deliverShared(group, encoder, qos, retain);' }],
+    edits: [{ file: BROKER, find: '    for (const group of groups) this.deliverShared(group, encoder, qos, retain, extras?.shareChoice);', replace: '    for (const group of groups) for (let i = 0; i < group.members.size; i++) this.deliverShared(group, encoder, qos, retain, extras?.shareChoice);' }],
   },
   {
     name: 'v5-shared-gets-retained',
