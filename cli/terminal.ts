@@ -4,7 +4,7 @@
  * `@optional` scenario is "optional not shown", with its own mark, never a failure.
  */
 import type { Envelope } from '@cucumber/messages';
-import { countOf, type ComplianceModel } from '../reports/index.js';
+import { countOf, type ComplianceModel, type ScenarioResult } from '../reports/index.js';
 
 type Status = 'passed' | 'failed' | 'skipped' | 'other';
 
@@ -75,6 +75,24 @@ export class Progress {
   }
 }
 
+/** Characters of Expected / Received shown on one terminal line. */
+const TERMINAL_PART_CHARS = 160;
+
+function oneLine(text: string): string {
+  const flat = text.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' | ');
+  return flat.length <= TERMINAL_PART_CHARS ? flat : `${flat.slice(0, TERMINAL_PART_CHARS - 1)}\u2026`;
+}
+
+/** Under a failed or inconclusive scenario: the rule and summary, expected and received (from the model's failure), else the reason. */
+function failureLines(s: ScenarioResult): string[] {
+  const f = s.failure;
+  if (!f) return s.reason !== undefined && s.reason !== '' ? [s.reason] : [];
+  const lines = [f.statement !== undefined ? `[${f.statement}] ${f.summary}` : f.summary];
+  if (f.expected !== undefined) lines.push(`Expected: ${oneLine(f.expected)}`);
+  if (f.received !== undefined) lines.push(`Received: ${oneLine(f.received)}`);
+  return lines;
+}
+
 /** The run's summary lines, from the model's counts (the same numbers as every report). */
 export function summaryLines(model: ComplianceModel, seconds: number): string[] {
   const out: string[] = [];
@@ -97,9 +115,8 @@ export function summaryLines(model: ComplianceModel, seconds: number): string[] 
     if (list.length === 0) return;
     out.push('', title);
     for (const f of list) {
-      const first = (f.failure?.message ?? f.reason ?? '').split('\n')[0] ?? '';
       out.push(`  ${mark(countOf(f))} ${f.name}  (${f.uri}:${f.line})`);
-      if (first) out.push(`      ${first}`);
+      for (const line of failureLines(f)) out.push(`      ${line}`);
     }
   };
   section('Failed / inconclusive:', ['failed', 'inconclusive'], (k) => (k === 'failed' ? MARK.failed : MARK.inconclusive));

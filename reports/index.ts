@@ -9,11 +9,12 @@ export {
   countOf,
   countScenarios,
   runMetaFromMessages,
-  parseFailureMessage,
+  legacyFailureFromMessage,
   statementVerdict,
   specVersionOf,
   statementCatalogueOf,
   TRACE_MEDIA_TYPE,
+  FAILURE_MEDIA_TYPE,
   VERDICT_MEDIA_TYPE,
 } from './model.js';
 export { renderReportJson, parseReportJson, readReportJson } from './report-json.js';

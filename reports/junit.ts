@@ -64,8 +64,8 @@ function testcase(s: ScenarioResult, classname: string): string {
   if (f) {
     if (f.step !== undefined) body.push(`Step: ${f.step}`);
     body.push(f.message);
-    // The suite may already append its own rendering of the trace to the message.
-    if (f.trace && f.trace.length > 0 && !/\nTrace:\n/.test(f.message)) body.push('', 'Packet trace:', traceText(f.trace));
+    // The model's message never carries the trace (reports/types.ts `Failure.message`).
+    if (f.trace && f.trace.length > 0) body.push('', 'Packet trace:', traceText(f.trace));
   }
   body.push('', `Scenario: ${s.id}`, `Tags: ${s.tags.join(' ')}`);
   return `${open}>\n      <failure type="${escapeXml(f?.statement ?? 'failure', true)}" message="${escapeXml(message, true)}">${escapeXml(body.join('\n'))}</failure>\n    </testcase>`;

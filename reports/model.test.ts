@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildComplianceModel,
   loadCatalogues,
-  parseFailureMessage,
+  legacyFailureFromMessage,
   parseMessages,
   ReportError,
   runMetaFromMessages,
@@ -19,6 +19,8 @@ import { SYNTHETIC_META, syntheticEnvelopes } from './synthetic.js';
 
 const FIXTURE_DIR = fileURLToPath(new URL('./fixtures/suite/', import.meta.url));
 const fixtureText = readFileSync(`${FIXTURE_DIR}messages.ndjson`, 'utf8');
+/** The same fixture suite captured before the steps attached failures as data: what an old saved run holds. */
+const legacyText = readFileSync(fileURLToPath(new URL('./fixtures/legacy-run/messages.ndjson', import.meta.url)), 'utf8');
 
 const META: RunMeta = {
   tool: { name: 'mqtt-conformance', version: '0.1.0' },
@@ -68,7 +70,7 @@ describe('buildComplianceModel from a captured cucumber run', () => {
     expect(byName(model, 'An undefined step is inconclusive').reason).toBe('a step has no definition: Given a step nobody wrote');
   });
 
-  it('parses the rule, expected, received, the failed step and the trace of a failure', () => {
+  it('reads the rule, expected, received, the failed step and the trace of a failure from its attachment', () => {
     const s = byName(model, 'A wrong protocol name closes the connection');
     expect(s.failure).toMatchObject({
       statement: 'MQTT-3.1.2-1',
@@ -83,6 +85,19 @@ describe('buildComplianceModel from a captured cucumber run', () => {
     const multi = byName(model, 'A message delivered on an established subscription has RETAIN clear').failure?.trace ?? [];
     expect(new Set(multi.map((e) => e.client))).toEqual(new Set(['sub', 'pub']));
     expect(multi.find((e) => e.error !== undefined)?.error).toMatch(/^DECODE_RESERVED_TYPE/);
+  });
+
+  it('takes the failure from the attachment, never from the error text', () => {
+    // The step threw "the count did not move": statement, expected and received are only in the attachment.
+    expect(byName(model, '$SYS clients count moves at QoS 1').failure).toEqual({
+      statement: 'MQTT-3.3.1-9',
+      summary: '$SYS/broker/clients/connected did not move',
+      step: 'Then $SYS reports wrong',
+      expected: '2',
+      received: '1',
+      message: '[MQTT-3.3.1-9] $SYS/broker/clients/connected did not move\nExpected: 2\nReceived: 1',
+    });
+    expect(fixtureText).toContain('the count did not move');
   });
 
   it('reads tags: versions, statements, optional, serial, needs', () => {
@@ -245,19 +260,47 @@ describe('parseMessages', () => {
   });
 });
 
-describe('parseFailureMessage', () => {
+describe('legacyFailureFromMessage (saved runs from before the failure attachment)', () => {
+  const of = (message: string) => legacyFailureFromMessage({ exception: { type: 'ExpectationError', message } });
   it('splits rule, summary, expected and received, each possibly over several lines', () => {
-    const f = parseFailureMessage('[MQTT-4.7.1-2] wildcard must match\nExpected: PUBLISH on "a/b"\n  or on "a/c"\nReceived: nothing within 500 ms\n\nTrace follows');
-    expect(f).toEqual({
+    expect(of('[MQTT-4.7.1-2] wildcard must match\nExpected: PUBLISH on "a/b"\n  or on "a/c"\nReceived: nothing within 500 ms\n\nNote follows')).toEqual({
       statement: 'MQTT-4.7.1-2',
       summary: 'wildcard must match',
       expected: 'PUBLISH on "a/b"\n  or on "a/c"',
       received: 'nothing within 500 ms',
-      message: '[MQTT-4.7.1-2] wildcard must match\nExpected: PUBLISH on "a/b"\n  or on "a/c"\nReceived: nothing within 500 ms\n\nTrace follows',
+      message: '[MQTT-4.7.1-2] wildcard must match\nExpected: PUBLISH on "a/b"\n  or on "a/c"\nReceived: nothing within 500 ms\n\nNote follows',
     });
   });
   it('keeps a message that names no rule as its summary', () => {
-    expect(parseFailureMessage('TypeError: x is undefined')).toEqual({ summary: 'TypeError: x is undefined', message: 'TypeError: x is undefined' });
+    expect(of('TypeError: x is undefined')).toEqual({ summary: 'TypeError: x is undefined', message: 'TypeError: x is undefined' });
+  });
+  it('drops the rendered trace and, without a recorded exception, the error prefix and the stack', () => {
+    expect(of('[MQTT-3.1.0-1] first packet\nExpected: CONNACK\nReceived: nothing\nTrace:\n  c  0.0 ms  -> CONNECT').message).toBe('[MQTT-3.1.0-1] first packet\nExpected: CONNACK\nReceived: nothing');
+    expect(legacyFailureFromMessage({ message: 'ExpectationError: [MQTT-3.1.0-1] first packet\nExpected: CONNACK\nReceived: nothing\n    at World.<anonymous> (steps/expect.ts:1:1)' })).toEqual({
+      statement: 'MQTT-3.1.0-1', summary: 'first packet', expected: 'CONNACK', received: 'nothing', message: '[MQTT-3.1.0-1] first packet\nExpected: CONNACK\nReceived: nothing',
+    });
+  });
+  it('gives an old saved run (no failure attachments) the same failures as the attachments give today', () => {
+    expect(legacyText).not.toContain('failure+json');
+    const legacy = buildComplianceModel(parseMessages(legacyText), META);
+    const today = buildComplianceModel(parseMessages(fixtureText), META);
+    const failures = (m: ComplianceModel) => m.scenarios.filter((s) => s.failure).map((s) => ({ ...s.failure, trace: s.failure?.trace?.length }));
+    expect(failures(legacy)).toEqual(failures(today));
+    expect(failures(legacy).map((f) => f.statement)).toEqual(['MQTT-3.1.2-1', 'MQTT-3.3.1-9', 'MQTT-3.3.1-9']);
+  });
+});
+
+describe('a damaged failure attachment', () => {
+  it('is reported as unreadable, never parsed out of the message instead', () => {
+    const edited = parseMessages(fixtureText).map((e) => {
+      const a = e.attachment;
+      if (!a || a.mediaType !== 'application/vnd.mqtt-conformance.failure+json' || !a.body.includes('did not move')) return e;
+      return { attachment: { ...a, body: '{"statement":' } } as unknown as Envelope;
+    });
+    const f = byName(buildComplianceModel(edited, META), '$SYS clients count moves at QoS 1').failure;
+    expect(f).toMatchObject({ summary: 'unreadable failure attachment', step: 'Then $SYS reports wrong' });
+    expect(f?.statement).toBeUndefined();
+    expect(f?.message).toMatch(/^failure attachment is not JSON/);
   });
 });
 

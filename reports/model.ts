@@ -32,6 +32,7 @@ import { MEDIA_TYPE } from '../contract/index.js';
 
 export const TRACE_MEDIA_TYPE = MEDIA_TYPE.trace;
 export const VERDICT_MEDIA_TYPE = MEDIA_TYPE.verdict;
+export const FAILURE_MEDIA_TYPE = MEDIA_TYPE.failure;
 
 const VERSION_TAGS: Record<string, ProtocolTag> = { '@v3.1': '3.1', '@v3.1.1': '3.1.1', '@v5': '5' };
 const PROTOCOL_ORDER: readonly ProtocolTag[] = ['3.1', '3.1.1', '5'];
@@ -114,21 +115,22 @@ function parseVerdict(text: string): { verdict: 'not-applicable' | 'inconclusive
   }
 }
 
-/** The error's message without cucumber's `Error: ` prefix and without the stack trace. */
-function errorMessage(result: TestStepResult): string {
-  const raw = result.exception?.message ?? result.message ?? '';
-  const withoutPrefix = result.exception?.message !== undefined ? raw : raw.replace(/^[A-Za-z]*Error: /, '');
-  const lines = withoutPrefix.split('\n');
-  const stackAt = lines.findIndex((l) => /^\s+at\s/.test(l));
-  return (stackAt === -1 ? lines : lines.slice(0, stackAt)).join('\n').trimEnd();
-}
-
 /**
- * Split `[MQTT-x.y.z-n] summary\nExpected: ...\nReceived: ...` into its parts. Expected and received may
- * span lines; each ends at the next labelled line or a blank line.
+ * The failure of a run recorded before the steps attached failures as data (contract
+ * `MEDIA_TYPE.failure`): read back out of the error's message, `[MQTT-x.y.z-n] summary`, then
+ * `Expected: ...` and `Received: ...` (each may span lines, up to the next labelled or blank line),
+ * then the rendered `Trace:` (dropped: the trace attachment has it). Only for saved runs
+ * (`report --from` an old messages.ndjson): a run of today's suite never comes here.
  */
-export function parseFailureMessage(message: string): Pick<Failure, 'statement' | 'summary' | 'expected' | 'received' | 'message'> {
-  const lines = message.split('\n');
+export function legacyFailureFromMessage(result: Pick<TestStepResult, 'exception' | 'message'>): Pick<Failure, 'statement' | 'summary' | 'expected' | 'received' | 'message'> {
+  // Cucumber's `message` (no exception recorded) starts `SomeError: ` and ends in the stack trace.
+  const raw = result.exception?.message ?? (result.message ?? '').replace(/^[A-Za-z]*Error: /, '');
+  const all = raw.split('\n');
+  const stackAt = all.findIndex((l) => /^\s+at\s/.test(l));
+  const traceAt = all.indexOf('Trace:');
+  const ends = [stackAt, traceAt].filter((i) => i !== -1);
+  const lines = ends.length === 0 ? all : all.slice(0, Math.min(...ends));
+  const message = lines.join('\n').trimEnd();
   const first = lines[0] ?? '';
   const m = /^\s*\[(MQTT-\d+(?:\.\d+)*-\d+)\]\s*(.*)$/.exec(first);
   const out: Pick<Failure, 'statement' | 'summary' | 'expected' | 'received' | 'message'> = {
@@ -152,6 +154,28 @@ export function parseFailureMessage(message: string): Pick<Failure, 'statement' 
   if (expected !== undefined) out.expected = expected;
   if (received !== undefined) out.received = received;
   return out;
+}
+
+/** The failure a step attached (contract {@link FailureAttachment}), or why the attachment cannot be read. */
+function parseFailure(text: string): { failure: Omit<Failure, 'trace'>; traceMediaType?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { failure: { summary: 'unreadable failure attachment', message: `failure attachment is not JSON: ${(err as Error).message}` } };
+  }
+  const r = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
+  if (typeof r['summary'] !== 'string' || typeof r['message'] !== 'string') {
+    return { failure: { summary: 'unreadable failure attachment', message: `failure attachment without summary and message: ${text.slice(0, 200)}` } };
+  }
+  const failure: Omit<Failure, 'trace'> = { summary: r['summary'], message: r['message'] };
+  for (const key of ['statement', 'step', 'expected', 'received'] as const) {
+    const v = r[key];
+    if (typeof v === 'string') failure[key] = v;
+  }
+  const trace = r['trace'];
+  const traceMediaType = typeof trace === 'object' && trace !== null ? (trace as Record<string, unknown>)['mediaType'] : undefined;
+  return typeof traceMediaType === 'string' ? { failure, traceMediaType } : { failure };
 }
 
 interface Attempt {
@@ -295,11 +319,23 @@ function scenarioFrom(index: MessageIndex, testCase: TestCase, attempt: Attempt 
 
   const failed = attempt.steps.find((s) => String(s.result.status) === 'FAILED');
   if (failed) {
-    const step = index.stepText(testCase, failed.testStepId, pickle);
-    const failure: Failure = parseFailureMessage(errorMessage(failed.result));
-    if (step !== undefined) failure.step = step;
-    const traces = attempt.attachments.filter((a) => a.mediaType === TRACE_MEDIA_TYPE);
-    const last = traces[traces.length - 1];
+    // The first failure the steps attached is the scenario's; a saved run from before they did has none.
+    const attached = attempt.attachments.find((a) => a.mediaType === FAILURE_MEDIA_TYPE);
+    let failure: Failure;
+    let traceMediaType: string | undefined;
+    if (attached) {
+      const parsed = parseFailure(attachmentText(attached));
+      failure = parsed.failure;
+      traceMediaType = parsed.traceMediaType;
+    } else {
+      failure = legacyFailureFromMessage(failed.result);
+      traceMediaType = TRACE_MEDIA_TYPE;
+    }
+    if (failure.step === undefined) {
+      const step = index.stepText(testCase, failed.testStepId, pickle);
+      if (step !== undefined) failure.step = step;
+    }
+    const last = traceMediaType === TRACE_MEDIA_TYPE ? attempt.attachments.filter((a) => a.mediaType === TRACE_MEDIA_TYPE).pop() : undefined;
     if (last) {
       const { trace, problem } = parseTrace(attachmentText(last));
       failure.trace = trace;

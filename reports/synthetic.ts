@@ -6,7 +6,7 @@
 import type { Envelope } from '@cucumber/messages';
 import { loadCatalogues } from './catalogue.js';
 import type { RunMeta } from './types.js';
-import { MEDIA_TYPE } from '../contract/index.js';
+import { MEDIA_TYPE, type FailureAttachment } from '../contract/index.js';
 
 export interface SyntheticOptions {
   scenarios: number;
@@ -138,9 +138,20 @@ export function syntheticEnvelopes(options: SyntheticOptions): Envelope[] {
       if (fails && last) {
         status = 'FAILED';
         const stmt = c.tags.find((t) => t.startsWith('@MQTT-'))?.slice(1) ?? 'MQTT-3.3.1-9';
-        const message = `[${stmt}] the broker broke the rule in scenario ${c.index}\nExpected: PUBLISH on "t/${c.index}" with retain=false\nReceived: PUBLISH on "t/${c.index}" with retain=true`;
+        const summary = `the broker broke the rule in scenario ${c.index}`;
+        const expected = `PUBLISH on "t/${c.index}" with retain=false`;
+        const received = `PUBLISH on "t/${c.index}" with retain=true`;
+        const message = `[${stmt}] ${summary}\nExpected: ${expected}\nReceived: ${received}`;
         failure = { message: `Error: ${message}\n    at World.<anonymous> (steps/expect.ts:42:11)`, exception: { type: 'ExpectationError', message } };
-        env.push({ attachment: { testCaseStartedId: started, testStepId: `${c.caseId}-st${i}`, mediaType: MEDIA_TYPE.trace, contentEncoding: 'IDENTITY', body: JSON.stringify(trace(traceLength, `t/${c.index}`)) } });
+        const records = trace(traceLength, `t/${c.index}`);
+        const lastRecord = records[records.length - 1] as { t: number } | undefined;
+        const attached: FailureAttachment = {
+          statement: stmt, summary, expected, received, message,
+          error: { type: 'ExpectationError', code: 'EXPECTATION_FAILED' },
+          ...(lastRecord ? { trace: { mediaType: MEDIA_TYPE.trace, records: records.length, lastMs: lastRecord.t } } : {}),
+        };
+        env.push({ attachment: { testCaseStartedId: started, testStepId: `${c.caseId}-st${i}`, mediaType: MEDIA_TYPE.failure, contentEncoding: 'IDENTITY', body: JSON.stringify(attached) } });
+        env.push({ attachment: { testCaseStartedId: started, testStepId: `${c.caseId}-st${i}`, mediaType: MEDIA_TYPE.trace, contentEncoding: 'IDENTITY', body: JSON.stringify(records) } });
       }
       env.push({ testStepFinished: { testCaseStartedId: started, testStepId: `${c.caseId}-st${i}`, testStepResult: { status, duration: ts(dur), ...failure }, timestamp: ts(clock) } });
     });

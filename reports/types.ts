@@ -63,13 +63,13 @@ export interface TraceEntry {
 
 /** Why a scenario failed: parsed from the step's error message and its trace attachment. */
 export interface Failure {
-  /** The statement the failed expectation checks, e.g. `MQTT-3.1.2-1`, when the message names one. */
+  /** The statement the failed expectation checks, e.g. `MQTT-3.1.2-1`, when the steps name one. */
   statement?: string;
-  /** The first line of the message after the statement ID. */
+  /** One line: the statement's summary, else a headline, else the error's first line. */
   summary: string;
   expected?: string;
   received?: string;
-  /** The full error message (without the stack trace). */
+  /** The failure in text (rule, Expected, Received, or the error's message); never the stack or the packet trace (that is `trace`). */
   message: string;
   /** The text of the step (or hook) that failed, e.g. `Then the server closes the connection of "c"`. */
   step?: string;

@@ -1,5 +1,6 @@
 import {
   After,
+  AfterStep,
   Before,
   BeforeAll,
   Status,
@@ -12,6 +13,7 @@ import { scenarioEndpoint } from '../harness/targets/index.js';
 import { notApplicable, scenarioVersion } from './support/applicability.js';
 import { parseVersion, targetFromEnv, TARGET_ENV, VERDICT_MEDIA_TYPE, VERSION_ENV, type SuiteTarget } from './support/config.js';
 import { unaccountedPackets } from './support/accounting.js';
+import { attachFailure, stepText, thrownOf } from './support/failure.js';
 import { MqttWorld } from './support/world.js';
 
 setWorldConstructor(MqttWorld);
@@ -51,14 +53,24 @@ Before(async function (this: MqttWorld, { pickle }) {
   return undefined;
 });
 
-After(async function (this: MqttWorld, { result }) {
+// The failure as data (contract MEDIA_TYPE.failure) from the error the step threw, whoever raised it.
+AfterStep(async function (this: MqttWorld, { error, gherkinDocument, pickleStep, result }) {
+  if (result.status === Status.FAILED) await attachFailure(this, error, stepText(gherkinDocument, pickleStep));
+});
+
+After(async function (this: MqttWorld, { result, error }) {
   let leftover: Error | undefined;
   try {
     if (result?.status === Status.PASSED) leftover = this.hasSetup ? unaccountedPackets(this) : undefined;
   } finally {
     await this.closeAll();
   }
-  if (result?.status === Status.FAILED) await this.judgeUnjudgedFloods(result.exception?.type);
+  if (result?.status === Status.FAILED) {
+    await this.judgeUnjudgedFloods(result.exception?.type);
+    // A failure no AfterStep attached (a Before hook's): what cucumber recorded of it.
+    await attachFailure(this, thrownOf(error, result.exception, result.message));
+  }
+  if (leftover) await attachFailure(this, leftover, 'After hook');
   if ((result?.status === Status.FAILED || leftover) && this.trace.entries.length > 0) {
     await this.attach(this.traceAttachment(), TRACE_MEDIA_TYPE);
   }

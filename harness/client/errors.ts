@@ -41,11 +41,21 @@ export const MESSAGE_TRACE_CHARS = 3000;
 /** Characters kept of the Expected and Received parts of a failure message. */
 export const MESSAGE_PART_CHARS = 1200;
 
+/** The first line's text after the statement ID: the rule's summary, else the headline. */
+function summaryOf(detail: Pick<ExpectationDetail, 'rule' | 'headline'>): string {
+  return detail.rule ? detail.rule.summary : (detail.headline ?? 'Expectation failed');
+}
+
+/** The failure in words: the rule (or headline), Expected and Received; no trace. */
+function renderBrief(detail: ExpectationDetail): string {
+  const head = detail.rule ? `[${detail.rule.id}] ${summaryOf(detail)}` : summaryOf(detail);
+  return [head, `Expected: ${clipText(detail.expected, MESSAGE_PART_CHARS)}`, `Received: ${clipText(detail.received, MESSAGE_PART_CHARS)}`].join('\n');
+}
+
 function render(detail: ExpectationDetail): string {
-  const head = detail.rule ? `[${detail.rule.id}] ${detail.rule.summary}` : (detail.headline ?? 'Expectation failed');
-  const lines = [head, `Expected: ${clipText(detail.expected, MESSAGE_PART_CHARS)}`, `Received: ${clipText(detail.received, MESSAGE_PART_CHARS)}`];
-  if (detail.trace && detail.trace.length > 0) lines.push('Trace:', formatTrace(fitTrace(detail.trace, MESSAGE_TRACE_CHARS, 'text'), TRACE_TEXT_LINE_CHARS));
-  return lines.join('\n');
+  const brief = renderBrief(detail);
+  if (!detail.trace || detail.trace.length === 0) return brief;
+  return [brief, 'Trace:', formatTrace(fitTrace(detail.trace, MESSAGE_TRACE_CHARS, 'text'), TRACE_TEXT_LINE_CHARS)].join('\n');
 }
 
 /** The broker did something the scenario does not allow. Its message starts with the rule. */
@@ -66,6 +76,16 @@ export class ExpectationError extends Error {
     this.trace = detail.trace ?? [];
     this.rule = detail.rule;
     this.headline = detail.headline;
+  }
+
+  /** The rule's summary, else the headline: the first line of the message after the statement ID. */
+  get summary(): string {
+    return summaryOf(this);
+  }
+
+  /** The message without its rendering of the trace: rule (or headline), Expected and Received. */
+  get brief(): string {
+    return renderBrief(this);
   }
 
   /** The same failure attributed to a rule (or, without one, a headline) and carrying a (fuller) trace. */

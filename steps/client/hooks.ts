@@ -3,11 +3,12 @@
  * scenario gets its own scripted server and its own adapter process, stopped afterwards by PID.
  * Broker runs never load this folder (the broker profile imports steps/*.ts only).
  */
-import { After, Before, BeforeAll, Status, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
+import { After, AfterStep, Before, BeforeAll, Status, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
 import { TRACE_MEDIA_TYPE } from '../../harness/client/index.js';
 import { AdapterError } from '../../harness/server/index.js';
 import { CLIENT_CAPABILITIES, CLIENT_ENV, clientFromEnv, type ClientUnderTestConfig } from './support/client-config.js';
 import { ClientWorld } from './support/client-world.js';
+import { attachFailure, stepText, thrownOf } from '../support/failure.js';
 
 setWorldConstructor(ClientWorld);
 setDefaultTimeout(60_000);
@@ -51,9 +52,15 @@ Before(async function (this: ClientWorld, { pickle }) {
   return undefined;
 });
 
-After(async function (this: ClientWorld, { result }) {
+// The failure as data (contract MEDIA_TYPE.failure): see steps/support/failure.ts.
+AfterStep(async function (this: ClientWorld, { error, gherkinDocument, pickleStep, result }) {
+  if (result.status === Status.FAILED) await attachFailure(this, error, stepText(gherkinDocument, pickleStep));
+});
+
+After(async function (this: ClientWorld, { result, error }) {
   const stderr = this.hasSetup ? this.adapter.stderrTail : '';
   await this.stop();
+  if (result?.status === Status.FAILED) await attachFailure(this, thrownOf(error, result.exception, result.message));
   if (result?.status === Status.FAILED && this.trace.entries.length > 0) {
     await this.attach(JSON.stringify(this.trace.entries), TRACE_MEDIA_TYPE);
     if (stderr) await this.attach(stderr, 'text/plain');

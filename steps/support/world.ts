@@ -104,6 +104,8 @@ export class MqttWorld extends World {
   readonly maxPending = maxPendingPackets();
   /** Set once the scenario was called inconclusive (a verdict attachment was made). */
   private inconclusive = false;
+  /** Set once the failure attachment is written (steps/support/failure.ts). */
+  failureAttached = false;
   private readonly ids = new Map<string, string>();
   private barrierCount = 0;
 

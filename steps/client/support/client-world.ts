@@ -35,6 +35,8 @@ export class ClientWorld extends World {
   private readonly publishes = new Map<string, PublishPacket>();
   /** Keep Alive the client was told to use (seconds). */
   keepalive = 60;
+  /** Set once the failure attachment is written (steps/support/failure.ts). */
+  failureAttached = false;
   private setupState: ClientScenarioSetup | undefined;
   private serverState: ScriptedServer | undefined;
   private adapterState: ClientUnderTest | undefined;
