@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dieWithParent } from './die-with-parent.js';
 
@@ -34,7 +35,6 @@ describe('dieWithParent', () => {
     });
     expect(alive(childPid)).toBe(true);
     // setpriv execs: the PID the parent knows is the command's own (its /proc comm is sleep, not setpriv).
-    const { readFileSync } = await import('node:fs');
     expect(readFileSync(`/proc/${String(childPid)}/comm`, 'utf8').trim()).toBe('sleep');
     await new Promise<void>((resolve) => {
       parent.once('exit', () => resolve());
@@ -48,8 +48,12 @@ describe('dieWithParent', () => {
     expect(stillAlive).toBe(false);
   });
 
-  it('leaves the command alone where it cannot tether it', () => {
+  it('runs the command itself after setpriv on Linux, and the command unchanged elsewhere', () => {
     const c = dieWithParent('redis-server', ['--port', '1']);
-    expect(c.args.slice(-3)).toEqual(['redis-server', '--port', '1'].slice(-3));
+    if (process.platform === 'linux' && existsSync('/usr/bin/setpriv')) {
+      expect(c).toEqual({ file: '/usr/bin/setpriv', args: ['--pdeathsig', 'KILL', '--', 'redis-server', '--port', '1'] });
+    } else {
+      expect(c).toEqual({ file: 'redis-server', args: ['--port', '1'] });
+    }
   });
 });

@@ -10,8 +10,6 @@ import type { GherkinDocument, PickleStep } from '@cucumber/messages';
 import { ExpectationError, MESSAGE_PART_CHARS, clipText, type Rule, type TraceEntry } from '../../harness/client/index.js';
 import { MEDIA_TYPE, type FailureAttachment } from '../../contract/index.js';
 
-export const FAILURE_MEDIA_TYPE = MEDIA_TYPE.failure;
-
 /** What the World knows of the scenario when a failure is attached. */
 export interface FailureContext {
   /** The failed step with its keyword, or `After hook`; absent when unknown. */
@@ -108,7 +106,7 @@ export async function attachFailure(world: FailureWorld, error: unknown, step?: 
     trace: world.trace.entries,
   };
   if (step !== undefined) context.step = step;
-  await world.attach(JSON.stringify(failureAttachment(error, context)), FAILURE_MEDIA_TYPE);
+  await world.attach(JSON.stringify(failureAttachment(error, context)), MEDIA_TYPE.failure);
 }
 
 /**
