@@ -12,6 +12,24 @@ function alive(pid: number): boolean {
   }
 }
 
+function comm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${String(pid)}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Polls a kernel fact every 20 ms for up to 5 s; true once it holds. */
+async function waitFor(holds: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + 5000;
+  while (!holds()) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
 describe('dieWithParent', () => {
   it.skipIf(process.platform !== 'linux')('the command dies when its parent is killed with SIGKILL', async () => {
     // The parent: a node process that starts `sleep 600` through dieWithParent, prints its PID, then waits.
@@ -33,19 +51,22 @@ describe('dieWithParent', () => {
       });
       parent.once('exit', (code) => reject(new Error(`parent exited early (${String(code)})`)));
     });
-    expect(alive(childPid)).toBe(true);
-    // setpriv execs: the PID the parent knows is the command's own (its /proc comm is sleep, not setpriv).
-    expect(readFileSync(`/proc/${String(childPid)}/comm`, 'utf8').trim()).toBe('sleep');
-    await new Promise<void>((resolve) => {
-      parent.once('exit', () => resolve());
-      parent.kill('SIGKILL');
-    });
-    // The kernel delivers SIGKILL to the orphan; wait for it to go (bounded poll of a kernel fact, not a fixed sleep).
-    const deadline = Date.now() + 5000;
-    while (alive(childPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const stillAlive = alive(childPid);
-    if (stillAlive) process.kill(childPid, 'SIGKILL');
-    expect(stillAlive).toBe(false);
+    try {
+      expect(alive(childPid)).toBe(true);
+      // setpriv execs: the PID the parent knows becomes the command's own. The exec may still be under way
+      // when 'spawn' fires (the PID then still reads setpriv), so wait for it: a bounded poll of a kernel fact.
+      expect(await waitFor(() => comm(childPid) === 'sleep')).toBe(true);
+      await new Promise<void>((resolve) => {
+        parent.once('exit', () => resolve());
+        parent.kill('SIGKILL');
+      });
+      // The kernel delivers SIGKILL to the orphan; wait for it to go.
+      expect(await waitFor(() => !alive(childPid))).toBe(true);
+    } finally {
+      // Whatever failed above, neither process outlives the test.
+      if (parent.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
+      if (alive(childPid)) process.kill(childPid, 'SIGKILL');
+    }
   });
 
   it('runs the command itself after setpriv on Linux, and the command unchanged elsewhere', () => {
