@@ -16,7 +16,7 @@ import { checkTargets, formatTargets } from './targets.js';
 export const USAGE = `usage: mqtt-conformance bench [--broker TARGET]... [--scenario S]... [--rounds N] [--json FILE] [--suite]
 
 Load-tests brokers side by side with a raw-socket load generator spread over worker processes.
-  --broker TARGET        reference | reference:heap-growth | mosquitto | aedes | mqtt://host:port
+  --broker TARGET        reference | reference:heap-growth | reference@DIR (another checkout's) | mosquitto | aedes | mqtt://host:port
                          (repeatable; default: reference, mosquitto, aedes)
   --scenario S           fan-in | fan-in-qos0|1|2 | fan-out | latency | connections | retained | codec
                          (repeatable; default: all)

@@ -13,7 +13,7 @@ export { aedesLauncher, mosquittoLauncher, referenceLauncher, urlLauncher };
 
 export const DEFAULT_BROKERS = ['reference', 'mosquitto', 'aedes'] as const;
 
-/** `reference` (`reference:heap-growth`: with `broker --heap-growth`), `mosquitto`, `aedes` or `mqtt://host:port` to a launcher. */
+/** `reference` (`reference:heap-growth`: with `broker --heap-growth`; `reference@DIR`: another checkout's), `mosquitto`, `aedes` or `mqtt://host:port` to a launcher. */
 export function brokerLauncher(target: string, host = '127.0.0.1'): BrokerLauncher {
   switch (target) {
     case 'reference':
@@ -26,6 +26,7 @@ export function brokerLauncher(target: string, host = '127.0.0.1'): BrokerLaunch
       return aedesLauncher(host);
     default:
       if (target.includes('://')) return urlLauncher(target);
-      throw new BenchError('BENCH_USAGE', `--broker ${target}: unknown broker (expected reference, reference:heap-growth, mosquitto, aedes or mqtt://host:port)`);
+      if (target.startsWith('reference@') && target.length > 'reference@'.length) return referenceLauncher(host, { checkout: target.slice('reference@'.length) });
+      throw new BenchError('BENCH_USAGE', `--broker ${target}: unknown broker (expected reference, reference:heap-growth, reference@DIR, mosquitto, aedes or mqtt://host:port)`);
   }
 }
