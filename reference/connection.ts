@@ -93,6 +93,11 @@ interface RareState {
   /** Inbound rate limit (maxInboundBytesPerSecond): start of the current one-second budget and bytes used in it. */
   budgetStart: number;
   budgetBytes: number;
+  will: Will | undefined;
+  /** Packets kept while an asynchronous CONNECT step runs (see Connection.hold). */
+  held: Packet[] | undefined;
+  /** Publishers paused until this connection's socket drains. */
+  blocked: Connection[] | undefined;
 }
 /** Uncorks every socket corked during this tick: one nextTick callback for all of them. */
 const corkedThisTick: Connection[] = [];
@@ -112,7 +117,6 @@ export class Connection implements WheelEntry {
   clientId: string | undefined;
   version: ProtocolVersion | undefined;
   session: SessionState | undefined;
-  will: Will | undefined;
   keepAliveSeconds = 0;
   /** MQTT 5.0 negotiated values and per-connection state (reference/v5); undefined for 3.1/3.1.1. */
   v5: V5State | undefined;
@@ -129,8 +133,6 @@ export class Connection implements WheelEntry {
   private corked = false;
   /** Connections whose congestion paused this one: resumed when the count drops to 0. */
   private pausedBy = 0;
-  /** Publishers paused until this connection's socket drains. */
-  private blocked: Connection[] | undefined;
 
   constructor(
     readonly stream: ClientStream,
@@ -264,8 +266,30 @@ export class Connection implements WheelEntry {
     }
   }
 
+  /*
+   * The will, the held packets and the paused publishers live in the rare state: most connections
+   * never have them (an undefined written to a connection without one allocates nothing).
+   */
+  get will(): Will | undefined {
+    return this.rare?.will;
+  }
+  set will(will: Will | undefined) {
+    if (will !== undefined || this.rare !== undefined) this.rareState().will = will;
+  }
   /** Packets kept while an asynchronous CONNECT step (the password check, reference/auth) runs. */
-  private held: Packet[] | undefined;
+  private get held(): Packet[] | undefined {
+    return this.rare?.held;
+  }
+  private set held(held: Packet[] | undefined) {
+    if (held !== undefined || this.rare !== undefined) this.rareState().held = held;
+  }
+  /** Publishers paused until this connection's socket drains. */
+  private get blocked(): Connection[] | undefined {
+    return this.rare?.blocked;
+  }
+  private set blocked(blocked: Connection[] | undefined) {
+    if (blocked !== undefined || this.rare !== undefined) this.rareState().blocked = blocked;
+  }
 
   /** Holds this connection's input, starting with `packet` (handled again by `release()`). */
   hold(packet: Packet): void {
@@ -427,6 +451,6 @@ export class Connection implements WheelEntry {
   }
 
   private rareState(): RareState {
-    return (this.rare ??= { flushOnClose: false, lingerTimer: undefined, budgetStart: -1000, budgetBytes: 0 });
+    return (this.rare ??= { flushOnClose: false, lingerTimer: undefined, budgetStart: -1000, budgetBytes: 0, will: undefined, held: undefined, blocked: undefined });
   }
 }
