@@ -17,7 +17,7 @@ import { checkTargets, formatTargets } from './targets.js';
 export const USAGE = `usage: mqtt-conformance bench [--broker TARGET]... [--scenario S]... [--rounds N] [--json FILE] [--suite]
 
 Load-tests brokers side by side with a raw-socket load generator spread over worker processes.
-  --broker TARGET        reference | reference:heap-growth | reference:cluster:1|2|3 | mosquitto | aedes | mqtt://host:port
+  --broker TARGET        reference | reference:heap-growth | reference@DIR (another checkout's) | reference:cluster:1|2|3 | mosquitto | aedes | mqtt://host:port
                          (repeatable; default: reference, mosquitto, aedes)
   --scenario S           fan-in | fan-in-qos0|1|2 | fan-out | latency | connections | retained | codec
                          | cluster | cluster-qos0|1 | cluster-latency (reference alone and as 1-3 nodes on Redis)

@@ -14,6 +14,8 @@ export interface Measurement {
   delivered?: number;
   /** Broker CPU over the measured phase, % of one core (absent when the broker is not a local process). */
   brokerCpu?: number;
+  /** The same as CPU seconds (utime + stime of the broker process over the phase). */
+  brokerCpuSeconds?: number;
   /** Load generator CPU over the measured phase, % of one core, all workers together. */
   loadCpu: number;
   /** The busiest load-generator worker, % of one core: near 100 means the generator limited the figure. */
@@ -42,6 +44,12 @@ export interface ResultRow {
   ratio: number | undefined;
   lost: number[];
   brokerCpu: number[];
+  /**
+   * Broker CPU per message delivered, microseconds, one per round (brokerCpuSeconds / delivered):
+   * unlike msg/s it does not depend on how much CPU the broker got on a busy machine, nor on how
+   * dear a system call is here relative to the broker's own work, so it travels between machines.
+   */
+  brokerCpuUsPerMsg: number[];
   loadCpu: number[];
   loadCpuMaxWorker: number[];
   machineCpu: number[];
@@ -80,6 +88,7 @@ export function buildRows(records: readonly ScenarioRecord[], baseline: string):
         ratio: undefined,
         lost: ok.map((r) => r.lost).filter((v): v is number => v !== undefined),
         brokerCpu: ok.map((r) => r.brokerCpu).filter((v): v is number => v !== undefined),
+        brokerCpuUsPerMsg: ok.flatMap((r) => (r.brokerCpuSeconds !== undefined && r.delivered !== undefined && r.delivered > 0 ? [(r.brokerCpuSeconds * 1e6) / r.delivered] : [])),
         loadCpu: ok.map((r) => r.loadCpu),
         loadCpuMaxWorker: ok.map((r) => r.loadCpuMaxWorker),
         machineCpu: ok.map((r) => r.machineCpu).filter((v): v is number => v !== undefined),

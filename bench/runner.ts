@@ -35,6 +35,7 @@ function describe(m: Measurement): string {
   const parts = [vals || 'no figure'];
   if (m.lost !== undefined) parts.push(`lost ${m.lost}`);
   if (m.brokerCpu !== undefined) parts.push(`broker CPU ${Math.round(m.brokerCpu)}%`);
+  if (m.brokerCpuSeconds !== undefined && m.delivered !== undefined && m.delivered > 0) parts.push(`${formatNumber((m.brokerCpuSeconds * 1e6) / m.delivered)} µs broker CPU/msg`);
   parts.push(`load CPU ${Math.round(m.loadCpu)}% (max worker ${Math.round(m.loadCpuMaxWorker)}%)`);
   if (m.machineCpu !== undefined) parts.push(`machine ${Math.round(m.machineCpu)}%`);
   return parts.join(', ') + (m.notes.length > 0 ? ` [${m.notes.join('; ')}]` : '');

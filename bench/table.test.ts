@@ -7,7 +7,7 @@ function m(value: number, extra: Partial<Measurement> = {}): Measurement {
 }
 
 const records: ScenarioRecord[] = [
-  { scenario: 'fan-in qos1', metrics: [{ key: 'msg/s', better: 'higher' }], broker: 'reference', rounds: [m(200_000), m(180_000), m(220_000)] },
+  { scenario: 'fan-in qos1', metrics: [{ key: 'msg/s', better: 'higher' }], broker: 'reference', rounds: [m(200_000, { delivered: 400_000, brokerCpuSeconds: 0.8 }), m(180_000, { delivered: 360_000, brokerCpuSeconds: 0.9 }), m(220_000, { delivered: 440_000, brokerCpuSeconds: 0.66 })] },
   { scenario: 'fan-in qos1', metrics: [{ key: 'msg/s', better: 'higher' }], broker: 'mosquitto', rounds: [m(100_000), m(90_000), m(110_000)] },
   {
     scenario: 'fan-in qos1',
@@ -43,6 +43,10 @@ describe('buildRows', () => {
     expect(aedes?.lost).toEqual([3]);
     expect(aedes?.ratio).toBeCloseTo(0.4);
   });
+  it('divides the broker CPU of each round by its deliveries (µs per message), where both are known', () => {
+    expect(rows.find((r) => r.broker === 'reference')?.brokerCpuUsPerMsg).toEqual([2, 2.5, 1.5]);
+    expect(rows.find((r) => r.broker === 'aedes')?.brokerCpuUsPerMsg).toEqual([]);
+  });
   it('has no ratio without a baseline', () => {
     expect(buildRows(records.slice(0, 1), 'mosquitto')[0]?.ratio).toBeUndefined();
   });
@@ -53,7 +57,8 @@ describe('formatTable', () => {
   it('prints one cell per header: median, range, ratio, lost and CPU figures', () => {
     const cells = rowCells(rows[0]!);
     expect(cells).toHaveLength(TABLE_HEADERS.length);
-    expect(cells).toEqual(['fan-in qos1', 'msg/s ↑', 'reference', '200,000', '180,000–220,000', '2.00x', '0', '99%', '60% (40%)', '170%']);
+    expect(cells).toEqual(['fan-in qos1', 'msg/s ↑', 'reference', '200,000', '180,000–220,000', '2.00x', '0', '99%', '2.00', '60% (40%)', '170%']);
+    expect(rowCells(rows.find((r) => r.broker === 'aedes')!)[8]).toBe('-');
   });
   it('aligns a text table: numeric columns right-aligned under their header', () => {
     const lines = formatTable(rows, 'text').split('\n');
@@ -76,7 +81,7 @@ describe('formatTable', () => {
   it('renders Markdown with right-aligned numeric columns', () => {
     const md = formatTable(rows, 'markdown').split('\n');
     expect(md[0]).toBe(`| ${TABLE_HEADERS.join(' | ')} |`);
-    expect(md[1]).toBe('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
-    expect(md[2]).toBe('| fan-in qos1 | msg/s ↑ | reference | 200,000 | 180,000–220,000 | 2.00x | 0 | 99% | 60% (40%) | 170% |');
+    expect(md[1]).toBe('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    expect(md[2]).toBe('| fan-in qos1 | msg/s ↑ | reference | 200,000 | 180,000–220,000 | 2.00x | 0 | 99% | 2.00 | 60% (40%) | 170% |');
   });
 });

@@ -1,4 +1,5 @@
 import type { ResultRow } from './results.js';
+import { median as medianOf } from './stats.js';
 
 export type TableStyle = 'text' | 'markdown';
 
@@ -36,6 +37,7 @@ export const TABLE_HEADERS = [
   'vs mosquitto',
   'lost',
   'broker CPU',
+  'broker CPU µs/msg',
   'load CPU (max worker)',
   'machine CPU',
 ] as const;
@@ -57,12 +59,13 @@ export function rowCells(row: ResultRow): string[] {
     ratio,
     lost,
     cpuCell(row.brokerCpu),
+    row.brokerCpuUsPerMsg.length === 0 ? '-' : formatNumber(medianOf(row.brokerCpuUsPerMsg)),
     load,
     cpuCell(row.machineCpu),
   ];
 }
 
-const NUMERIC_COLUMNS = new Set([3, 4, 5, 6, 7, 8, 9]);
+const NUMERIC_COLUMNS = new Set([3, 4, 5, 6, 7, 8, 9, 10]);
 
 /**
  * Renders rows as an aligned text table (terminal) or a Markdown table (README). Numeric columns

@@ -32,6 +32,7 @@ describe('checkTargets', () => {
     expect(get('fan-in qos1 msg/s: reference >= 1x mosquitto')?.met).toBe(false);
     expect(get('latency qos1 p99: reference <= 2x mosquitto')?.met).toBe(false);
     expect(get('connections: reference <= 4 KB per idle connection')?.met).toBe(true);
+    expect(get('connections: reference <= 2 KB per idle connection (issue 18)')?.met).toBe(false);
   });
   it('fails the zero-loss target on any lost message and leaves unmeasured targets open', () => {
     expect(get('fan-in qos1: reference loses nothing')?.met).toBe(false);

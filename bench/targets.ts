@@ -28,7 +28,7 @@ function ratioCheck(rows: readonly ResultRow[], scenario: string, metric: string
   return { target, met: ratio >= atLeast, detail: `${ratio.toFixed(2)}x (${formatNumber(ref)} vs ${formatNumber(base)})` };
 }
 
-/** The targets of issue 7 that a load run can check (the suite-speed target is --suite's). */
+/** The targets of issues 7 and 18 that a load run can check (the suite-speed targets are --suite's). */
 export function checkTargets(rows: readonly ResultRow[]): TargetCheck[] {
   const checks: TargetCheck[] = [
     ratioCheck(rows, 'fan-in qos0', 'msg/s', 'mosquitto', 1),
@@ -51,6 +51,8 @@ export function checkTargets(rows: readonly ResultRow[]): TargetCheck[] {
   );
   const mem = median(rows, 'connections', 'bytes/conn', 'reference');
   checks.push({ target: 'connections: reference <= 4 KB per idle connection', met: mem === undefined ? undefined : mem <= 4096, detail: mem === undefined ? 'not measured' : `${formatNumber(mem)} bytes` });
+  // Issue 18 (broker memory): the steady figure at most 2 KB.
+  checks.push({ target: 'connections: reference <= 2 KB per idle connection (issue 18)', met: mem === undefined ? undefined : mem <= 2048, detail: mem === undefined ? 'not measured' : `${formatNumber(mem)} bytes` });
   return checks;
 }
 

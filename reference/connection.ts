@@ -53,6 +53,52 @@ function onStreamDrain(this: ClientStream): void {
 function onDecodedPacket(packet: Packet): void {
   feeding?.handlePacket(packet);
 }
+
+/*
+ * A decoder holds state only between the chunks of a split packet, so a connection owns one only
+ * then (or once it failed). Every other chunk is fed through a spare decoder (112 bytes less per idle
+ * connection). Taken out of this slot while it feeds, so a stream that emits data re-entrantly
+ * (an in-memory duplex) gets a decoder of its own instead of sharing one mid-feed.
+ */
+let spareDecoder: PacketDecoder | undefined;
+function takeDecoder(maxPacketSize: number, version: ProtocolVersion | undefined): PacketDecoder {
+  const spare = spareDecoder;
+  let decoder: PacketDecoder;
+  if (spare !== undefined && spare.maxPacketSize === maxPacketSize) {
+    spareDecoder = undefined;
+    decoder = spare;
+  } else decoder = new PacketDecoder({ maxPacketSize });
+  decoder.version = version;
+  return decoder;
+}
+
+/*
+ * Times kept per connection count milliseconds from here, not from 1970: V8 stores a small integer
+ * in the object itself but boxes a number beyond 2^31 (an epoch time) as a separate 16-byte heap
+ * number per connection. (After 24.8 days of uptime the values pass 2^31 and get boxed again: more
+ * memory, same behaviour.)
+ */
+const CLOCK_ORIGIN = Date.now();
+function clockMs(): number {
+  const ms = Date.now() - CLOCK_ORIGIN;
+  return ms < 0x80000000 ? ms | 0 : ms; // `| 0`: an int32 V8 stores as a small integer (Date.now() gives a double)
+}
+
+/** Per-connection state most connections never need, allocated on first use (memory per idle connection). */
+interface RareState {
+  /** A DISCONNECT was queued: flush it before the close, whatever the reason. */
+  flushOnClose: boolean;
+  /** After a close: the timer that destroys a socket the peer does not close. */
+  lingerTimer: NodeJS.Timeout | undefined;
+  /** Inbound rate limit (maxInboundBytesPerSecond): start of the current one-second budget and bytes used in it. */
+  budgetStart: number;
+  budgetBytes: number;
+  will: Will | undefined;
+  /** Packets kept while an asynchronous CONNECT step runs (see Connection.hold). */
+  held: Packet[] | undefined;
+  /** Publishers paused until this connection's socket drains. */
+  blocked: Connection[] | undefined;
+}
 /** Uncorks every socket corked during this tick: one nextTick callback for all of them. */
 const corkedThisTick: Connection[] = [];
 function uncorkAll(): void {
@@ -71,30 +117,27 @@ export class Connection implements WheelEntry {
   clientId: string | undefined;
   version: ProtocolVersion | undefined;
   session: SessionState | undefined;
-  will: Will | undefined;
   keepAliveSeconds = 0;
   /** MQTT 5.0 negotiated values and per-connection state (reference/v5); undefined for 3.1/3.1.1. */
   v5: V5State | undefined;
-  /** A DISCONNECT was queued: flush it before the close, whatever the reason. */
-  private flushOnClose = false;
+  private rare: RareState | undefined;
 
-  private readonly decoder: PacketDecoder;
+  /** Only while a packet is split between chunks (or after a decode error): see takeDecoder. */
+  private decoder: PacketDecoder | undefined;
+  /** The protocol version the decoder learnt from the first CONNECT (kept here while no decoder is owned). */
+  private wireVersion: ProtocolVersion | undefined;
+  /** clockMs() of the last packet received. */
   private lastPacketAt = 0;
-  /** After a close: the timer that destroys a socket the peer does not close. */
-  private timer: NodeJS.Timeout | undefined;
   /** The CONNECT timeout, then the keep-alive deadline, on the broker's timer wheel. */
   wheelSlot = -1;
   private corked = false;
   /** Connections whose congestion paused this one: resumed when the count drops to 0. */
   private pausedBy = 0;
-  /** Publishers paused until this connection's socket drains. */
-  private blocked: Connection[] | undefined;
 
   constructor(
     readonly stream: ClientStream,
     readonly broker: Broker,
   ) {
-    this.decoder = new PacketDecoder({ maxPacketSize: broker.options.maxPacketSize });
     connectionOf.set(stream, this);
     stream.on('data', onStreamData);
     stream.on('error', onStreamError);
@@ -128,8 +171,9 @@ export class Connection implements WheelEntry {
     this.broker.counters.bytesReceived += chunk.length;
     const outer = feeding;
     feeding = this;
+    const decoder = this.decoder ?? takeDecoder(this.broker.options.maxPacketSize, this.wireVersion);
     try {
-      this.decoder.feed(chunk, onDecodedPacket);
+      decoder.feed(chunk, onDecodedPacket);
     } catch (error) {
       if (error instanceof DecodeError) {
         if (!this.isClosed()) dispatchDecodeError(this, error);
@@ -139,23 +183,27 @@ export class Connection implements WheelEntry {
       }
     } finally {
       feeding = outer;
+      this.wireVersion = decoder.version;
+      if (decoder.buffered === 0 && decoder.error === undefined) {
+        this.decoder = undefined;
+        spareDecoder = decoder;
+      } else this.decoder = decoder;
     }
     this.broker.applyBackPressure(this);
     if (this.broker.options.maxInboundBytesPerSecond > 0) this.throttle(chunk.length);
   }
 
   /** Inbound rate limit (reference/options maxInboundBytesPerSecond): a client ahead of its budget is paused until it is back within it. */
-  private budgetStart = 0;
-  private budgetBytes = 0;
   private throttle(bytes: number): void {
     const rate = this.broker.options.maxInboundBytesPerSecond;
-    const now = Date.now();
-    if (now - this.budgetStart >= 1000) {
-      this.budgetStart = now;
-      this.budgetBytes = 0;
+    const now = clockMs();
+    const rare = this.rareState();
+    if (now - rare.budgetStart >= 1000) {
+      rare.budgetStart = now;
+      rare.budgetBytes = 0;
     }
-    this.budgetBytes += bytes;
-    const aheadMs = (this.budgetBytes / rate) * 1000 - (now - this.budgetStart);
+    rare.budgetBytes += bytes;
+    const aheadMs = (rare.budgetBytes / rate) * 1000 - (now - rare.budgetStart);
     if (aheadMs <= 0 || this.state === 'closed') return;
     this.broker.counters.inboundThrottled++;
     if (this.pausedBy++ === 0) this.stream.pause();
@@ -173,7 +221,7 @@ export class Connection implements WheelEntry {
     }
     const cluster = this.broker.cluster;
     if (cluster !== undefined && cluster.holds(this, packet)) return;
-    this.lastPacketAt = Date.now();
+    this.lastPacketAt = clockMs();
     this.broker.counters.packetsReceived++;
     const store = this.broker.sessions;
     if (store.batch) store.batch(() => dispatch(this, packet));
@@ -208,18 +256,40 @@ export class Connection implements WheelEntry {
   private keepAliveCheck(): void {
     if (this.keepAliveSeconds === 0) return;
     const limit = this.keepAliveSeconds * 1500;
-    const idle = Date.now() - this.lastPacketAt;
+    const idle = clockMs() - this.lastPacketAt;
     if (idle >= limit) {
       this.broker.counters.keepAliveTimeouts++;
       this.broker.log.info('keep-alive expired: closing', { clientId: this.label, keepAlive: this.keepAliveSeconds, idleMs: idle });
       this.disconnect(0x8d, 'keep-alive-timeout'); // 5.0: DISCONNECT 0x8D Keep Alive timeout first
     } else {
-      this.broker.deadlines.schedule(this, this.lastPacketAt + limit);
+      this.broker.deadlines.schedule(this, CLOCK_ORIGIN + this.lastPacketAt + limit);
     }
   }
 
+  /*
+   * The will, the held packets and the paused publishers live in the rare state: most connections
+   * never have them (an undefined written to a connection without one allocates nothing).
+   */
+  get will(): Will | undefined {
+    return this.rare?.will;
+  }
+  set will(will: Will | undefined) {
+    if (will !== undefined || this.rare !== undefined) this.rareState().will = will;
+  }
   /** Packets kept while an asynchronous CONNECT step (the password check, reference/auth) runs. */
-  private held: Packet[] | undefined;
+  private get held(): Packet[] | undefined {
+    return this.rare?.held;
+  }
+  private set held(held: Packet[] | undefined) {
+    if (held !== undefined || this.rare !== undefined) this.rareState().held = held;
+  }
+  /** Publishers paused until this connection's socket drains. */
+  private get blocked(): Connection[] | undefined {
+    return this.rare?.blocked;
+  }
+  private set blocked(blocked: Connection[] | undefined) {
+    if (blocked !== undefined || this.rare !== undefined) this.rareState().blocked = blocked;
+  }
 
   /** Holds this connection's input, starting with `packet` (handled again by `release()`). */
   hold(packet: Packet): void {
@@ -261,8 +331,8 @@ export class Connection implements WheelEntry {
     // The decoder's buffers may be reused: keep our own copy of the will payload.
     this.will = will ? { ...will, payload: Buffer.from(will.payload) } : undefined;
     this.keepAliveSeconds = keepAliveSeconds;
-    this.lastPacketAt = Date.now();
-    if (keepAliveSeconds > 0) this.broker.deadlines.schedule(this, this.lastPacketAt + keepAliveSeconds * 1500);
+    this.lastPacketAt = clockMs();
+    if (keepAliveSeconds > 0) this.broker.deadlines.schedule(this, CLOCK_ORIGIN + this.lastPacketAt + keepAliveSeconds * 1500);
   }
 
   /**
@@ -298,7 +368,7 @@ export class Connection implements WheelEntry {
     }
     if (this.version === 5) {
       this.send({ type: 'disconnect', reasonCode, properties: reasonString !== undefined ? { reasonString } : undefined }, 5);
-      this.flushOnClose = true;
+      this.rareState().flushOnClose = true;
     }
     this.close(reason);
   }
@@ -359,7 +429,7 @@ export class Connection implements WheelEntry {
     const stream = this.stream;
     if (stream.destroyed) return;
     const abrupt = reason === 'socket-error' || reason === 'socket-closed' || reason === 'broker-shutdown' || reason === 'keep-alive-timeout' || reason === 'connect-timeout';
-    if (abrupt && !(this.flushOnClose && reason !== 'socket-error' && reason !== 'socket-closed')) {
+    if (abrupt && !(this.rare?.flushOnClose === true && reason !== 'socket-error' && reason !== 'socket-closed')) {
       stream.destroy();
       return;
     }
@@ -368,14 +438,19 @@ export class Connection implements WheelEntry {
       stream.uncork();
     }
     stream.end();
-    this.timer = setTimeout(() => stream.destroy(), LINGER_MS);
+    this.rareState().lingerTimer = setTimeout(() => stream.destroy(), LINGER_MS);
   }
 
   clearTimer(): void {
     if (this.wheelSlot !== -1) this.broker.deadlines.cancel(this);
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    const rare = this.rare;
+    if (rare?.lingerTimer !== undefined) {
+      clearTimeout(rare.lingerTimer);
+      rare.lingerTimer = undefined;
     }
+  }
+
+  private rareState(): RareState {
+    return (this.rare ??= { flushOnClose: false, lingerTimer: undefined, budgetStart: -1000, budgetBytes: 0, will: undefined, held: undefined, blocked: undefined });
   }
 }

@@ -63,8 +63,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   try {
     for (const c of configs) listeners.push(await startListener(c, (stream) => broker.accept(stream), resolved.log));
   } catch (error) {
+    await broker.close(); // first: a listener's close waits for the streams it handed to the broker
     for (const l of listeners) await l.close();
-    await broker.close();
     await cluster?.close();
     throw error;
   }

@@ -20,6 +20,12 @@ export class TimerWheel {
   private timer: NodeJS.Timeout | undefined;
   /** The slot the timer is armed for (Infinity: not armed). */
   private armedSlot = Infinity;
+  /**
+   * Slots count from here, not from 1970: a slot number stays a small integer (V8 stores it in the
+   * entry as is for 3.4 years at 50 ms), where an epoch slot number (~3.5e10) would make V8 box
+   * every entry's `wheelSlot` as a 16-byte heap number (memory per idle connection).
+   */
+  private readonly origin = Date.now();
 
   constructor(readonly resolutionMs = 50) {
     if (!(resolutionMs > 0)) throw new RangeError(`resolutionMs must be > 0, got ${String(resolutionMs)}`);
@@ -35,7 +41,7 @@ export class TimerWheel {
   /** Schedules `entry` for `dueAt` (epoch ms), replacing its previous deadline. */
   schedule(entry: WheelEntry, dueAt: number): void {
     this.cancel(entry);
-    const slot = Math.ceil(dueAt / this.resolutionMs);
+    const slot = Math.ceil((dueAt - this.origin) / this.resolutionMs);
     let set = this.slots.get(slot);
     if (set === undefined) {
       set = new Set();
@@ -69,7 +75,7 @@ export class TimerWheel {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.armedSlot = slot;
     // Unref'd: connections (their sockets) keep the process alive, a deadline alone does not.
-    this.timer = setTimeout(fire, Math.max(1, slot * this.resolutionMs - Date.now()), this);
+    this.timer = setTimeout(fire, Math.max(1, this.origin + slot * this.resolutionMs - Date.now()), this);
     this.timer.unref();
   }
 
@@ -77,7 +83,7 @@ export class TimerWheel {
   tick(): void {
     this.timer = undefined;
     this.armedSlot = Infinity;
-    const current = Math.floor(Date.now() / this.resolutionMs); // a timer that fired a little early finds nothing due yet
+    const current = Math.floor((Date.now() - this.origin) / this.resolutionMs); // a timer that fired a little early finds nothing due yet
     const due: WheelEntry[] = [];
     for (const [slot, set] of this.slots) {
       if (slot > current) continue;

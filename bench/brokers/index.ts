@@ -14,7 +14,7 @@ export { aedesLauncher, mosquittoLauncher, referenceLauncher, urlLauncher };
 
 export const DEFAULT_BROKERS = ['reference', 'mosquitto', 'aedes'] as const;
 
-/** `reference` (`reference:heap-growth`: with `broker --heap-growth`), `mosquitto`, `aedes` or `mqtt://host:port` to a launcher. */
+/** `reference` (`reference:heap-growth`: with `broker --heap-growth`; `reference@DIR`: another checkout's), `mosquitto`, `aedes` or `mqtt://host:port` to a launcher. */
 export function brokerLauncher(target: string, host = '127.0.0.1'): BrokerLauncher {
   switch (target) {
     case 'reference':
@@ -28,6 +28,7 @@ export function brokerLauncher(target: string, host = '127.0.0.1'): BrokerLaunch
     default:
       if (target.startsWith('reference:cluster:')) return referenceClusterLauncher(target, host);
       if (target.includes('://')) return urlLauncher(target);
-      throw new BenchError('BENCH_USAGE', `--broker ${target}: unknown broker (expected reference, reference:heap-growth, reference:cluster:N, mosquitto, aedes or mqtt://host:port)`);
+      if (target.startsWith('reference@') && target.length > 'reference@'.length) return referenceLauncher(host, { checkout: target.slice('reference@'.length) });
+      throw new BenchError('BENCH_USAGE', `--broker ${target}: unknown broker (expected reference, reference:heap-growth, reference@DIR, reference:cluster:N, mosquitto, aedes or mqtt://host:port)`);
   }
 }

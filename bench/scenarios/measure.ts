@@ -15,6 +15,8 @@ export interface Phase {
   wallMs: number;
   /** % of one core. */
   brokerCpu: number | undefined;
+  /** CPU seconds the broker process used over the phase. */
+  brokerCpuSeconds: number | undefined;
   loadCpu: number;
   loadCpuMaxWorker: number;
   machineCpu: number;
@@ -41,6 +43,7 @@ export async function measurePhase(pool: WorkerPool, broker: BenchBroker, timeou
     goAt: Math.min(...workers.map((w) => w.goAt)),
     wallMs,
     brokerCpu: cpu0 !== undefined && cpu1 !== undefined ? pct(cpu1 - cpu0) : undefined,
+    brokerCpuSeconds: cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined,
     loadCpu: perWorker.reduce((a, b) => a + b, 0),
     loadCpuMaxWorker: Math.max(0, ...perWorker),
     machineCpu: (100 * coreCount() * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total),
@@ -88,12 +91,13 @@ export function saturationNote(phase: Phase): string[] {
 }
 
 /** The CPU fields of a Measurement from a phase. */
-export function cpuFields(phase: Phase): Pick<Measurement, 'loadCpu' | 'loadCpuMaxWorker' | 'machineCpu' | 'brokerCpu'> {
-  const f: Pick<Measurement, 'loadCpu' | 'loadCpuMaxWorker' | 'machineCpu' | 'brokerCpu'> = {
+export function cpuFields(phase: Phase): Pick<Measurement, 'loadCpu' | 'loadCpuMaxWorker' | 'machineCpu' | 'brokerCpu' | 'brokerCpuSeconds'> {
+  const f: Pick<Measurement, 'loadCpu' | 'loadCpuMaxWorker' | 'machineCpu' | 'brokerCpu' | 'brokerCpuSeconds'> = {
     loadCpu: phase.loadCpu,
     loadCpuMaxWorker: phase.loadCpuMaxWorker,
     machineCpu: phase.machineCpu,
   };
   if (phase.brokerCpu !== undefined) f.brokerCpu = phase.brokerCpu;
+  if (phase.brokerCpuSeconds !== undefined) f.brokerCpuSeconds = phase.brokerCpuSeconds;
   return f;
 }
