@@ -60,7 +60,7 @@ export function parsePasswdArgs(argv: readonly string[]): PasswdArgs | 'help' {
 async function readLine(input: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of input) {
-    text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+    text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     if (text.includes('\n')) break;
   }
   return text.split(/\r?\n/)[0] ?? '';

@@ -4,7 +4,7 @@ import type { TraceEntry } from './types.js';
 function bufferBytes(value: unknown): number[] | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  if (v['type'] === 'Buffer' && Array.isArray(v['data']) && v['data'].every((b) => typeof b === 'number')) return v['data'] as number[];
+  if (v['type'] === 'Buffer' && Array.isArray(v['data']) && v['data'].every((b) => typeof b === 'number')) return v['data'];
   return undefined;
 }
 

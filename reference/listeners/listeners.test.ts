@@ -63,7 +63,7 @@ describe('listeners', () => {
           }),
       );
       for (const c of clients) await c.subscribeAsync('x/all', { qos: 1 });
-      await clients[2]!.publishAsync('x/all', 'over-ws', { qos: 1 });
+      await clients[2].publishAsync('x/all', 'over-ws', { qos: 1 });
       expect(await Promise.all(got)).toEqual(['0:over-ws', '1:over-ws', '2:over-ws', '3:over-ws']);
     } finally {
       await Promise.all(clients.map((c) => c.endAsync()));
