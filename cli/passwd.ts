@@ -116,7 +116,7 @@ export async function main(argv: string[], io: PasswdIo = {}): Promise<number> {
       return 0;
     }
     checkUsername(args.user);
-    const entries: PasswordEntries = args.create || !existsSync(args.file) ? new Map() : readPasswordFile(args.file);
+    const entries: PasswordEntries = args.create || !existsSync(args.file) ? new Map<string, string>() : readPasswordFile(args.file);
     if (args.remove) {
       if (!entries.delete(args.user)) throw new PasswdUsageError(`user ${JSON.stringify(args.user)} is not in ${args.file}`);
       writePasswordFile(args.file, entries);

@@ -94,7 +94,7 @@ describe('listeners', () => {
             resolve(got);
           }
         });
-        s.on('error', (e) => resolve(e));
+        s.on('error', (e: Error) => resolve(e));
         s.on('close', () => resolve(got.length > 0 ? got : new Error('closed without CONNACK')));
       });
     const ok = await raw(alice);
