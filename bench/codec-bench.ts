@@ -10,7 +10,7 @@ function toText(result: unknown): string {
   if (typeof result === 'string') return result;
   if (result && typeof result === 'object') {
     const r = result as Record<string, unknown>;
-    for (const key of ['table', 'text', 'markdown']) if (typeof r[key] === 'string') return r[key] as string;
+    for (const key of ['table', 'text', 'markdown']) if (typeof r[key] === 'string') return r[key];
   }
   return result === undefined ? '' : JSON.stringify(result, null, 2);
 }

@@ -44,9 +44,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function scenarioTimes(report: unknown): SuiteScenarioTime[] {
   if (!isRecord(report) || !Array.isArray(report['scenarios'])) return [];
   return report['scenarios'].filter(isRecord).map((s) => ({
-    name: String(s['name'] ?? '?'),
-    feature: String(s['feature'] ?? ''),
-    verdict: String(s['verdict'] ?? ''),
+    name: typeof s['name'] === 'string' ? s['name'] : '?',
+    feature: typeof s['feature'] === 'string' ? s['feature'] : '',
+    verdict: typeof s['verdict'] === 'string' ? s['verdict'] : '',
     durationMs: typeof s['durationMs'] === 'number' ? s['durationMs'] : 0,
   }));
 }

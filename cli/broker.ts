@@ -146,7 +146,7 @@ export function readConfigFile(path: string): BrokerOptions {
     if (!kind) throw new BrokerUsageError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(CONFIG_KEYS).join(', ')})`);
     checkValue(`config file ${path}`, key, kind, value);
   }
-  return data as BrokerOptions;
+  return data;
 }
 
 /** What the command line asks of the process rather than of the broker. */

@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readReportJson, writeMatrix, type ReportJson } from '../reports/index.js';
-import { PACKAGE_ROOT, TargetError, launcherCommand, redactUrl, trackChild } from '../harness/targets/index.js';
+import { TargetError, launcherCommand, redactUrl, trackChild } from '../harness/targets/index.js';
 import { resolveTarget, targetSlug, TARGET_FORMS, type ResolveTargetOptions } from './resolve-target.js';
 import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
 

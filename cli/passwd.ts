@@ -60,7 +60,7 @@ export function parsePasswdArgs(argv: readonly string[]): PasswdArgs | 'help' {
 async function readLine(input: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of input) {
-    text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+    text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     if (text.includes('\n')) break;
   }
   return text.split(/\r?\n/)[0] ?? '';
@@ -116,7 +116,7 @@ export async function main(argv: string[], io: PasswdIo = {}): Promise<number> {
       return 0;
     }
     checkUsername(args.user);
-    const entries: PasswordEntries = args.create || !existsSync(args.file) ? new Map() : readPasswordFile(args.file);
+    const entries: PasswordEntries = args.create || !existsSync(args.file) ? new Map<string, string>() : readPasswordFile(args.file);
     if (args.remove) {
       if (!entries.delete(args.user)) throw new PasswdUsageError(`user ${JSON.stringify(args.user)} is not in ${args.file}`);
       writePasswordFile(args.file, entries);

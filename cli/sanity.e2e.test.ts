@@ -66,7 +66,7 @@ async function run(port: number, reportDir: string): Promise<{ code: number; std
   process.stderr.write = ((chunk: string | Uint8Array): boolean => {
     stderr += chunk.toString();
     return true;
-  }) as typeof process.stderr.write;
+  });
   const t0 = performance.now();
   try {
     const code = await main(['--broker', `mqtt://127.0.0.1:${port}`, '--report-dir', reportDir]);

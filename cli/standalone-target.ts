@@ -11,7 +11,7 @@ import { resolveTarget } from './resolve-target.js';
 
 let own: StartedTarget | undefined;
 if (process.env[TARGET_ENV] === undefined || process.env[TARGET_ENV] === '') {
-  own = await (await resolveTarget('reference')).start();
+  own = await resolveTarget('reference').start();
   process.env[TARGET_ENV] = JSON.stringify({ endpoint: own.endpoint, capabilities: own.capabilities, description: own.describe() });
 }
 

@@ -3,7 +3,7 @@
  * the compliance model. The counts follow the model's one definition (`countOf`): a failed
  * `@optional` scenario is "optional not shown", with its own mark, never a failure.
  */
-import type { Envelope } from '@cucumber/messages';
+import { TestStepResultStatus, type Envelope } from '@cucumber/messages';
 import { countOf, type ComplianceModel, type ScenarioResult } from '../reports/index.js';
 
 type Status = 'passed' | 'failed' | 'skipped' | 'other';
@@ -37,9 +37,9 @@ export class Progress {
       const s = this.started.get(m.testStepFinished.testCaseStartedId);
       const st = m.testStepFinished.testStepResult.status;
       if (s && s.status !== 'failed') {
-        if (st === 'FAILED' || st === 'UNDEFINED' || st === 'AMBIGUOUS') s.status = 'failed';
-        else if (st === 'SKIPPED' && s.status === 'passed') s.status = 'skipped';
-        else if (st === 'PENDING' || st === 'UNKNOWN') s.status = 'other';
+        if (st === TestStepResultStatus.FAILED || st === TestStepResultStatus.UNDEFINED || st === TestStepResultStatus.AMBIGUOUS) s.status = 'failed';
+        else if (st === TestStepResultStatus.SKIPPED && s.status === 'passed') s.status = 'skipped';
+        else if (st === TestStepResultStatus.PENDING || st === TestStepResultStatus.UNKNOWN) s.status = 'other';
       }
     }
     if (m.testCaseFinished) {

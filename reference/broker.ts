@@ -567,7 +567,7 @@ export class Broker {
   private aliasFor(conn: Connection, topic: string): OutboundAlias | undefined {
     const state = conn.v5;
     if (!state || state.topicAliasMaximum === 0 || !this.options.outboundTopicAliases) return undefined;
-    const map = (state.outboundAliases ??= new Map());
+    const map = (state.outboundAliases ??= new Map<string, number>());
     const known = map.get(topic);
     if (known !== undefined) return { alias: known, known: true };
     return map.size < state.topicAliasMaximum ? { alias: map.size + 1, known: false } : undefined;

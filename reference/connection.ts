@@ -170,6 +170,7 @@ export class Connection implements WheelEntry {
     this.broker.beginInput();
     this.broker.counters.bytesReceived += chunk.length;
     const outer = feeding;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- one module-level callback for every connection's decoder, told whose bytes it is feeding: no closure per connection
     feeding = this;
     const decoder = this.decoder ?? takeDecoder(this.broker.options.maxPacketSize, this.wireVersion);
     try {

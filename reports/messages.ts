@@ -33,7 +33,7 @@ export function parseMessages(ndjson: string, source = 'messages.ndjson'): Envel
     if (keys.length === 0 || !keys.some((k) => ENVELOPE_KEYS.has(k) || /^[a-z][A-Za-z]+$/.test(k))) {
       throw new ReportError('REPORT_BAD_MESSAGES', `line ${i + 1} is not a cucumber message envelope (keys: ${keys.join(', ') || 'none'})`, source);
     }
-    out.push(value as Envelope);
+    out.push(value);
   }
   return out;
 }

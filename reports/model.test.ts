@@ -208,7 +208,7 @@ describe('buildComplianceModel on damaged or unusual streams', () => {
   it('counts a statement only optional scenarios check, and they failed, as informational: never a violation of the version', () => {
     const edited = envelopes.map((e) => {
       if (e.pickle?.name !== 'A message delivered on an established subscription has RETAIN clear') return e;
-      return { pickle: { ...e.pickle, tags: e.pickle.tags.filter((t) => t.name !== '@MQTT-3.3.1-9') } } as unknown as Envelope;
+      return { pickle: { ...e.pickle, tags: e.pickle.tags.filter((t) => t.name !== '@MQTT-3.3.1-9') } };
     });
     const model = buildComplianceModel(edited, META);
     expect(statement(model, '3.1.1', 'MQTT-3.3.1-9')).toMatchObject({ verdict: 'violated', informational: true });
@@ -222,7 +222,7 @@ describe('buildComplianceModel on damaged or unusual streams', () => {
       const a = e.attachment;
       if (!a || a.mediaType !== 'application/vnd.mqtt-conformance.trace+json' || !a.body.includes('MQTX')) return e;
       const trace = [...(JSON.parse(a.body) as unknown[]), { client: 3, t: 'x' }, null];
-      return { attachment: { ...a, body: JSON.stringify(trace) } } as unknown as Envelope;
+      return { attachment: { ...a, body: JSON.stringify(trace) } };
     });
     const f = byName(buildComplianceModel(edited, META), 'A wrong protocol name closes the connection').failure;
     expect(f?.trace).toHaveLength(4);
@@ -295,7 +295,7 @@ describe('a damaged failure attachment', () => {
     const edited = parseMessages(fixtureText).map((e) => {
       const a = e.attachment;
       if (!a || a.mediaType !== 'application/vnd.mqtt-conformance.failure+json' || !a.body.includes('did not move')) return e;
-      return { attachment: { ...a, body: '{"statement":' } } as unknown as Envelope;
+      return { attachment: { ...a, body: '{"statement":' } };
     });
     const f = byName(buildComplianceModel(edited, META), '$SYS clients count moves at QoS 1').failure;
     expect(f).toMatchObject({ summary: 'unreadable failure attachment', step: 'Then $SYS reports wrong' });

@@ -4,7 +4,7 @@ import type { TraceEntry } from './types.js';
 function bufferBytes(value: unknown): number[] | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  if (v['type'] === 'Buffer' && Array.isArray(v['data']) && v['data'].every((b) => typeof b === 'number')) return v['data'] as number[];
+  if (v['type'] === 'Buffer' && Array.isArray(v['data']) && v['data'].every((b) => typeof b === 'number')) return v['data'];
   return undefined;
 }
 
@@ -67,7 +67,7 @@ const KEY_FIELDS: Record<string, readonly string[]> = {
 
 /** `PUBLISH topic="t/a" qos=1 retain=true packetId=1 payload="hello"` */
 export function summarizePacket(packet: Record<string, unknown>): string {
-  const type = String(packet['type'] ?? '?').toUpperCase();
+  const type = (typeof packet['type'] === 'string' ? packet['type'] : '?').toUpperCase();
   const keys = KEY_FIELDS[String(packet['type'])] ?? [];
   const parts = keys.filter((k) => packet[k] !== undefined).map((k) => {
     const text = formatValue(packet[k]);

@@ -1,5 +1,4 @@
-import { DataTable, Then, When } from '@cucumber/cucumber';
-import type { QoS } from '../harness/codec/index.js';
+import { type DataTable, Then, When } from '@cucumber/cucumber';
 import { ClientUsageError } from '../harness/client/index.js';
 import {
   checkEveryAcknowledgedDelivered,
@@ -23,7 +22,7 @@ When('these publishers send, pipelined without waiting for acknowledgements:', f
     const qos = Number(row.qos);
     if (qos !== 0 && qos !== 1 && qos !== 2) throw new ClientUsageError(`qos must be 0, 1 or 2, got ${JSON.stringify(row.qos)}`);
     if (row.publisher === undefined || row.topic === undefined) throw new ClientUsageError('columns: publisher | messages | qos | topic');
-    return { publisher: row.publisher, count: Number(row.messages), qos: qos as QoS, topic: this.topic(row.topic) };
+    return { publisher: row.publisher, count: Number(row.messages), qos, topic: this.topic(row.topic) };
   });
   startPublishers(this, specs);
 });

@@ -1,4 +1,4 @@
-import { DataTable, Given, When } from '@cucumber/cucumber';
+import { type DataTable, Given, When } from '@cucumber/cucumber';
 import type { QoS } from '../harness/codec/index.js';
 import { connectOptionsFromTable } from './support/tables.js';
 import { randomAlnum, type MqttWorld } from './support/world.js';

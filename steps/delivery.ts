@@ -1,6 +1,6 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { PacketType, PublishPacket, QoS } from '../harness/codec/index.js';
-import { ClientUsageError, TimeoutError, describePacket, matcher, type PacketPattern } from '../harness/client/index.js';
+import { ClientUsageError, TimeoutError, describePacket, matcher } from '../harness/client/index.js';
 import {
   beyondPacketLimit,
   completePipelined,
@@ -30,7 +30,7 @@ Then('{client} receives no answer before the PINGRESP to its next PINGREQ', asyn
 /** This acknowledgement is the next packet, and nothing else follows it (PINGREQ barrier). */
 Then('{client} receives only {packetType} with packet identifier {int}', async function (this: MqttWorld, name: string, type: PacketType, packetId: number) {
   const client = this.client(name);
-  await this.check(QOS_RULES, () => client.expectNext({ type, packetId } as PacketPattern));
+  await this.check(QOS_RULES, () => client.expectNext({ type, packetId }));
   await pingBarrier(this, name, QOS_RULES);
 });
 

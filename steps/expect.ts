@@ -78,7 +78,7 @@ Then('{client} remains connected', async function (this: MqttWorld, name: string
 Then('{client} receives {packetType}', async function (this: MqttWorld, name: string, type: PacketType) {
   const client = this.client(name);
   const hints = type === 'pingresp' ? ['MQTT-3.12.4-1'] : [];
-  const packet = await this.check(hints, () => client.expect({ type } as PacketPattern));
+  const packet = await this.check(hints, () => client.expect({ type }));
   this.lastReceived.set(name, packet);
 });
 

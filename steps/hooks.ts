@@ -44,7 +44,7 @@ Before(async function (this: MqttWorld, { pickle }) {
   if (na !== undefined || version === undefined) {
     // A declared exclusion travels with the verdict: the reports count and list those apart.
     const verdict = { verdict: 'not-applicable', reason: na?.reason ?? 'no version', ...(na?.exclusion !== undefined ? { exclusion: na.exclusion.capability } : {}) };
-    await this.attach(JSON.stringify(verdict), VERDICT_MEDIA_TYPE);
+    this.attach(JSON.stringify(verdict), VERDICT_MEDIA_TYPE);
     return 'skipped';
   }
   // A @needs:tls / @needs:websocket scenario dials the target's endpoint of that transport, when it declares one.
@@ -72,7 +72,7 @@ After(async function (this: MqttWorld, { result, error }) {
   }
   if (leftover) await attachFailure(this, leftover, 'After hook');
   if ((result?.status === Status.FAILED || leftover) && this.trace.entries.length > 0) {
-    await this.attach(this.traceAttachment(), TRACE_MEDIA_TYPE);
+    this.attach(this.traceAttachment(), TRACE_MEDIA_TYPE);
   }
   if (leftover) throw leftover;
 });

@@ -81,7 +81,7 @@ When('{client} sends {packetType} for the PUBLISH', function (this: MqttWorld, n
 When(
   '{client} sends a CONNECT with protocol level {int} followed by a retained PUBLISH of {string} to {topic}',
   function (this: MqttWorld, name: string, level: number, payload: string, topic: string) {
-    const client = this.client(name);
+    this.client(name); // an unknown client fails here, before any byte is built
     const connect = encode(this.connectPacket(name, { protocolVersion: 4 }), 4);
     // Fixed header (2 bytes: the remaining length is < 128), name length (2), "MQTT" (4): the level byte.
     if (connect.length >= 128 || connect[8] !== 4) throw new ClientUsageError('unexpected CONNECT layout');

@@ -104,7 +104,7 @@ function ws(world: MqttWorld, name: string): WsState {
 
 When('{client} opens a WebSocket connection offering the subprotocol {string}', async function (this: MqttWorld, name: string, protocol: string) {
   const tls = this.target.endpoint.tls;
-  const socket = new WebSocket(wsUrl(this), [protocol], { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.rejectUnauthorized ?? true, ...(tls?.servername !== undefined ? { servername: tls.servername } : {}) } as WebSocket.ClientOptions);
+  const socket = new WebSocket(wsUrl(this), [protocol], { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.rejectUnauthorized ?? true, ...(tls?.servername !== undefined ? { servername: tls.servername } : {}) });
   socket.binaryType = 'nodebuffer';
   const received: Packet[] = [];
   const state = { received, notify: () => undefined } as Pick<WsState, 'received' | 'notify'>;
@@ -132,7 +132,7 @@ When('{client} opens a WebSocket connection offering the subprotocol {string}', 
     });
   });
   let map = sockets.get(this);
-  if (!map) sockets.set(this, (map = new Map()));
+  if (!map) sockets.set(this, (map = new Map<string, WsState>()));
   map.set(name, Object.assign(state, { ws: socket, closed }));
 });
 
@@ -257,7 +257,7 @@ Then('the server negotiates TLS 1.2 or later', async function (this: MqttWorld) 
       resolve(socket.getProtocol() ?? 'unknown');
       socket.destroy();
     });
-    socket.once('error', (error) => {
+    socket.once('error', (error: Error) => {
       clearTimeout(t);
       reject(error);
     });

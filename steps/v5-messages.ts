@@ -1,5 +1,5 @@
 /** MQTT 5.0 publish and subscribe steps: properties, subscription options, reason codes, aliases, flow control. */
-import { DataTable, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Then, When } from '@cucumber/cucumber';
 import type { Properties, PublishPacket, QoS, RetainHandling, Subscription, SubscribePacket } from '../harness/codec/index.js';
 import { ClientUsageError, TimeoutError, describePacket, type TestClient } from '../harness/client/index.js';
 import type { MqttWorld } from './support/world.js';
@@ -251,7 +251,7 @@ Then('the server refuses the subscription of {client} with SUBACK {codes}, or cl
   // A SUBACK, or the close (expect() fails at once when the connection closes first).
   const outcome = await this.check(this.statements, () =>
     client.expect({ type: 'suback', packetId }).then(
-      (s) => ({ suback: s as typeof s | undefined }),
+      (s) => ({ suback: s }),
       (e: unknown) => {
         if (client.closed && client.closedBy === 'server') return { suback: undefined };
         throw e;

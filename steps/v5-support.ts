@@ -4,7 +4,7 @@
  * DISCONNECT with a reason code before the close is allowed, never required: section 4.13).
  */
 import type { DataTable } from '@cucumber/cucumber';
-import type { ConnackPacket, ConnectPacket, Packet, Properties, PublishPacket, QoS, UserProperty, Will } from '../harness/codec/index.js';
+import type { ConnackPacket, ConnectPacket, Packet, Properties, PublishPacket, QoS, Will } from '../harness/codec/index.js';
 import { PROPERTY_BY_KEY, isValidReasonCode, reasonCodeName } from '../harness/codec/index.js';
 import { ClientUsageError, describePacket, type TestClient } from '../harness/client/index.js';
 import type { MqttWorld } from './support/world.js';
@@ -29,7 +29,7 @@ export function addProperty(world: MqttWorld, props: Properties, human: string, 
   if (key === 'userProperties') {
     const i = value.indexOf('=');
     if (i < 0) throw new ClientUsageError(`User Property ${JSON.stringify(value)}: write name=value`);
-    const list = (props.userProperties ?? []) as UserProperty[];
+    const list = props.userProperties ?? [];
     list.push([value.slice(0, i), value.slice(i + 1)]);
     props.userProperties = list;
     return;

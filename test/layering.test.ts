@@ -22,7 +22,7 @@ describe('layering (dependency-cruiser)', () => {
       out = execFileSync(process.execPath, [bin, ...FOLDERS, '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], { cwd: PACKAGE_ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     } catch (error) {
       // Exit code 1+ with violations: the JSON is still on stdout.
-      out = String((error as { stdout?: unknown }).stdout ?? '');
+      out = String((error as { stdout?: string | Buffer }).stdout ?? '');
       if (out === '') throw error;
     }
     const result = JSON.parse(out) as CruiseResult;

@@ -94,7 +94,7 @@ export function clusterThroughput(qos: 0 | 1): Scenario {
         role: 'publisher',
         clientId: `${ctx.runId}-cl${String(qos)}-r${String(ctx.round)}-p${String(i)}`,
         topic: `${ns}/${String(i)}`,
-        qos: qos as QoS,
+        qos,
         payloadBytes: o.payloadBytes,
         durationMs,
         window: o.window,

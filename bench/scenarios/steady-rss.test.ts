@@ -8,14 +8,14 @@ const series = (values: number[], stepMs = 500): RssSample[] => values.map((rss,
 
 describe('steadyReading', () => {
   it('has no answer before the samples span the window', () => {
-    expect(steadyReading(series(Array(24).fill(100 * MB)), o)).toBeUndefined(); // 11.5 s
-    expect(steadyReading(series(Array(25).fill(100 * MB)), o)).toBe(100 * MB); // 12 s
+    expect(steadyReading(series(Array<number>(24).fill(100 * MB)), o)).toBeUndefined(); // 11.5 s
+    expect(steadyReading(series(Array<number>(25).fill(100 * MB)), o)).toBe(100 * MB); // 12 s
   });
 
   it('waits out a late drop (V8 giving back its young generation after ~8 s) and reads after it', () => {
-    const values = [...Array(18).fill(130 * MB), ...Array(10).fill(100 * MB)];
+    const values = [...Array<number>(18).fill(130 * MB), ...Array<number>(10).fill(100 * MB)];
     expect(steadyReading(series(values), o)).toBeUndefined(); // the drop at 9 s is inside the window
-    const longer = [...values, ...Array(15).fill(100 * MB)];
+    const longer = [...values, ...Array<number>(15).fill(100 * MB)];
     expect(steadyReading(series(longer), o)).toBe(100 * MB);
   });
 

@@ -55,6 +55,7 @@ function show(v: unknown): string {
   try {
     return JSON.stringify(v, (_k, x: unknown) => (isMatcher(x) ? x.description : x));
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort when JSON.stringify throws (a BigInt, a circular value)
     return String(v);
   }
 }

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { encode, EncodeError, type Packet, type ProtocolVersion } from './index.js';
 
 const pub = (over: Record<string, unknown>): Packet =>
-  ({ type: 'publish', topic: 't', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false, ...over }) as Packet;
+  ({ type: 'publish', topic: 't', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false, ...over });
 const conn = (over: Record<string, unknown>, version: ProtocolVersion = 4): Packet =>
-  ({ type: 'connect', protocolName: version === 3 ? 'MQIsdp' : 'MQTT', protocolVersion: version, clean: true, keepalive: 0, clientId: 'c', ...over }) as Packet;
+  ({ type: 'connect', protocolName: version === 3 ? 'MQIsdp' : 'MQTT', protocolVersion: version, clean: true, keepalive: 0, clientId: 'c', ...over });
 
 const REFUSED: [string, Packet, ProtocolVersion][] = [
   ['PUBLISH QoS 3', pub({ qos: 3, packetId: 1 }), 4],

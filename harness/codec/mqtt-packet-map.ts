@@ -190,7 +190,7 @@ export function comparableTheirs(t: Obj, version: ProtocolVersion): Obj {
     case 'pubrec':
     case 'pubrel':
     case 'pubcomp':
-      return clean({ cmd, messageId: t.messageId, reasonCode: v5 ? ((t.reasonCode as number | undefined) ?? 0) : undefined, properties });
+      return clean({ cmd, messageId: t.messageId, reasonCode: v5 ? (t.reasonCode ?? 0) : undefined, properties });
     case 'subscribe':
       return clean({
         cmd,
@@ -211,7 +211,7 @@ export function comparableTheirs(t: Obj, version: ProtocolVersion): Obj {
       return { cmd };
     case 'disconnect':
     case 'auth':
-      return clean({ cmd, reasonCode: v5 ? ((t.reasonCode as number | undefined) ?? 0) : undefined, properties });
+      return clean({ cmd, reasonCode: v5 ? (t.reasonCode ?? 0) : undefined, properties });
     default:
       throw new Error(`unknown mqtt-packet cmd ${cmd}`);
   }

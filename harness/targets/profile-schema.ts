@@ -291,7 +291,7 @@ function parseCapabilities(c: Checker, value: Json): ProfileCapabilities {
   if (r['versions'] !== undefined) {
     const v = r['versions'];
     if (!Array.isArray(v) || v.length === 0) c.fail('capabilities.versions', 'expected a non-empty array of protocol levels (3, 4, 5)');
-    caps.versions = v.map((level, i) => {
+    caps.versions = v.map((level: unknown, i) => {
       if (level !== 3 && level !== 4 && level !== 5) c.fail(`capabilities.versions[${i}]`, `expected 3 (MQTT 3.1), 4 (3.1.1) or 5, got ${JSON.stringify(level)}`);
       return level;
     });

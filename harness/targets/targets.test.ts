@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import { connectAsync } from 'mqtt';
 import { resolveTarget } from '../../cli/resolve-target.js';
-import { loadBundledProfile, PACKAGE_ROOT } from './profiles.js';
+import { loadBundledProfile } from './profiles.js';
 import { launcherCommand } from './placeholders.js';
 import { spawn } from 'node:child_process';
 import { mqttJsOptions } from './probe.js';

@@ -85,10 +85,6 @@ describe('wss:// targets (mosquitto with a TLS WebSocket listener)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'wss-target-'));
     makeCertificates(dir);
-    // The process target checks its own endpoint (a CONNECT must get a CONNACK) before it counts
-    // as started, and it holds no client certificate: so it gets a plain listener, and the TLS
-    // listener that requires a certificate, the subject of these tests, a port of its own.
-    const tlsPort = await findFreePort('127.0.0.1');
     const profile = {
       name: 'mosquitto-wss',
       process: {

@@ -15,5 +15,5 @@ export function validateAuthOptions(value: unknown): AuthOptions {
       throw new AuthConfigError('AUTH_OPTIONS', `"auth.${key}" must be a${kind === 'boolean' ? ' boolean' : ' file path'}, got ${JSON.stringify(v)}`);
     }
   }
-  return value as AuthOptions;
+  return value;
 }

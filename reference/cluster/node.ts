@@ -576,7 +576,7 @@ export class ClusterNode implements ClusterHooks, SessionJournal {
     while (!this.closing) {
       let reply: [Buffer, [Buffer, Buffer[]][]][] | null;
       try {
-        reply = (await this.reader.xreadBuffer('COUNT', 1000, 'BLOCK', 0, 'STREAMS', K.LOG, this.position)) as [Buffer, [Buffer, Buffer[]][]][] | null;
+        reply = (await this.reader.xreadBuffer('COUNT', 1000, 'BLOCK', 0, 'STREAMS', K.LOG, this.position));
       } catch {
         if (this.closing) return;
         await new Promise((r) => setTimeout(r, 200)); // Redis away: the reader reconnects on its own
@@ -624,7 +624,10 @@ export class ClusterNode implements ClusterHooks, SessionJournal {
     });
     if (this.waiters.length > 0) {
       const still: typeof this.waiters = [];
-      for (const w of this.waiters) (compareIds(this.position, w.id) >= 0 ? w.resolve() : still.push(w));
+      for (const w of this.waiters) {
+        if (compareIds(this.position, w.id) >= 0) w.resolve();
+        else still.push(w);
+      }
       this.waiters = still;
     }
   }

@@ -3,7 +3,7 @@ import type { ConnectPacket, Properties } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
 import { topicNameProblem, TOPIC_PROBLEM_STATEMENTS } from '../topic/index.js';
 import { violation, type HandlerResult } from '../violation.js';
-import { isValidUtf8, ScramError, ScramServer, newV5State, PROTOCOL_MAX_PACKET } from '../v5/index.js';
+import { isValidUtf8, type ScramError, ScramServer, newV5State, PROTOCOL_MAX_PACKET } from '../v5/index.js';
 
 /**
  * CONNECT, as a list of named steps: protocol, client identifier, will, then acceptance

@@ -53,7 +53,7 @@ export function handleSubscribe(conn: Connection, packet: SubscribePacket): Hand
       reasonCodes.push(v5 ? NOT_AUTHORIZED : SUBACK_FAILURE);
       continue;
     }
-    const qos = v5 && sub.qos > broker.options.maximumQoS ? (broker.options.maximumQoS as QoS) : sub.qos;
+    const qos = v5 && sub.qos > broker.options.maximumQoS ? broker.options.maximumQoS : sub.qos;
     const grant: SubscriptionGrant = { qos };
     if (v5) {
       if (sub.noLocal === true) grant.noLocal = true;

@@ -63,7 +63,7 @@ describe('listeners', () => {
           }),
       );
       for (const c of clients) await c.subscribeAsync('x/all', { qos: 1 });
-      await clients[2]!.publishAsync('x/all', 'over-ws', { qos: 1 });
+      await clients[2].publishAsync('x/all', 'over-ws', { qos: 1 });
       expect(await Promise.all(got)).toEqual(['0:over-ws', '1:over-ws', '2:over-ws', '3:over-ws']);
     } finally {
       await Promise.all(clients.map((c) => c.endAsync()));
@@ -94,7 +94,7 @@ describe('listeners', () => {
             resolve(got);
           }
         });
-        s.on('error', (e) => resolve(e));
+        s.on('error', (e: Error) => resolve(e));
         s.on('close', () => resolve(got.length > 0 ? got : new Error('closed without CONNACK')));
       });
     const ok = await raw(alice);

@@ -103,7 +103,7 @@ export async function startListener(config: ListenerConfig, accept: Accept, log:
         if (recordIdentity(config, socket, socket, log)) accept(socket);
         else socket.destroy();
       });
-      server.on('tlsClientError', (error) => log.info('TLS handshake failed', { listener: label(config), error: error.message }));
+      server.on('tlsClientError', (error: Error) => log.info('TLS handshake failed', { listener: label(config), error: error.message }));
       break;
     case 'ws':
     case 'wss': {
@@ -113,7 +113,7 @@ export async function startListener(config: ListenerConfig, accept: Accept, log:
         res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
         res.end('MQTT over WebSocket: connect with a WebSocket client offering the "mqtt" subprotocol\n');
       });
-      if (config.protocol === 'wss') http.on('tlsClientError', (error) => log.info('TLS handshake failed', { listener: label(config), error: error.message }));
+      if (config.protocol === 'wss') http.on('tlsClientError', (error: Error) => log.info('TLS handshake failed', { listener: label(config), error: error.message }));
       wss = new WebSocketServer({
         server: http,
         handleProtocols: selectSubprotocol,

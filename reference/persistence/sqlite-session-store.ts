@@ -97,7 +97,7 @@ export class SqliteSessionStore implements SessionStore {
       const session = this.sessions.get(row.client_id);
       if (!session) continue;
       const entry: InflightMessage = withExtras(
-        { packetId: row.packet_id, message: toMessage(row), qos: row.qos === 2 ? 2 : 1, state: row.state === 'pubrel' ? 'pubrel' : 'publish' } as InflightMessage,
+        { packetId: row.packet_id, message: toMessage(row), qos: row.qos === 2 ? 2 : 1, state: row.state === 'pubrel' ? 'pubrel' : 'publish' },
         row.extras,
       );
       ownInflight(session).set(row.packet_id, entry);

@@ -44,7 +44,7 @@ export class ReferenceClusterTarget implements Target {
           }),
         );
       }
-      const profile: BrokerProfile = { ...(this.profile ?? { name: 'reference' }), capabilities: { ...this.profile?.capabilities, auth: undefined } } as BrokerProfile;
+      const profile: BrokerProfile = { ...(this.profile ?? { name: 'reference' }), capabilities: { ...this.profile?.capabilities, auth: undefined } };
       const members: StartedTarget[] = [];
       for (const b of brokers) {
         const host = dialableHost(b.address.host);

@@ -207,7 +207,7 @@ export class ReferenceProcessTarget implements Target {
       await files.remove();
       throw error;
     }
-    const failure = started.failure;
+    const failure = started.failure?.bind(started);
     return createStartedTarget({
       endpoint: started.endpoint,
       capabilities: { ...started.capabilities, ...listenerCapabilities(listeners, certificate?.certPem, maxPacketSize) },

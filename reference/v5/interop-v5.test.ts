@@ -58,7 +58,7 @@ describe('MQTT.js with protocolVersion 5', () => {
   it('reads the CONNACK properties and publishes through topic aliases it assigns itself', async () => {
     const sub = await client('js5-ta-sub');
     await sub.subscribeAsync('js5/ta/#', { qos: 1 });
-    const pub = await client('js5-ta-pub', { autoUseTopicAlias: true, autoAssignTopicAlias: true } as IClientOptions);
+    const pub = await client('js5-ta-pub', { autoUseTopicAlias: true, autoAssignTopicAlias: true });
     const received = messages(sub, 6);
     for (let i = 0; i < 6; i++) await pub.publishAsync(`js5/ta/${String(i % 2)}`, `m${String(i)}`, { qos: 1 });
     const got = await received;

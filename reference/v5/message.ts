@@ -12,11 +12,11 @@ export function forwardedProperties(props: Properties | undefined): Properties |
   if (!props) return undefined;
   const out: Properties = {};
   let any = false;
-  if (props.payloadFormatIndicator !== undefined) ((out.payloadFormatIndicator = props.payloadFormatIndicator), (any = true));
-  if (props.contentType !== undefined) ((out.contentType = props.contentType), (any = true));
-  if (props.responseTopic !== undefined) ((out.responseTopic = props.responseTopic), (any = true));
-  if (props.correlationData !== undefined) ((out.correlationData = Buffer.from(props.correlationData)), (any = true));
-  if (props.userProperties !== undefined) ((out.userProperties = props.userProperties.map(([k, v]) => [k, v] as const)), (any = true));
+  if (props.payloadFormatIndicator !== undefined) { out.payloadFormatIndicator = props.payloadFormatIndicator; any = true; }
+  if (props.contentType !== undefined) { out.contentType = props.contentType; any = true; }
+  if (props.responseTopic !== undefined) { out.responseTopic = props.responseTopic; any = true; }
+  if (props.correlationData !== undefined) { out.correlationData = Buffer.from(props.correlationData); any = true; }
+  if (props.userProperties !== undefined) { out.userProperties = props.userProperties.map(([k, v]) => [k, v] as const); any = true; }
   return any ? out : undefined;
 }
 

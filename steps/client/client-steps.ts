@@ -61,7 +61,7 @@ When('the server accepts the connection', async function (this: ClientWorld) {
 
 When('the server accepts the connection declaring {word} {int}', async function (this: ClientWorld, property: string, value: number) {
   await this.acceptConnect();
-  this.connack(false, 0, { [property]: value } as Properties);
+  this.connack(false, 0, { [property]: value });
 });
 
 When('the server accepts the connection with Session Present 1', async function (this: ClientWorld) {

@@ -62,7 +62,7 @@ After(async function (this: ClientWorld, { result, error }) {
   await this.stop();
   if (result?.status === Status.FAILED) await attachFailure(this, thrownOf(error, result.exception, result.message));
   if (result?.status === Status.FAILED && this.trace.entries.length > 0) {
-    await this.attach(JSON.stringify(this.trace.entries), TRACE_MEDIA_TYPE);
-    if (stderr) await this.attach(stderr, 'text/plain');
+    this.attach(JSON.stringify(this.trace.entries), TRACE_MEDIA_TYPE);
+    if (stderr) this.attach(stderr, 'text/plain');
   }
 });

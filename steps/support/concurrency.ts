@@ -55,7 +55,7 @@ interface SubscriberRecord {
 export interface ConcurrencyRun {
   streams: StreamState[];
   publishing: Promise<void>;
-  publishError?: unknown;
+  publishError?: Error;
   subscribers: Map<string, SubscriberRecord>;
 }
 
@@ -151,7 +151,7 @@ export function startPublishers(world: MqttWorld, specs: readonly StreamSpec[]):
   run.publishing = Promise.all([...byPublisher].map(([name, own]) => runPublisher(world, name, own))).then(
     () => undefined,
     (e: unknown) => {
-      run.publishError = e;
+      run.publishError = e instanceof Error ? e : new Error(String(e));
     },
   );
   world.notes.set(NOTE, run);

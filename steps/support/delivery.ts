@@ -87,14 +87,14 @@ export async function completePipelined(world: MqttWorld, name: string, packets:
   const hints = ['MQTT-3.3.4-1', 'MQTT-2.3.1-6', 'MQTT-4.3.2-2', 'MQTT-4.3.3-2'];
   for (const p of packets) {
     if (p.packetId === undefined) continue;
-    if (p.qos === 1) await world.check(hints, () => client.expect({ type: 'puback', packetId: p.packetId as number }));
+    if (p.qos === 1) await world.check(hints, () => client.expect({ type: 'puback', packetId: p.packetId }));
     if (p.qos === 2) {
-      await world.check(hints, () => client.expect({ type: 'pubrec', packetId: p.packetId as number }));
+      await world.check(hints, () => client.expect({ type: 'pubrec', packetId: p.packetId }));
       client.send({ type: 'pubrel', packetId: p.packetId });
     }
   }
   for (const p of packets) {
-    if (p.qos === 2 && p.packetId !== undefined) await world.check(hints, () => client.expect({ type: 'pubcomp', packetId: p.packetId as number }));
+    if (p.qos === 2 && p.packetId !== undefined) await world.check(hints, () => client.expect({ type: 'pubcomp', packetId: p.packetId }));
   }
 }
 

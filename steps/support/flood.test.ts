@@ -15,7 +15,7 @@ const worlds: MqttWorld[] = [];
  * A server that answers CONNECT with CONNACK and SUBSCRIBE with SUBACK, then floods endlessly
  * with PUBLISH on `topic` (or, when `topic` is 'subscribed', on the filter just subscribed to).
  */
-async function floodingWorld(topic: string | 'subscribed', attachments: { body: string; mediaType: string }[]): Promise<MqttWorld> {
+async function floodingWorld(topic: string, attachments: { body: string; mediaType: string }[]): Promise<MqttWorld> {
   const server = net.createServer((socket) => {
     socket.on('error', () => undefined);
     const decoder = new PacketDecoder({ version: 4 });

@@ -325,7 +325,7 @@ export class MqttWorld extends World {
   }
 
   async attachVerdict(verdict: 'not-applicable' | 'inconclusive', reason: string): Promise<void> {
-    await this.attach(JSON.stringify({ verdict, reason }), VERDICT_MEDIA_TYPE);
+    this.attach(JSON.stringify({ verdict, reason }), VERDICT_MEDIA_TYPE);
   }
 
   /** The CONNECT the client would send: the scenario's version, its unique id, CleanSession 1, Keep Alive 60. */

@@ -48,7 +48,7 @@ export function readmeRecipe(name: string): string {
 }
 
 function report(dir: string): { summary: { passed: number; failed: number; notApplicable: number; inconclusive: number }; scenarios: { uri: string; name: string; verdict: string; versions: string[]; optional: boolean }[] } {
-  return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as ReturnType<typeof report>;
 }
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -70,7 +70,7 @@ describe('applicability', () => {
     expect(notApplicable(['@v3.1.1', '@needs:qos2'], 4, excluded)).toEqual({ reason: 'declared exclusion: qos2 (profile: grants QoS 1)', exclusion: excluded.exclusions?.[0] });
     expect(notApplicableReason(['@v5'], 5, caps)).toMatch(/MQTT 5/);
     expect(notApplicableReason(['@v3.1.1', '@needs:teleport'], 4, caps)).toMatch(/unknown capability/);
-    expect(notApplicableReason(['@v3.1.1', '@needs:connect-timeout'], 4, { ...caps, connectTimeout: 10 } as Capabilities)).toBeUndefined();
+    expect(notApplicableReason(['@v3.1.1', '@needs:connect-timeout'], 4, { ...caps, connectTimeout: 10 })).toBeUndefined();
   });
 });
 

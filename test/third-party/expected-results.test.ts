@@ -172,7 +172,7 @@ describe('mergeRun', () => {
       maxLength: 12,
     })
     .map((list) =>
-      list.map((s): ObservedScenario => (s.verdict === 'failed' ? failed(s.name, s.statement) : { ...passed(s.name), verdict: s.verdict as ObservedScenario['verdict'] })),
+      list.map((s): ObservedScenario => (s.verdict === 'failed' ? failed(s.name, s.statement) : { ...passed(s.name), verdict: s.verdict })),
     );
 
   it('a file merged from a run matches that run once every TODO has a reason, and re-merging keeps the reasons (property)', () => {

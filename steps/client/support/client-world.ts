@@ -152,7 +152,7 @@ export class ClientWorld extends World {
   }
 
   async attachVerdict(verdict: 'not-applicable' | 'inconclusive', reason: string): Promise<void> {
-    await this.attach(JSON.stringify({ verdict, reason }), VERDICT_MEDIA_TYPE);
+    this.attach(JSON.stringify({ verdict, reason }), VERDICT_MEDIA_TYPE);
   }
 
   /** Stops the adapter (by its PID) and the scripted server. */

@@ -1,12 +1,12 @@
 /** Test helper: starts the target named in argv[2], prints its port, and waits to be killed. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolveTarget } from '../../../cli/resolve-target.js';
 
 const spec = process.argv[2] ?? 'process:mosquitto';
 const target = await resolveTarget(spec).start();
 // The config path shows the target's temporary directory (mosquitto's command line has it).
-const { readFileSync, readdirSync } = await import('node:fs');
-const { tmpdir } = await import('node:os');
-const { join } = await import('node:path');
 const dir = readdirSync(tmpdir())
   .filter((d) => d.startsWith('mqttc-mosquitto-'))
   .map((d) => join(tmpdir(), d))
