@@ -20,9 +20,9 @@
  * the ready line.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { startBroker, type BrokerOptions } from '../index.js';
-import { boundYoungGeneration } from '../process-tuning.js';
-import { answerGcRequests, closeOnSignal, launcherArgs } from '../../harness/targets/launchers/args.js';
+import type { BrokerOptions } from '../index.js';
+import { runBrokerProcess } from '../broker-process.js';
+import { answerGcRequests, launcherArgs } from '../../harness/targets/launchers/args.js';
 
 // Before the ready line: a benchmark may ask for a GC as soon as it sees it.
 answerGcRequests();
@@ -31,7 +31,6 @@ const usage =
   'launcher.ts [--port N] [--host H] [--sys-interval S] [--connect-timeout S] [--password-file F] [--scram-users-file F] [--max-packet-size N] [--tls-cert F --tls-key F] [--listeners-file F] [--no-websocket] [--heap-growth] [--cluster URL --node-id NAME]';
 const own = ownArgs(process.argv.slice(2));
 const args = launcherArgs(own.rest, usage, { credentialFiles: true });
-if (!own.heapGrowth) boundYoungGeneration();
 const options: BrokerOptions = { port: args.port, host: args.host };
 const tls = own.tlsCert === undefined || own.tlsKey === undefined ? undefined : { cert: own.tlsCert, key: own.tlsKey };
 if (own.websocket || tls !== undefined) {
@@ -49,12 +48,21 @@ if (args.sysInterval !== undefined) options.sysIntervalSeconds = args.sysInterva
 if (args.connectTimeout !== undefined) options.connectTimeoutMs = args.connectTimeout * 1000;
 if (args.passwordFile !== undefined) options.auth = { allowAnonymous: true, passwordFile: args.passwordFile };
 if (args.scramUsersFile !== undefined) options.scramUsers = readScramUsers(args.scramUsersFile);
-const broker = await startBroker(options);
-if (own.listenersFile !== undefined) {
-  writeFileSync(own.listenersFile, `${JSON.stringify(broker.listeners.map((l) => ({ protocol: l.protocol, host: l.host, port: l.port })))}\n`, { mode: 0o600 });
-}
-process.stdout.write(`mqtt-conformance reference broker listening on ${broker.address.host}:${broker.address.port}\n`);
-closeOnSignal(() => broker.close());
+await runBrokerProcess(options, {
+  heapGrowth: own.heapGrowth,
+  onListening: (broker) => {
+    if (own.listenersFile !== undefined) {
+      writeFileSync(own.listenersFile, `${JSON.stringify(broker.listeners.map((l) => ({ protocol: l.protocol, host: l.host, port: l.port })))}\n`, { mode: 0o600 });
+    }
+    process.stdout.write(`mqtt-conformance reference broker listening on ${broker.address.host}:${broker.address.port}\n`);
+  },
+}).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
 
 interface OwnArgs {
   maxPacketSize?: number;
