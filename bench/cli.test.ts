@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mosquittoConfig, portOf } from './brokers/index.js';
+import { mosquittoConfig } from './brokers/index.js';
 import { parseBenchArgs } from './cli.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import { roundOrder } from './runner.js';
@@ -54,16 +54,6 @@ describe('roundOrder', () => {
     expect(roundOrder(b, 3)).toEqual(['aedes', 'reference', 'mosquitto']);
     expect(roundOrder(b, 4)).toEqual(b);
     expect(roundOrder([], 2)).toEqual([]);
-  });
-});
-
-describe('portOf', () => {
-  it('finds the port in the usual handle shapes', () => {
-    expect(portOf({ port: 1884 })).toBe(1884);
-    expect(portOf({ address: { host: '127.0.0.1', port: 40000 } })).toBe(40000);
-    expect(portOf({ addresses: [{ port: 5 }] })).toBe(5);
-    expect(portOf({ port: 0 })).toBeUndefined();
-    expect(portOf('x')).toBeUndefined();
   });
 });
 

@@ -14,12 +14,11 @@ import {
   ListenerConfigError,
   LOG_LEVELS,
   PersistenceError,
-  startBroker,
   validateAuthOptions,
   validateListenerConfigs,
   type BrokerOptions,
 } from '../reference/index.js';
-import { boundYoungGeneration } from '../reference/process-tuning.js';
+import { runBrokerProcess } from '../reference/broker-process.js';
 
 export const USAGE = `Usage: mqtt-conformance broker [options]
 
@@ -239,10 +238,13 @@ export async function main(argv: string[], io: BrokerMainIo = {}): Promise<numbe
     out.write(USAGE);
     return 0;
   }
-  if (!processOptions.heapGrowth && io.tuneProcess !== false) boundYoungGeneration();
-  let broker;
   try {
-    broker = await startBroker(options);
+    await runBrokerProcess(options, {
+      heapGrowth: processOptions.heapGrowth,
+      ...(io.tuneProcess === undefined ? {} : { tuneProcess: io.tuneProcess }),
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
+      onListening: (broker) => out.write(`mqtt-conformance reference broker listening on ${broker.url}\n`),
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (e instanceof BrokerConfigError || e instanceof ClusterError || e instanceof AuthConfigError || e instanceof ListenerConfigError || e instanceof PersistenceError || code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
@@ -251,19 +253,5 @@ export async function main(argv: string[], io: BrokerMainIo = {}): Promise<numbe
     }
     throw e;
   }
-  out.write(`mqtt-conformance reference broker listening on ${broker.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      io.signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    io.signal?.addEventListener('abort', stop, { once: true });
-    if (io.signal?.aborted) stop();
-  });
-  await broker.close();
   return 0;
 }

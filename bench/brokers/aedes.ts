@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
-import { launcherPath, startNodeBroker } from './node-launcher.js';
+import { benchProcessTarget, nodeLauncherSpec, startTargetBroker } from './target-broker.js';
 import type { BenchBroker, BrokerLauncher } from './types.js';
+
+/** The aedes profile's launcher (harness/targets/launchers/aedes.ts) on port 0: it prints the port it bound. */
+const AEDES_READY = 'aedes \\S+ listening on \\S*:(?<port>\\d+)$';
 
 class AedesLauncher implements BrokerLauncher {
   readonly name = 'aedes';
@@ -17,7 +20,8 @@ class AedesLauncher implements BrokerLauncher {
     return 'Aedes.createBroker() with default options (in-memory persistence), net.createServer(broker.handle), one Node process';
   }
   start(): Promise<BenchBroker> {
-    return startNodeBroker(this.name, launcherPath('./aedes-launcher.ts'), this.host);
+    const spec = nodeLauncherSpec(['{launcher:harness/targets/launchers/aedes}'], ['--port', '0', '--host', '{host}'], AEDES_READY);
+    return startTargetBroker(this.name, benchProcessTarget(this.name, this.host, spec), true);
   }
 }
 

@@ -8,8 +8,10 @@ import type { BrokerLauncher } from './types.js';
 
 export type { BenchBroker, BrokerLauncher, BrokerTuning } from './types.js';
 export { mosquittoConfig, MOSQUITTO_PATH } from './mosquitto.js';
-export { portOf } from './port-of.js';
-export { tsxLoaderUrl } from './node-launcher.js';
+export { startReferenceBroker } from './reference.js';
+export { TargetBenchBroker, startTargetBroker } from './target-broker.js';
+/** The tsx ESM loader (node --import), for the benchmark's own TypeScript child processes. */
+export { tsxLoaderUrl } from '../../harness/targets/index.js';
 export { aedesLauncher, mosquittoLauncher, referenceLauncher, urlLauncher };
 
 export const DEFAULT_BROKERS = ['reference', 'mosquitto', 'aedes'] as const;

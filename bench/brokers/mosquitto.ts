@@ -1,9 +1,6 @@
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BenchError } from '../errors.js';
-import { freePort, startChildBroker } from './child-broker.js';
+import { benchProcessTarget, startTargetBroker } from './target-broker.js';
 import type { BenchBroker, BrokerLauncher, BrokerTuning } from './types.js';
 
 export const MOSQUITTO_PATH = '/usr/sbin/mosquitto';
@@ -19,8 +16,9 @@ export const MOSQUITTO_PATH = '/usr/sbin/mosquitto';
  *    writes nearly doubles its fan-in rate here; true for the latency scenario, so that no message
  *    waits behind an unacknowledged segment. Each scenario sees Mosquitto at its best;
  *  - logging off except errors, so the log is not the bottleneck.
+ * `port` and `host` may be the process target's `{port}` and `{host}` placeholders.
  */
-export function mosquittoConfig(port: number, host: string, tuning: BrokerTuning = 'throughput'): string {
+export function mosquittoConfig(port: number | string, host: string, tuning: BrokerTuning = 'throughput'): string {
   return [
     `listener ${port} ${host}`,
     'allow_anonymous true',
@@ -53,26 +51,10 @@ class MosquittoLauncher implements BrokerLauncher {
   describeConfig(): string {
     return `${mosquittoConfig(0, this.host).replace('listener 0', 'listener <free port>')}(the latency scenario: set_tcp_nodelay true)`;
   }
-  async start(tuning: BrokerTuning = 'throughput'): Promise<BenchBroker> {
-    const dir = await mkdtemp(join(tmpdir(), 'bench-mosquitto-'));
-    let lastError: unknown;
-    try {
-      // A free port can be taken between our probe and mosquitto's bind: retry a few times.
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const port = await freePort(this.host);
-        const conf = join(dir, 'mosquitto.conf');
-        await writeFile(conf, mosquittoConfig(port, this.host, tuning));
-        try {
-          const broker = await startChildBroker({ name: this.name, command: MOSQUITTO_PATH, args: ['-c', conf], host: this.host, port });
-          return broker;
-        } catch (e) {
-          lastError = e;
-        }
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-    throw lastError instanceof Error ? lastError : new BenchError('BENCH_BROKER_START', `mosquitto did not start: ${String(lastError)}`);
+  /** A process target: the config in its temporary directory, a free port (retried if taken before mosquitto binds it). */
+  start(tuning: BrokerTuning = 'throughput'): Promise<BenchBroker> {
+    const spec = { command: [MOSQUITTO_PATH, '-c', '{config}'], files: { 'mosquitto.conf': mosquittoConfig('{port}', '{host}', tuning) } };
+    return startTargetBroker(this.name, benchProcessTarget(this.name, this.host, spec));
   }
 }
 

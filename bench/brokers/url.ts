@@ -1,52 +1,43 @@
-import { createConnection } from 'node:net';
+import { TargetError, UrlTarget, parseEndpointUrl, type Endpoint } from '../../harness/targets/index.js';
+import { tryTcpConnect } from '../../harness/targets/net.js';
 import { BenchError } from '../errors.js';
+import { startTargetBroker } from './target-broker.js';
 import type { BenchBroker, BrokerLauncher } from './types.js';
 
-/** A broker already running somewhere, given as mqtt://host:port. CPU and memory are not measured. */
+/** How long the availability check waits for a TCP connection. */
+const REACHABILITY_TIMEOUT_MS = 3000;
+
+/** A broker already running somewhere, given as mqtt://host:port: the harness's URL target. CPU and memory are not measured. */
 class UrlLauncher implements BrokerLauncher {
   readonly name: string;
-  private readonly host: string;
-  private readonly port: number;
+  private readonly endpoint: Endpoint;
   constructor(url: string) {
-    let u: URL;
+    let protocol: string;
     try {
-      u = new URL(url);
+      protocol = new URL(url).protocol;
     } catch {
       throw new BenchError('BENCH_USAGE', `--broker ${url}: not a URL (expected reference, mosquitto, aedes or mqtt://host:port)`);
     }
-    if (u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') {
+    if (protocol !== 'mqtt:' && protocol !== 'tcp:') {
       throw new BenchError('BENCH_USAGE', `--broker ${url}: only mqtt://host:port (plain TCP) is supported by the load generator`);
     }
+    try {
+      this.endpoint = parseEndpointUrl(protocol === 'tcp:' ? `mqtt:${url.slice('tcp:'.length)}` : url);
+    } catch (error) {
+      if (error instanceof TargetError) throw new BenchError('BENCH_USAGE', `--broker ${url}: ${error.message}`);
+      throw error;
+    }
     this.name = url;
-    this.host = u.hostname;
-    this.port = u.port ? Number(u.port) : 1883;
   }
-  unavailable(): Promise<string | undefined> {
-    return new Promise((resolve) => {
-      const s = createConnection({ host: this.host, port: this.port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(undefined);
-      });
-      s.once('error', (e) => resolve(`${this.name} is unreachable (${(e as NodeJS.ErrnoException).code ?? e.message})`));
-    });
+  async unavailable(): Promise<string | undefined> {
+    const outcome = await tryTcpConnect(this.endpoint.host, this.endpoint.port, REACHABILITY_TIMEOUT_MS);
+    return outcome.ok ? undefined : `${this.name} is unreachable (${(outcome.error as NodeJS.ErrnoException).code ?? outcome.error.message})`;
   }
   describeConfig(): string {
     return `${this.name}: an external broker (its CPU and memory are not measured)`;
   }
-  async start(): Promise<BenchBroker> {
-    const { host, port, name } = this;
-    return {
-      name,
-      host,
-      port,
-      pid: undefined,
-      cpuSeconds: () => undefined,
-      rssBytes: () => undefined,
-      collectGarbage: async () => undefined,
-      assertAlive: () => undefined,
-      stop: async () => undefined,
-    };
+  start(): Promise<BenchBroker> {
+    return startTargetBroker(this.name, new UrlTarget(this.endpoint, { name: this.name, probe: false }));
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { REDIS_INSTALL_HINT, REDIS_SERVER, redisServerAvailable, startLocalRedis, type LocalRedis } from '../../reference/cluster/redis-server.js';
 import type { BenchBroker, BrokerLauncher } from '../brokers/types.js';
-import { launcherPath, startNodeBroker } from '../brokers/node-launcher.js';
+import { startReferenceBroker } from '../brokers/reference.js';
 import { BenchError } from '../errors.js';
 import { readProcCpu, readProcRss } from '../proc.js';
 
@@ -15,8 +15,8 @@ export interface CpuBreakdown {
 }
 
 /**
- * N reference broker nodes, each its own child process (`bench/brokers/reference-launcher.ts
- * --cluster URL --node-id nodeI`), sharing a redis-server of their own (reference/cluster's
+ * N reference broker nodes, each its own child process (the reference launcher,
+ * `reference/target/launcher.ts --cluster URL --node-id nodeI`, as a process target), sharing a redis-server of their own (reference/cluster's
  * `startLocalRedis`: a free port, a temporary directory, stopped by its PID). As a BenchBroker it is
  * node 1 (host, port), and its CPU is all nodes plus Redis: what the cluster costs. The cluster
  * scenarios reach node 2 through `nodes`.
@@ -99,7 +99,7 @@ class ReferenceClusterLauncher implements BrokerLauncher {
   }
   describeConfig(): string {
     return (
-      `${String(this.nodeCount)} reference broker node process(es) (bench/brokers/reference-launcher.ts --cluster URL --node-id nodeI, ` +
+      `${String(this.nodeCount)} reference broker node process(es) (reference/target/launcher.ts --cluster URL --node-id nodeI, ` +
       `as \`broker --cluster\`), sharing a redis-server of their own (${REDIS_SERVER}, free port, temporary directory, no persistence); ` +
       'broker CPU = all nodes + Redis'
     );
@@ -109,7 +109,7 @@ class ReferenceClusterLauncher implements BrokerLauncher {
     const nodes: BenchBroker[] = [];
     try {
       for (let i = 1; i <= this.nodeCount; i++) {
-        nodes.push(await startNodeBroker(`${this.name} node${String(i)}`, launcherPath('./reference-launcher.ts'), this.host, ['--cluster', redis.url, '--node-id', `node${String(i)}`]));
+        nodes.push(await startReferenceBroker(`${this.name} node${String(i)}`, this.host, { cluster: { url: redis.url, nodeId: `node${String(i)}` } }));
       }
     } catch (e) {
       await Promise.allSettled(nodes.map((n) => n.stop()));

@@ -8,14 +8,15 @@ import { findFreePort, waitForPort } from './net.js';
 import { OutputLog } from './output-log.js';
 import { LAUNCHER_ARGUMENT, fillPlaceholders, launcherCommand, placeholdersIn, tsxLoaderUrl, type PlaceholderValues } from './placeholders.js';
 import type { BrokerProfile, ProcessSpec } from './profile-schema.js';
+import { readProcCpu, readProcRss } from './proc-metrics.js';
 import { PACKAGE_ROOT } from './profiles.js';
 import { settleCapabilities } from './settle.js';
 import { createStartedTarget } from './started.js';
-import { TargetError, type Endpoint, type StartedTarget, type Target } from './types.js';
+import { TargetError, type Endpoint, type StartedTarget, type Target, type TargetProcess } from './types.js';
 
 const log = createDebug('mqtt-conformance:target');
 
-const HOST = '127.0.0.1';
+const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 5_000;
 const PORT_RETRIES = 3;
@@ -51,13 +52,52 @@ function usedPlaceholders(spec: ProcessSpec): Set<string> {
   return new Set(texts.flatMap(placeholdersIn));
 }
 
-function endpointFor(spec: ProcessSpec, port: number): Endpoint {
+function endpointFor(spec: ProcessSpec, host: string, port: number): Endpoint {
   const protocol = spec.endpoint?.protocol ?? 'mqtt';
-  const endpoint: Endpoint = { url: '', protocol, host: HOST, port };
+  const endpoint: Endpoint = { url: '', protocol, host, port };
   if (protocol === 'ws' || protocol === 'wss') endpoint.path = spec.endpoint?.path ?? '/mqtt';
   if (protocol === 'mqtts' || protocol === 'wss') endpoint.tls = { rejectUnauthorized: false };
-  endpoint.url = `${protocol}://${HOST}:${port}${endpoint.path ?? ''}`;
+  endpoint.url = `${protocol}://${host.includes(':') ? `[${host}]` : host}:${port}${endpoint.path ?? ''}`;
   return endpoint;
+}
+
+/** Reads /proc for `pid` until the process has exited (then, and off Linux, undefined). */
+function processMetrics(pid: number, exited: () => boolean, output: OutputLog, send: (signal: NodeJS.Signals) => void, ended: Promise<void>): TargetProcess {
+  const read = <T>(reader: () => T): T | undefined => {
+    if (exited()) return undefined;
+    try {
+      return reader();
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    pid,
+    cpuSeconds: () => read(() => readProcCpu(pid).self),
+    rssBytes: () => read(() => readProcRss(pid)),
+    ask: (signal, answer, timeoutMs) => {
+      if (exited()) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        const finish = (answered: boolean): void => {
+          clearTimeout(timer);
+          off();
+          resolve(answered);
+        };
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        const off = output.onLine((line) => {
+          if (answer.test(line)) finish(true);
+        });
+        void ended.then(() => finish(false));
+        send(signal);
+      });
+    },
+  };
+}
+
+/** How a process target runs besides its profile. */
+export interface ProcessTargetOptions {
+  /** The interface it binds (`{host}`) and is dialled on; default 127.0.0.1. */
+  host?: string;
 }
 
 class PortConflict extends Error {}
@@ -70,8 +110,13 @@ class PortConflict extends Error {}
 export class ProcessTarget implements Target {
   readonly kind = 'process';
   private readonly spec: ProcessSpec;
+  private readonly host: string;
 
-  constructor(private readonly profile: BrokerProfile) {
+  constructor(
+    private readonly profile: BrokerProfile,
+    options: ProcessTargetOptions = {},
+  ) {
+    this.host = options.host ?? DEFAULT_HOST;
     if (profile.process === undefined) {
       throw new TargetError('TARGET_CONFIG', `broker profile "${profile.name}" has no "process" section, so it cannot run as a local process`, profile.name);
     }
@@ -103,17 +148,18 @@ export class ProcessTarget implements Target {
     // "mosquitto") before it reads its password file. Nothing secret is kept here.
     await chmod(dir, 0o755);
     const printed = spec.port === 'printed';
-    const port = printed ? 0 : await findFreePort(HOST);
+    const host = this.host;
+    const port = printed ? 0 : await findFreePort(host);
     const configName = spec.config ?? Object.keys(spec.files ?? {})[0];
     const values: PlaceholderValues = {
       port: String(port),
-      host: HOST,
+      host,
       dir,
       node: process.execPath,
       root: PACKAGE_ROOT,
     };
     if (configName !== undefined) values.config = join(dir, normalize(configName));
-    if (used.has('auxPort')) values.auxPort = String(await findFreePort(HOST));
+    if (used.has('auxPort')) values.auxPort = String(await findFreePort(host));
     if (used.has('tsx')) values.tsx = tsxLoaderUrl();
 
     let launch: GeneratedLaunch;
@@ -204,10 +250,10 @@ export class ProcessTarget implements Target {
         boundPort = ready.port;
       }
     }
-    const notAccepting = await waitForPort(HOST, boundPort, { timeoutMs: Math.max(1, deadline - Date.now()), abort: () => exit });
+    const notAccepting = await waitForPort(host, boundPort, { timeoutMs: Math.max(1, deadline - Date.now()), abort: () => exit });
     if (notAccepting !== undefined) return failStart(notAccepting);
 
-    const endpoint = endpointFor(spec, boundPort);
+    const endpoint = endpointFor(spec, host, boundPort);
     log('%s: accepting on %s (pid %d)', name, endpoint.url, child.pid);
     try {
       const { capabilities, version } = await settleCapabilities(endpoint, this.profile, undefined, startVersion);
@@ -218,6 +264,7 @@ export class ProcessTarget implements Target {
         capabilities,
         description: version === undefined ? description : { ...description, version },
         release: kill,
+        ...(child.pid === undefined ? {} : { process: processMetrics(child.pid, () => exit !== undefined, output, (signal) => child.kill(signal), exited) }),
         failure: () =>
           exit !== undefined && !stopping
             ? new TargetError('TARGET_DIED', `broker process "${name}" ${exit} (its output follows)`, `--- ${file} output ---\n${output.text()}`)

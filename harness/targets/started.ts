@@ -1,4 +1,4 @@
-import type { Capabilities, Endpoint, StartedTarget, TargetDescription, TargetError } from './types.js';
+import type { Capabilities, Endpoint, StartedTarget, TargetDescription, TargetError, TargetProcess } from './types.js';
 
 export interface StartedTargetParts {
   endpoint: Endpoint;
@@ -9,6 +9,8 @@ export interface StartedTargetParts {
   failure?: () => TargetError | undefined;
   /** The broker's log so far (a process's or container's output). */
   output?: () => string;
+  /** The broker's process on this machine, when it runs as one. */
+  process?: TargetProcess;
 }
 
 /** Builds a StartedTarget whose `stop()` is idempotent and which is `AsyncDisposable` (`await using`). */
@@ -25,7 +27,8 @@ export function createStartedTarget(parts: StartedTargetParts): StartedTarget {
     stop,
     [Symbol.asyncDispose]: stop,
   };
-  const withOutput: StartedTarget = parts.output === undefined ? started : { ...started, output: parts.output };
+  const withProcess: StartedTarget = parts.process === undefined ? started : { ...started, process: parts.process };
+  const withOutput: StartedTarget = parts.output === undefined ? withProcess : { ...withProcess, output: parts.output };
   if (parts.failure !== undefined) {
     const failure = parts.failure;
     return { ...withOutput, failure: () => failure() };

@@ -8,6 +8,7 @@ import { connectAsync } from 'mqtt';
 import { resolveTarget } from '../../cli/resolve-target.js';
 import { loadBundledProfile } from './profiles.js';
 import { launcherCommand } from './placeholders.js';
+import { GC_DONE_MARKER, GC_REQUEST_SIGNAL } from './launchers/args.js';
 import { spawn } from 'node:child_process';
 import { mqttJsOptions } from './probe.js';
 import { findFreePort, tryTcpConnect } from './net.js';
@@ -124,8 +125,16 @@ describe('process:aedes', () => {
     expect(target.describe()).toMatchObject({ name: 'aedes', kind: 'process' });
     expect(target.capabilities).toMatchObject({ versions: [3, 4], maxQoS: 2 });
     expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
+    // The broker's own process: its pid, /proc readings, and a signal its launcher acknowledges (a GC).
+    const proc = target.process;
+    expect(proc?.pid).toBeGreaterThan(0);
+    expect(proc?.rssBytes()).toBeGreaterThan(10 * 1024 * 1024);
+    expect(proc?.cpuSeconds()).toBeGreaterThan(0);
+    expect(await proc?.ask(GC_REQUEST_SIGNAL, new RegExp(`^${GC_DONE_MARKER}$`), 5000)).toBe(true);
     await target.stop();
     expect(await accepting(target.endpoint.port)).toBe(false);
+    expect(proc?.rssBytes()).toBeUndefined();
+    expect(await proc?.ask(GC_REQUEST_SIGNAL, /never/, 5000)).toBe(false);
   });
 });
 

@@ -126,6 +126,27 @@ export interface StartedTarget extends AsyncDisposable {
    * run keeps beside its report when a scenario fails.
    */
   output?(): string;
+  /**
+   * For targets that run a process on this machine (a `process` target, the reference launched as
+   * one): its pid and metrics, which the benchmark reads. Absent for a URL, a container or a broker
+   * inside this process.
+   */
+  readonly process?: TargetProcess;
+}
+
+/** The broker's own process on this machine (no wrapper: CPU and memory are the broker's). */
+export interface TargetProcess {
+  readonly pid: number;
+  /** CPU seconds (user + system) it has used so far; undefined once it has exited or off Linux. */
+  cpuSeconds(): number | undefined;
+  /** Its resident set size in bytes; undefined once it has exited or off Linux. */
+  rssBytes(): number | undefined;
+  /**
+   * Sends `signal` and resolves true once a line of its output matches `answer` (false after
+   * `timeoutMs`, or at once when it has exited): a request the broker acknowledges, such as a
+   * full garbage collection before a memory reading (see launchers/args.ts).
+   */
+  ask(signal: NodeJS.Signals, answer: RegExp, timeoutMs: number): Promise<boolean>;
 }
 
 /** A configured target: nothing runs until `start()`. */

@@ -73,6 +73,9 @@ describe('reference targets', () => {
     expect(target.capabilities).toMatchObject({ sysInterval: 1, connectTimeout: 2 });
     expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
     expect(target.failure?.()).toBeUndefined();
+    // The launcher's own process (no wrapper), as the benchmark reads it.
+    expect(target.process?.pid).toBeGreaterThan(0);
+    expect(target.process?.rssBytes()).toBeGreaterThan(10 * 1024 * 1024);
     await target.stop();
     expect((await tryTcpConnect('127.0.0.1', target.endpoint.port, 500)).ok).toBe(false);
   });

@@ -220,6 +220,7 @@ export class ReferenceProcessTarget implements Target {
         }
       },
       ...(failure === undefined ? {} : { failure: () => failure() }),
+      ...(started.process === undefined ? {} : { process: started.process }),
     });
   }
 }

@@ -1,14 +1,17 @@
 /**
  * Runs the Aedes broker (npm `aedes`) on a TCP port, for the `aedes` profile (`process:aedes`).
  *   node --import tsx harness/targets/launchers/aedes.ts --port 1883 [--host 127.0.0.1] [--connect-timeout S]
- * Prints `aedes <version> listening on <host>:<port>` once the listener is bound; stops on SIGTERM.
+ * Prints `aedes <version> listening on <host>:<port>` once the listener is bound (`--port 0`: the port
+ * bound); stops on SIGTERM; answers SIGUSR2 with a full GC for the benchmark (args.ts answerGcRequests).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Aedes } from 'aedes';
-import { closeOnSignal, launcherArgs } from './args.js';
+import { answerGcRequests, closeOnSignal, launcherArgs } from './args.js';
+
+answerGcRequests();
 
 const { port, host, connectTimeout } = launcherArgs(process.argv.slice(2), 'aedes.ts --port N [--host H] [--connect-timeout S]');
 const require = createRequire(import.meta.url);

@@ -63,3 +63,23 @@ export function closeOnSignal(close: () => Promise<void>): void {
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
 }
+
+/**
+ * The signal a benchmark sends a launcher for a full garbage collection before it reads the
+ * broker's memory, and the line the launcher prints once done. The text stays the one the first
+ * bench launcher printed, so that `--broker reference@DIR` still measures older checkouts.
+ */
+export const GC_REQUEST_SIGNAL = 'SIGUSR2';
+export const GC_DONE_MARKER = 'BENCH_GC_DONE';
+
+/**
+ * For launchers: answer GC_REQUEST_SIGNAL with a full GC (when node runs with --expose-gc) and
+ * GC_DONE_MARKER on stdout. Call it before the ready line: a benchmark may ask as soon as it sees it.
+ */
+export function answerGcRequests(): void {
+  process.on(GC_REQUEST_SIGNAL, () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    process.stdout.write(`${GC_DONE_MARKER}\n`);
+  });
+}
