@@ -5,6 +5,77 @@
  * never reach test tooling.
  */
 const TEST = '(^test/|^scripts/|[.]test[.]ts$|[.]e2e[.]test[.]ts$)';
+
+/**
+ * The floors, one row each: the files of the floor (`from`, a path pattern), the top-level folders
+ * (or folder paths) it must not import, and the subfolders of those it may import all the same
+ * (`except`). Its tests and test tooling may reach any floor, but for the contract's.
+ */
+const FLOORS = [
+  {
+    name: 'contract-imports-nothing',
+    comment: 'contract/ names what crosses process boundaries (env names, media types); every floor may import it, so it imports nothing of ours.',
+    from: '^contract/',
+    testsToo: true,
+    forbidden: ['cli', 'harness', 'reference', 'steps', 'reports', 'bench', 'test', 'scripts'],
+  },
+  {
+    name: 'harness-is-the-ground-floor',
+    comment: 'harness/ (codec, test client, generic target kinds) imports nothing of ours outside itself (but the contract).',
+    from: '^harness/',
+    forbidden: ['cli', 'reference', 'steps', 'reports', 'bench', 'features', 'test', 'scripts', 'docker'],
+  },
+  {
+    name: 'codec-is-pure',
+    comment: 'The codec is pure functions: it imports nothing else of ours, not even the rest of the harness.',
+    from: '^harness/codec/',
+    forbidden: ['harness', 'contract'],
+    except: ['harness/codec'],
+  },
+  {
+    name: 'broker-imports-only-the-codec',
+    comment: 'reference/ (the broker) imports the codec; only its target adapter (reference/target/) builds on the harness target interface.',
+    from: '^reference/(?!target/)',
+    forbidden: ['harness', 'cli', 'steps', 'reports', 'bench', 'test', 'scripts'],
+    except: ['harness/codec'],
+  },
+  {
+    name: 'reference-target-adapter',
+    comment: 'The reference target adapter may use the harness and the broker, nothing above them.',
+    from: '^reference/target/',
+    forbidden: ['cli', 'steps', 'reports', 'bench', 'test', 'scripts'],
+  },
+  {
+    name: 'steps-drive-the-harness-not-the-broker',
+    comment: 'The suite judges any broker through the harness; it never reaches into the reference broker, the CLI or the reports.',
+    from: '^steps/',
+    forbidden: ['reference', 'cli', 'reports', 'bench', 'test', 'scripts'],
+  },
+  {
+    name: 'reports-read-only-the-contract',
+    comment: 'The report model is built from cucumber messages and the statement catalogue; it imports no harness, steps or broker code (the contract module is the only shared vocabulary).',
+    from: '^reports/',
+    forbidden: ['harness', 'reference', 'steps', 'cli', 'bench', 'test', 'scripts'],
+  },
+  {
+    name: 'bench-uses-targets',
+    comment: 'Benchmarks drive brokers through the harness target interface; they do not import the CLI or the suite.',
+    from: '^bench/',
+    forbidden: ['cli', 'steps', 'test', 'scripts'],
+  },
+];
+
+/** The folders as one pattern: any path below one of them. */
+const below = (folders) => `^(${folders.join('|')})/`;
+
+const floorRule = ({ name, comment, from, testsToo = false, forbidden, except = [] }) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: testsToo ? { path: from } : { path: from, pathNot: TEST },
+  to: except.length > 0 ? { path: below(forbidden), pathNot: below(except) } : { path: below(forbidden) },
+});
+
 module.exports = {
   forbidden: [
     {
@@ -14,62 +85,7 @@ module.exports = {
       from: {},
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
-    {
-      name: 'contract-imports-nothing',
-      comment: 'contract/ names what crosses process boundaries (env names, media types); every floor may import it, so it imports nothing of ours.',
-      severity: 'error',
-      from: { path: '^contract/' },
-      to: { path: '^(cli|harness|reference|steps|reports|bench|test|scripts)/' },
-    },
-    {
-      name: 'harness-is-the-ground-floor',
-      comment: 'harness/ (codec, test client, generic target kinds) imports nothing of ours outside itself (but the contract).',
-      severity: 'error',
-      from: { path: '^harness/', pathNot: TEST },
-      to: { path: '^(cli|reference|steps|reports|bench|features|test|scripts|docker)/' },
-    },
-    {
-      name: 'codec-is-pure',
-      comment: 'The codec is pure functions: it imports nothing else of ours, not even the rest of the harness.',
-      severity: 'error',
-      from: { path: '^harness/codec/', pathNot: TEST },
-      to: { path: '^(harness/(?!codec/)|contract/)' },
-    },
-    {
-      name: 'broker-imports-only-the-codec',
-      comment: 'reference/ (the broker) imports the codec; only its target adapter (reference/target/) builds on the harness target interface.',
-      severity: 'error',
-      from: { path: '^reference/(?!target/)', pathNot: TEST },
-      to: { path: '^(harness/(?!codec/)|cli|steps|reports|bench|test|scripts)/' },
-    },
-    {
-      name: 'reference-target-adapter',
-      comment: 'The reference target adapter may use the harness and the broker, nothing above them.',
-      severity: 'error',
-      from: { path: '^reference/target/', pathNot: TEST },
-      to: { path: '^(cli|steps|reports|bench|test|scripts)/' },
-    },
-    {
-      name: 'steps-drive-the-harness-not-the-broker',
-      comment: 'The suite judges any broker through the harness; it never reaches into the reference broker, the CLI or the reports.',
-      severity: 'error',
-      from: { path: '^steps/', pathNot: TEST },
-      to: { path: '^(reference|cli|reports|bench|test|scripts)/' },
-    },
-    {
-      name: 'reports-read-only-the-contract',
-      comment: 'The report model is built from cucumber messages and the statement catalogue; it imports no harness, steps or broker code (the contract module is the only shared vocabulary).',
-      severity: 'error',
-      from: { path: '^reports/', pathNot: TEST },
-      to: { path: '^(harness|reference|steps|cli|bench|test|scripts)/' },
-    },
-    {
-      name: 'bench-uses-targets',
-      comment: 'Benchmarks drive brokers through the harness target interface; they do not import the CLI or the suite.',
-      severity: 'error',
-      from: { path: '^bench/', pathNot: TEST },
-      to: { path: '^(cli|steps|test|scripts)/' },
-    },
+    ...FLOORS.map(floorRule),
     {
       name: 'product-never-imports-test-tooling',
       severity: 'error',

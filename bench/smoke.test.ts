@@ -4,7 +4,7 @@ import { aedesLauncher, mosquittoLauncher, MOSQUITTO_PATH } from './brokers/inde
 import type { BenchBroker } from './brokers/index.js';
 import { WorkerPool } from './load/index.js';
 import { DEFAULT_OPTIONS, type BenchOptions } from './options.js';
-import { fanIn } from './scenarios/index.js';
+import { fanIn, latency } from './scenarios/index.js';
 import { startLossyProxy } from '../test/support/bench/lossy-proxy.js';
 
 /** One tiny fan-in round: proves the counting and the loss detection, not the speed. */
@@ -37,6 +37,16 @@ describe('load generator smoke test (one tiny fan-in round)', () => {
     expect(m.brokerCpu).toBeGreaterThanOrEqual(0);
     expect(m.loadCpu).toBeGreaterThan(0);
     expect(m.notes.filter((n) => n.startsWith('LOSS'))).toEqual([]);
+  });
+
+  it('QoS 1 latency against Aedes: every message timed, none lost', async () => {
+    const m = await latency().run({ pool, broker: aedes, round: 3, runId: 'smokelat', options: { ...tiny, latencyDurationMs: 150, rate: 200 } }, false);
+    await pool.close();
+    expect(m.sent).toBeGreaterThan(0);
+    expect(m.delivered).toBe(m.sent);
+    expect(m.lost).toBe(0);
+    expect(m.values['p50 ms']).toBeGreaterThan(0);
+    expect(m.values['max ms']).toBeGreaterThanOrEqual(m.values['p99 ms'] ?? NaN);
   });
 
   it('QoS 0 through a proxy that drops every 5th message: lost is exactly what was dropped', async () => {

@@ -7,20 +7,17 @@
  * line with `{host}` and `{port}`. Exit codes as `run`: 0, 1 a scenario failed, 2 usage, 3 the
  * client cannot run here.
  */
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Envelope } from '@cucumber/messages';
-import { asClientModel, buildComplianceModel, writeReports, type RunMeta } from '../reports/index.js';
+import { asClientModel, buildComplianceModel, type RunMeta } from '../reports/index.js';
 import { CLIENT_PROFILES } from '../harness/clients/index.js';
-import { PACKAGE_ROOT, RUNNING_COMPILED } from '../harness/targets/index.js';
+import { RUNNING_COMPILED } from '../harness/targets/index.js';
 import { AdapterError, ClientUnderTest, fillCommand } from '../harness/server/index.js';
 import { packageVersion } from '../reference/target/index.js';
 import { CLIENT_CAPABILITIES, CLIENT_ENV, type ClientUnderTestConfig } from '../steps/client/support/client-config.js';
 import { availableParallelism } from 'node:os';
-import { DEFAULT_REPORT_DIR, UsageError, exitCodeOf, printSummary, suiteProblem, tagExpression } from './run.js';
-import { Progress } from './terminal.js';
+import { DEFAULT_REPORT_DIR, UsageError, tagExpression } from './run.js';
+import { messagesFileIn, printSummary, runCucumberWithProgress, runExitCode, workerEnvironment, writeRunReports } from './suite-run.js';
 import { ENV } from '../contract/index.js';
 
 /** Client scenarios wait on a local scripted server and the adapter: twice the CPUs, at most 4. */
@@ -154,47 +151,25 @@ export async function checkAdapterStarts(client: ClientUnderTestConfig, helloMs 
 }
 
 export async function runClientSuite(options: ClientRunOptions, argv: string[]): Promise<number> {
-  const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
-  await mkdir(options.reportDir, { recursive: true });
-  const messagesPath = join(options.reportDir, 'messages.ndjson');
-  const env: Record<string, string | undefined> = { ...process.env, [CLIENT_ENV]: JSON.stringify(options.client) };
-  if (options.timeoutMs !== undefined) env[ENV.timeoutMs] = String(options.timeoutMs);
-  for (const key of [CLIENT_ENV, ENV.timeoutMs]) {
-    if (env[key] === undefined) delete process.env[key];
-    else process.env[key] = env[key];
-  }
+  const messagesPath = await messagesFileIn(options.reportDir);
+  const env = workerEnvironment({
+    [CLIENT_ENV]: JSON.stringify(options.client),
+    [ENV.timeoutMs]: options.timeoutMs === undefined ? undefined : String(options.timeoutMs),
+  });
   const tags = tagExpression(options);
   const provided: Record<string, unknown> = { format: [`message:${messagesPath}`], parallel: options.parallel > 1 ? options.parallel : 0 };
   if (tags !== undefined) provided['tags'] = tags;
-  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const environment = { cwd: PACKAGE_ROOT, env, stdout: silent };
-  const { runConfiguration } = await loadConfiguration({ file: 'cucumber.mjs', profiles: [RUNNING_COMPILED ? 'clientCompiled' : 'client'], provided }, environment);
   const c = options.client;
-  process.stderr.write(`mqtt-conformance ${packageVersion()}: client ${c.name}${c.version ? ` ${c.version}` : ''} (${options.parallel} worker${options.parallel === 1 ? '' : 's'}${tags ? `, tags ${tags}` : ''})\n`);
-  const envelopes: Envelope[] = [];
-  const progress = new Progress();
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const result = await runCucumber(runConfiguration, environment, (m) => {
-    envelopes.push(m);
-    progress.onMessage(m);
-  });
-  const durationMs = performance.now() - t0;
-  progress.draw(true);
+  const banner = `mqtt-conformance ${packageVersion()}: client ${c.name}${c.version ? ` ${c.version}` : ''} (${options.parallel} worker${options.parallel === 1 ? '' : 's'}${tags ? `, tags ${tags}` : ''})\n`;
+  const { envelopes, success, startedAt, durationMs } = await runCucumberWithProgress(RUNNING_COMPILED ? 'clientCompiled' : 'client', provided, env, banner);
   const target: RunMeta['target'] = { name: c.name, url: c.command, kind: 'process' };
   if (c.version !== undefined) target.version = c.version;
   const meta: RunMeta = { tool: { name: 'mqtt-conformance', version: packageVersion() }, target, startedAt: startedAt.toISOString(), durationMs: Math.round(durationMs), argv: ['mqtt-conformance', 'run', ...argv] };
   if (tags !== undefined) meta.tags = tags;
   const model = asClientModel(buildComplianceModel(envelopes, meta));
-  const written = await writeReports(model, options.reportDir);
-  written.unshift(messagesPath);
+  const written = await writeRunReports(model, options.reportDir, messagesPath);
   printSummary(model, written, durationMs / 1000);
-  const code = exitCodeOf(model);
-  if (code === 0 && suiteProblem(model, result.success)) {
-    process.stderr.write('\ncucumber reported a problem with the suite itself (an undefined or ambiguous step, or a broken hook): see messages.ndjson\n');
-    return 2;
-  }
-  return code;
+  return runExitCode(model, success);
 }
 
 export async function main(argv: string[]): Promise<number> {

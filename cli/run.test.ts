@@ -4,7 +4,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError, exitCodeOf, parseRunArgs, suiteProblem, tagExpression } from './run.js';
+import { UsageError, parseRunArgs, tagExpression } from './run.js';
+import { exitCodeOf, suiteProblem } from './suite-run.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const dirs: string[] = [];

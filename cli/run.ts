@@ -4,16 +4,14 @@
  * compliance model and writes the reports. Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed,
  * 2 usage or configuration error, 3 the target could not be reached (or died during the run).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import type { Envelope } from '@cucumber/messages';
-import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta } from '../reports/index.js';
-import { TargetError, PACKAGE_ROOT, RUNNING_COMPILED, withExclusions, type DeclaredExclusion, type StartedTarget } from '../harness/targets/index.js';
+import { buildComplianceModel, type RunMeta } from '../reports/index.js';
+import { TargetError, RUNNING_COMPILED, withExclusions, type DeclaredExclusion, type StartedTarget } from '../harness/targets/index.js';
 import { packageVersion } from '../reference/target/index.js';
 import { TARGET_FORMS, redactArgv, resolveClusterTarget, resolveTarget } from './resolve-target.js';
-import { Progress, summaryLines } from './terminal.js';
+import { exitCodeOf, messagesFileIn, printSummary, runCucumberWithProgress, runExitCode, workerEnvironment, writeRunReports } from './suite-run.js';
 import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
 import { schedulingPlugin, defaultWorkers, dryRun, selectedScenarios } from './schedule-run.js';
 import { parseShard, type ShardSpec } from './schedule.js';
@@ -175,30 +173,6 @@ export function tagExpression(options: Pick<RunOptions, 'tags' | 'version'>): st
   return parts.length > 0 ? parts.join(' and ') : undefined;
 }
 
-/**
- * The exit code of a finished run: 1 when a required scenario failed (an `@optional` one is
- * informational, never non-compliance), 3 when one was inconclusive, else 0.
- */
-export function exitCodeOf(model: Pick<ComplianceModel, 'scenarios'>): number {
-  if (model.scenarios.some((s) => s.verdict === 'failed' && !s.optional)) return 1;
-  if (model.scenarios.some((s) => s.verdict === 'inconclusive')) return 3;
-  return 0;
-}
-
-/**
- * Whether cucumber's own failure flag points at the suite rather than the broker. Cucumber also
- * reports failure for a failed `@optional` scenario, which is informational (exit 0), so only a
- * failure that no scenario verdict explains is a problem with the suite itself.
- */
-export function suiteProblem(model: Pick<ComplianceModel, 'scenarios'>, cucumberSucceeded: boolean): boolean {
-  return !cucumberSucceeded && !model.scenarios.some((s) => s.verdict === 'failed');
-}
-
-export function printSummary(model: ComplianceModel, written: string[], seconds: number): void {
-  const out = ['', ...summaryLines(model, seconds), '', 'Reports:', ...written.map((w) => `  ${w}`)];
-  process.stdout.write(`${out.join('\n')}\n`);
-}
-
 async function startTarget(options: RunOptions): Promise<StartedTarget> {
   const resolveOptions: Parameters<typeof resolveTarget>[1] = { insecure: options.insecure };
   if (options.profile !== undefined) resolveOptions.profile = options.profile;
@@ -226,24 +200,16 @@ async function loadTypeScriptPlugins(): Promise<void> {
 }
 
 export async function runSuite(started: StartedTarget, options: RunOptions, argv: string[], exclusions: readonly DeclaredExclusion[] = []): Promise<number> {
-  const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
   await loadTypeScriptPlugins();
-  await mkdir(options.reportDir, { recursive: true });
-  const messagesPath = join(options.reportDir, 'messages.ndjson');
+  const messagesPath = await messagesFileIn(options.reportDir);
   const description = started.describe();
   // The profile's exclusions are in the capabilities already; the command line's join them here.
   const capabilities = withExclusions(started.capabilities, exclusions);
-  const env: Record<string, string | undefined> = {
-    ...process.env,
+  const env = workerEnvironment({
     [ENV.target]: JSON.stringify({ endpoint: started.endpoint, capabilities, description }),
-  };
-  if (options.version !== undefined) env[ENV.version] = options.version;
-  if (options.timeoutMs !== undefined) env[ENV.timeoutMs] = String(options.timeoutMs);
-  // With one worker cucumber runs the steps in this very process, where they read process.env.
-  for (const key of [ENV.target, ENV.version, ENV.timeoutMs]) {
-    if (env[key] === undefined) delete process.env[key];
-    else process.env[key] = env[key];
-  }
+    [ENV.version]: options.version,
+    [ENV.timeoutMs]: options.timeoutMs === undefined ? undefined : String(options.timeoutMs),
+  });
   const tags = tagExpression(options);
   const workers = Math.max(1, Math.min(options.parallel ?? defaultWorkers(started), selectedScenarios(description.name, tags, options.shard).length));
   const provided: Record<string, unknown> = {
@@ -252,27 +218,12 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
     ...schedulingPlugin(description.name, options.shard),
   };
   if (tags !== undefined) provided['tags'] = tags;
-  // Cucumber always has a formatter on stdout (progress by default); our own display replaces it.
-  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const environment = { cwd: PACKAGE_ROOT, env, stdout: silent };
   // The compiled steps when this CLI runs compiled (the installed package), else the sources through tsx.
   const profile = RUNNING_COMPILED ? 'compiled' : 'runner';
-  const { runConfiguration } = await loadConfiguration({ file: 'cucumber.mjs', profiles: [profile], provided }, environment);
-
-  process.stderr.write(
+  const banner =
     `mqtt-conformance ${packageVersion()}: ${description.name}${description.version ? ` ${description.version}` : ''} at ${started.endpoint.url}` +
-      ` (${workers} worker${workers === 1 ? '' : 's'}${tags ? `, tags ${tags}` : ''}${options.shard ? `, shard ${options.shard.index}/${options.shard.total}` : ''})\n`,
-  );
-  const envelopes: Envelope[] = [];
-  const progress = new Progress();
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const result = await runCucumber(runConfiguration, environment, (m) => {
-    envelopes.push(m);
-    progress.onMessage(m);
-  });
-  const durationMs = performance.now() - t0;
-  progress.draw(true);
+    ` (${workers} worker${workers === 1 ? '' : 's'}${tags ? `, tags ${tags}` : ''}${options.shard ? `, shard ${options.shard.index}/${options.shard.total}` : ''})\n`;
+  const { envelopes, success, startedAt, durationMs } = await runCucumberWithProgress(profile, provided, env, banner);
 
   const died = started.failure?.();
   const meta: RunMeta = {
@@ -285,8 +236,7 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
   if (tags !== undefined) meta.tags = tags;
   if (capabilities.exclusions !== undefined) meta.exclusions = capabilities.exclusions;
   const model = buildComplianceModel(envelopes, meta);
-  const written = await writeReports(model, options.reportDir);
-  written.unshift(messagesPath);
+  const written = await writeRunReports(model, options.reportDir, messagesPath);
   // The broker's own log explains a failure from its side: kept with the report when one failed.
   const brokerLog = started.output?.();
   if (brokerLog !== undefined && (died !== undefined || exitCodeOf(model) !== 0)) {
@@ -300,12 +250,7 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
     process.stderr.write(`\nThe broker died during the run, so the results are inconclusive: ${died.message}\n${died.detail ?? ''}\n`);
     return 3;
   }
-  const code = exitCodeOf(model);
-  if (code === 0 && suiteProblem(model, result.success)) {
-    process.stderr.write('\ncucumber reported a problem with the suite itself (an undefined or ambiguous step, or a broken hook): see messages.ndjson\n');
-    return 2;
-  }
-  return code;
+  return runExitCode(model, success);
 }
 
 export async function main(argv: string[]): Promise<number> {

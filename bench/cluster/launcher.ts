@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { REDIS_INSTALL_HINT, REDIS_SERVER, redisServerAvailable, startLocalRedis, type LocalRedis } from '../../reference/cluster/redis-server.js';
+import { REDIS_INSTALL_HINT, REDIS_SERVER, redisServerAvailable, startLocalRedis, type LocalRedis } from '../../reference/target/redis-server.js';
 import type { BenchBroker, BrokerLauncher } from '../brokers/types.js';
 import { startReferenceBroker } from '../brokers/reference.js';
 import { BenchError } from '../errors.js';

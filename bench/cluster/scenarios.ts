@@ -5,7 +5,7 @@ import { BenchError } from '../errors.js';
 import type { Measurement } from '../results.js';
 import { clientErrors, cpuFields, measurePhase, publishers, saturationNote, spread, subscribers, type Phase } from '../scenarios/measure.js';
 import type { Scenario, ScenarioContext } from '../scenarios/types.js';
-import { percentiles } from '../stats.js';
+import { LATENCY_METRICS, latencyClients, latencyMeasurement } from '../scenarios/latency.js';
 import { monoMs } from '../proc.js';
 import { cpuBreakdownOf, isClusterBroker, type CpuBreakdown } from './launcher.js';
 
@@ -59,9 +59,11 @@ async function measureCluster(ctx: ScenarioContext, timeoutMs: number): Promise<
   return { phase, cpu: { before, after, wallMs: monoMs() - t0 } };
 }
 
-/** A worker connects to one host and port, so node A and node B need a worker each. */
-function requireTwoWorkers(size: number): void {
+/** Nodes A and B (crossNodeEndpoints); a worker connects to one host and port, so they need a worker each. */
+function crossNodeWorkers(ctx: ScenarioContext): { a: BenchBroker; b: BenchBroker } {
+  const size = ctx.pool.size;
   if (size < 2) throw new BenchError('BENCH_USAGE', `the cluster scenarios need --workers >= 2 (subscriber on node B and publishers on node A in different workers), got ${String(size)}`);
+  return crossNodeEndpoints(ctx.broker);
 }
 
 function at(broker: BenchBroker, clients: ClientSpec[]): Assignment {
@@ -85,8 +87,7 @@ export function clusterThroughput(qos: 0 | 1): Scenario {
     warmup: true,
     async run(ctx: ScenarioContext, warmup: boolean): Promise<Measurement> {
       const { options: o, pool } = ctx;
-      requireTwoWorkers(pool.size);
-      const { a, b } = crossNodeEndpoints(ctx.broker);
+      const { a, b } = crossNodeWorkers(ctx);
       const ns = `bench/${ctx.runId}/cluster-q${String(qos)}/r${String(ctx.round)}`;
       const durationMs = warmup ? o.warmupMs : o.durationMs;
       const sub: ClientSpec = { role: 'subscriber', clientId: `${ctx.runId}-cl${String(qos)}-r${String(ctx.round)}-sub`, filter: `${ns}/+`, qos: qos as QoS, subscribeAt: 'prepare', untilMarkers: o.publishers };
@@ -122,32 +123,19 @@ export function clusterLatency(): Scenario {
   return {
     name: 'cluster latency qos1',
     selectors: ['cluster', 'cluster-latency'],
-    metrics: [
-      { key: 'p50 ms', better: 'lower' },
-      { key: 'p99 ms', better: 'lower' },
-      { key: 'max ms', better: 'lower' },
-    ],
+    metrics: LATENCY_METRICS,
     tuning: 'latency',
     freshBrokerPerRound: false,
     warmup: true,
     async run(ctx: ScenarioContext, warmup: boolean): Promise<Measurement> {
-      const { options: o, pool } = ctx;
-      requireTwoWorkers(pool.size);
-      const { a, b } = crossNodeEndpoints(ctx.broker);
-      const topic = `bench/${ctx.runId}/cluster-latency/r${String(ctx.round)}`;
+      const { options: o } = ctx;
+      const { a, b } = crossNodeWorkers(ctx);
       const durationMs = warmup ? o.warmupMs : o.latencyDurationMs;
-      const sub: ClientSpec = { role: 'subscriber', clientId: `${ctx.runId}-cllat-r${String(ctx.round)}-sub`, filter: topic, qos: 1, subscribeAt: 'prepare', untilMarkers: 1, latency: true };
-      const pub: ClientSpec = { role: 'rate-publisher', clientId: `${ctx.runId}-cllat-r${String(ctx.round)}-pub`, topic, qos: 1, payloadBytes: Math.max(16, o.payloadBytes), durationMs, ratePerSecond: o.rate };
-      await pool.prepare([at(b, [sub]), at(a, [pub])]);
+      const { sub, pub } = latencyClients(ctx, `${ctx.runId}-cllat-r${String(ctx.round)}`, `bench/${ctx.runId}/cluster-latency/r${String(ctx.round)}`, durationMs);
+      await ctx.pool.prepare([at(b, [sub]), at(a, [pub])]);
       const { phase, cpu } = await measureCluster(ctx, durationMs + o.drainTimeoutMs);
-      const sent = publishers(phase).reduce((s, p) => s + p.sent, 0);
-      const lat = subscribers(phase)[0]?.latencies ?? [];
-      const notes = clientErrors(phase);
-      if (phase.cutShort) notes.push(`the end marker did not arrive within ${String(o.drainTimeoutMs)} ms`);
-      const lost = Math.max(0, sent - lat.length);
-      if (lost > 0) notes.push(`LOSS: ${String(lost)} of ${String(sent)} QoS 1 messages were not delivered`);
-      const [p50, p99, max] = lat.length > 0 ? percentiles(lat, [50, 99, 100]) : [NaN, NaN, NaN];
-      return { values: { 'p50 ms': p50 ?? NaN, 'p99 ms': p99 ?? NaN, 'max ms': max ?? NaN, ...cpuFigures(cpu, lat.length) }, lost, sent, delivered: lat.length, ...cpuFields(phase), notes };
+      const m = latencyMeasurement(phase, o.drainTimeoutMs);
+      return { ...m, values: { ...m.values, ...cpuFigures(cpu, m.delivered ?? 0) } };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_INSTALL_HINT, redisServerAvailable } from '../../reference/cluster/redis-server.js';
+import { REDIS_INSTALL_HINT, redisServerAvailable } from '../../reference/target/redis-server.js';
 import { brokerLauncher } from '../brokers/index.js';
 import { WorkerPool } from '../load/index.js';
 import { DEFAULT_OPTIONS, type BenchOptions } from '../options.js';

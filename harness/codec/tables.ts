@@ -46,6 +46,24 @@ export type PropertyWireType = 'byte' | 'u16' | 'u32' | 'varint' | 'string' | 'b
 /** Where a property may appear: a packet type, or `will` for the CONNECT will properties. */
 export type PropertyPlace = PacketType | 'will';
 
+/** Every place that has properties (all MQTT 5.0 packets but PINGREQ and PINGRESP): where a User Property may stand, and repeat. */
+const EVERY_PROPERTY_PLACE = [
+  'connect',
+  'connack',
+  'publish',
+  'will',
+  'puback',
+  'pubrec',
+  'pubrel',
+  'pubcomp',
+  'subscribe',
+  'suback',
+  'unsubscribe',
+  'unsuback',
+  'disconnect',
+  'auth',
+] as const satisfies readonly PropertyPlace[];
+
 /**
  * MQTT 5.0 properties (section 2.2.2.2): identifier, spec name, key in the packet model
  * (`Properties`), wire type, the packets that may carry it, and whether it may repeat.
@@ -104,38 +122,8 @@ export const PROPERTIES = {
     id: 0x26,
     name: 'User Property',
     type: 'pair',
-    packets: [
-      'connect',
-      'connack',
-      'publish',
-      'will',
-      'puback',
-      'pubrec',
-      'pubrel',
-      'pubcomp',
-      'subscribe',
-      'suback',
-      'unsubscribe',
-      'unsuback',
-      'disconnect',
-      'auth',
-    ],
-    repeatableIn: [
-      'connect',
-      'connack',
-      'publish',
-      'will',
-      'puback',
-      'pubrec',
-      'pubrel',
-      'pubcomp',
-      'subscribe',
-      'suback',
-      'unsubscribe',
-      'unsuback',
-      'disconnect',
-      'auth',
-    ],
+    packets: EVERY_PROPERTY_PLACE,
+    repeatableIn: EVERY_PROPERTY_PLACE,
   },
   maximumPacketSize: { id: 0x27, name: 'Maximum Packet Size', type: 'u32', packets: ['connect', 'connack'] },
   wildcardSubscriptionAvailable: {

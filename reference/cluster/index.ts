@@ -2,4 +2,3 @@ export { ClusterNode, type ClusterOptions } from './node.js';
 export { ClusterError } from './errors.js';
 export { ClusterSessionStore } from './session-store.js';
 export type { ClusterHooks } from './hooks.js';
-export { startLocalRedis, redisServerAvailable, REDIS_INSTALL_HINT, REDIS_SERVER, type LocalRedis } from './redis-server.js';

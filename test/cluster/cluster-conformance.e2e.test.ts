@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REDIS_INSTALL_HINT, redisServerAvailable } from '../../reference/cluster/redis-server.js';
+import { REDIS_INSTALL_HINT, redisServerAvailable } from '../../reference/target/redis-server.js';
 import { mosquittoAvailable, startMosquittoPair } from './mosquitto-pair.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../harness/targets/net.js';
-import { REDIS_INSTALL_HINT, redisServerAvailable, startLocalRedis, type LocalRedis } from '../../reference/cluster/redis-server.js';
+import { REDIS_INSTALL_HINT, redisServerAvailable, startLocalRedis, type LocalRedis } from '../../reference/target/redis-server.js';
 import { NodeProcess } from './node-process.js';
 
 /*

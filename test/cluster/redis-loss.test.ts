@@ -1,7 +1,7 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type LogRecord, type RunningBroker } from '../../reference/index.js';
-import { REDIS_INSTALL_HINT, redisServerAvailable, startLocalRedis, type LocalRedis } from '../../reference/cluster/redis-server.js';
+import { REDIS_INSTALL_HINT, redisServerAvailable, startLocalRedis, type LocalRedis } from '../../reference/target/redis-server.js';
 
 /* A node that loses Redis stops serving (no split brain) and says so; it serves again when Redis returns. */
 describe.skipIf(!redisServerAvailable())(`cluster node without Redis (${redisServerAvailable() ? 'redis-server found' : REDIS_INSTALL_HINT})`, () => {

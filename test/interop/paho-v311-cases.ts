@@ -5,16 +5,10 @@
  * or a barrier: a later message from the same publisher, which the server delivers in order (at
  * QoS 2: MQTT.js emits a QoS 2 message only at its PUBREL, so a QoS 1 barrier could overtake it).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { raw as rawPacket } from '../../harness/codec/index.js';
-import { RawClient, connectPacket } from '../support/reference/raw-client.js';
-import { TestClient } from './test-client.js';
-
-export interface InteropTarget {
-  readonly port: number;
-  /** Started with test/interop/paho-broker.json (the Paho test broker's settings). */
-  readonly pahoConfig: boolean;
-}
+import { connectPacket } from '../support/reference/raw-client.js';
+import { expectRefused, pahoClients, subackCodes, type InteropTarget } from './paho-clients.js';
 
 export const TOPICS = ['TopicA', 'TopicA/B', 'Topic/C', 'TopicA/C', '/TopicA'] as const;
 export const WILDTOPICS = ['TopicA/+', '+/C', '#', '/#', '/+', '+/+', 'TopicA/#'] as const;
@@ -25,20 +19,7 @@ const t = (i: number): string => TOPICS[i] ?? '';
 const w = (i: number): string => WILDTOPICS[i] ?? '';
 
 export function pahoV311Tests(target: () => InteropTarget): void {
-  const open: { end(): void }[] = [];
-  const client = async (id: string, options: Parameters<typeof TestClient.connect>[2] = {}): Promise<TestClient> => {
-    const c = await TestClient.connect(target().port, id, { ...V4, ...options });
-    open.push({ end: () => c.terminate() });
-    return c;
-  };
-  const raw = async (): Promise<RawClient> => {
-    const r = await RawClient.open(target().port, 4);
-    open.push({ end: () => r.destroy() });
-    return r;
-  };
-  afterEach(() => {
-    for (const c of open.splice(0)) c.end();
-  });
+  const { client, raw } = pahoClients(target, 4);
 
   describe('Paho client_test.py (MQTT 3.1.1)', () => {
     it('testBasic: connect, disconnect, QoS 0/1/2 to itself; a second CONNECT and a wrong protocol name are refused', async () => {
@@ -250,27 +231,4 @@ export function pahoV311Tests(target: () => InteropTarget): void {
       await again.disconnect();
     });
   });
-}
-
-/** The SUBACK codes of a subscription that MQTT.js reports as failed (it rejects on any code >= 0x80). */
-export async function subackCodes(subscribing: Promise<unknown>): Promise<number[] | undefined> {
-  const failure: unknown = await subscribing.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return (failure as { packet?: { granted?: number[] } } | undefined)?.packet?.granted;
-}
-
-/** A refused CONNECT: closed, possibly after a CONNACK with a non-zero code. */
-export async function expectRefused(r: RawClient): Promise<void> {
-  if (r.closed) return;
-  try {
-    const p = await r.next(3000, 'a CONNACK or the close');
-    expect(p.type).toBe('connack');
-    if (p.type === 'connack') expect(p.reasonCode).not.toBe(0);
-  } catch (e) {
-    if (!r.closed) throw e;
-    return;
-  }
-  await r.expectClosed();
 }

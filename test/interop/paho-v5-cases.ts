@@ -6,12 +6,11 @@
  * size, receive maximum); so do these. Where Paho sleeps, these wait for an event or a barrier:
  * a later message from the same publisher, which the server delivers in order.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { IClientOptions } from 'mqtt';
+import { describe, expect, it } from 'vitest';
 import { raw as rawPacket } from '../../harness/codec/index.js';
-import { RawClient, connectPacket } from '../support/reference/raw-client.js';
-import { expectRefused, subackCodes, type InteropTarget } from './paho-v311-cases.js';
-import { TestClient, type Received } from './test-client.js';
+import { connectPacket } from '../support/reference/raw-client.js';
+import { expectRefused, pahoClients, subackCodes, type InteropTarget } from './paho-clients.js';
+import type { TestClient, Received } from './test-client.js';
 
 const PREFIX = 'client_test5/';
 const TOPICS = ['TopicA', 'TopicA/B', 'Topic/C', 'TopicA/C', '/TopicA'].map((x) => PREFIX + x);
@@ -27,20 +26,7 @@ const userPairs = (m: Received): [string, string][] =>
   Object.entries(m.properties.userProperties ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v]]));
 
 export function pahoV5Tests(target: () => InteropTarget): void {
-  const open: { end(): void }[] = [];
-  const client = async (id: string, options: IClientOptions = {}): Promise<TestClient> => {
-    const c = await TestClient.connect(target().port, id, { ...V5, ...options });
-    open.push({ end: () => c.terminate() });
-    return c;
-  };
-  const raw = async (): Promise<RawClient> => {
-    const r = await RawClient.open(target().port, 5);
-    open.push({ end: () => r.destroy() });
-    return r;
-  };
-  afterEach(() => {
-    for (const c of open.splice(0)) c.end();
-  });
+  const { client, raw } = pahoClients(target, 5);
   /** A live QoS 2 message on a topic the client is subscribed to at QoS 2, published after `publisher`'s earlier messages: everything before it has arrived. */
   const barrier = async (publisher: TestClient, subscriber: TestClient, topic = BARRIER): Promise<Received[]> => {
     // QoS 2: MQTT.js emits a QoS 2 message at its PUBREL, so a QoS 1 barrier could overtake an earlier QoS 2 message.

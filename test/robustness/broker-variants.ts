@@ -7,7 +7,7 @@
  * Select one for a whole test run with `BROKER_VARIANT=<name>` (read only by broker-process.ts),
  * e.g. `BROKER_VARIANT=close-after-connack npx vitest run test/robustness/fuzz.test.ts`.
  */
-import { MUTANTS, type Edit } from '../../scripts/mutation/mutants.js';
+import { BROKER, CONNECT, CONNECTION, DISPATCHER, MUTANTS, type Edit } from '../../scripts/mutation/mutants.js';
 
 export interface BrokerVariant {
   readonly name: string;
@@ -20,10 +20,6 @@ export interface BrokerVariant {
 
 const JOURNAL = 'reference/persistence/journal.ts';
 const SQLITE_SESSIONS = 'reference/persistence/sqlite-session-store.ts';
-const CONNECTION = 'reference/connection.ts';
-const DISPATCHER = 'reference/dispatcher.ts';
-const BROKER = 'reference/broker.ts';
-const CONNECT = 'reference/handlers/connect.ts';
 
 /**
  * The mutants of the issue 15 rules (delivery under concurrency, DUP 0 on first deliveries, topic

@@ -1,36 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Packet } from '../../harness/codec/index.js';
-import type { StartedTarget } from '../../harness/targets/index.js';
-import { resolveTarget } from '../../cli/resolve-target.js';
-import { runSuiteThroughMutant, type Mutation } from './mutant-proxy.js';
+import { runSuiteThroughMutant, useMutantRuns, type Mutation } from '../support/steps/mutant-proxy.js';
 
 /**
  * The delivery, retain, subscription, topic and ordering features must catch brokers that break
  * their rules: each mutant is the reference broker behind a proxy that breaks one rule, and the
  * scenarios tagged with that rule must fail (a control run through an unchanged proxy passes).
  */
-let reference: StartedTarget;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  reference = await resolveTarget('reference').start();
-});
-afterAll(async () => {
-  await reference.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const runs = useMutantRuns('mqttc-delivery-mutant-');
 
 interface Report {
   summary: { scenarios: number; passed: number; failed: number };
 }
 
 async function runThrough(mutation: Mutation, tags: string): Promise<{ code: number | null; report: Report }> {
-  const workDir = mkdtempSync(join(tmpdir(), 'mqttc-delivery-mutant-'));
-  dirs.push(workDir);
-  return runSuiteThroughMutant<Report>(reference, mutation, { tags, timeoutMs: 1000, workDir });
+  const workDir = runs.workDir();
+  return runSuiteThroughMutant<Report>(runs.reference, mutation, { tags, timeoutMs: 1000, workDir });
 }
 
 const renamed = (p: Packet, f: (topic: string) => string): Packet[] => {

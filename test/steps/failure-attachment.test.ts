@@ -6,7 +6,7 @@ import { MEDIA_TYPE, type FailureAttachment } from '../../contract/index.js';
 import type { StartedTarget } from '../../harness/targets/index.js';
 import { parseMessages, type ReportJson } from '../../reports/index.js';
 import { resolveTarget } from '../../cli/resolve-target.js';
-import { runSuiteThroughMutant } from './mutant-proxy.js';
+import { runSuiteThroughMutant } from '../support/steps/mutant-proxy.js';
 
 /**
  * Failures as data (issue 16): a real failing scenario attaches its failure as JSON

@@ -1,27 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Packet } from '../../harness/codec/index.js';
-import type { StartedTarget } from '../../harness/targets/index.js';
-import { resolveTarget } from '../../cli/resolve-target.js';
-import { runSuiteThroughMutant, type Mutation } from './mutant-proxy.js';
+import { runSuiteThroughMutant, useMutantRuns, type Mutation } from '../support/steps/mutant-proxy.js';
 
 /**
  * The suite must catch broken brokers: each mutant is the reference broker behind a proxy that
  * breaks one rule; the scenarios checking that rule must fail. A control run through an identity
  * proxy must pass, so the failures come from the mutation, not the proxy.
  */
-let reference: StartedTarget;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  reference = await resolveTarget('reference').start();
-});
-afterAll(async () => {
-  await reference.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const runs = useMutantRuns('mqttc-mutant-');
 
 interface Summary {
   scenarios: number;
@@ -30,12 +16,11 @@ interface Summary {
 }
 
 async function runThrough(mutation: Mutation, tags: string): Promise<{ code: number | null; summary: Summary; failures: string[] }> {
-  const workDir = mkdtempSync(join(tmpdir(), 'mqttc-mutant-'));
-  dirs.push(workDir);
+  const workDir = runs.workDir();
   const { code, report } = await runSuiteThroughMutant<{
     summary: Summary;
     scenarios: { name: string; verdict: string; failure?: { message?: string } }[];
-  }>(reference, mutation, { tags, timeoutMs: 3000, workDir });
+  }>(runs.reference, mutation, { tags, timeoutMs: 3000, workDir });
   const failures = report.scenarios.filter((s) => s.verdict === 'failed').map((s) => `${s.name}: ${(s.failure?.message ?? '').split('\n').slice(0, 3).join(' | ')}`);
   return { code, summary: report.summary, failures };
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedTarget } from '../../harness/targets/index.js';
 import type { ReportJson } from '../../reports/index.js';
 import { resolveTarget } from '../../cli/resolve-target.js';
-import { startMutantProxy, type MutantProxy } from './mutant-proxy.js';
+import { startMutantProxy, type MutantProxy } from '../support/steps/mutant-proxy.js';
 
 /**
  * Applicability comes only from declarations (issue 15): a broker that never replays retained

@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StartedTarget } from '../../harness/targets/index.js';
+import { describe, expect, it } from 'vitest';
 import type { ReportJson } from '../../reports/index.js';
-import { resolveTarget } from '../../cli/resolve-target.js';
 import { MUTANTS } from '../../scripts/mutation/mutants.js';
 import { BrokerProcess } from '../robustness/broker-process.js';
 import { RULE_MUTANT_NAMES } from '../robustness/broker-variants.js';
-import { runSuiteThroughMutant } from './mutant-proxy.js';
+import { runSuiteThroughMutant, useMutantRuns } from '../support/steps/mutant-proxy.js';
 
 /**
  * The rules issue 15 added (delivery guarantees under concurrency, DUP 0 on every first delivery,
@@ -36,23 +31,13 @@ const RULE_MUTANTS: readonly RuleMutant[] = [
 ];
 
 /** The capabilities of the reference, declared in the runs' profile (a probe through a mutant could excuse it). */
-let reference: StartedTarget;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  reference = await resolveTarget('reference').start();
-});
-afterAll(async () => {
-  await reference.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const runs = useMutantRuns('mqttc-rule-mutant-');
 
 async function runAgainst(variant: string | null, tags: string): Promise<{ code: number | null; report: ReportJson }> {
   const broker = await BrokerProcess.start({}, { variant });
-  const workDir = mkdtempSync(join(tmpdir(), 'mqttc-rule-mutant-'));
-  dirs.push(workDir);
+  const workDir = runs.workDir();
   try {
-    const target = { endpoint: { host: '127.0.0.1', port: broker.port }, capabilities: reference.capabilities };
+    const target = { endpoint: { host: '127.0.0.1', port: broker.port }, capabilities: runs.reference.capabilities };
     return await runSuiteThroughMutant<ReportJson>(target, {}, { tags, timeoutMs: 1500, workDir });
   } finally {
     await broker.stop();

@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PacketDecoder, encode, type Packet, type ProtocolVersion } from '../../harness/codec/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { PacketDecoder, encode, type Packet, type ProtocolVersion } from '../../../harness/codec/index.js';
+import type { StartedTarget } from '../../../harness/targets/index.js';
+import { resolveTarget } from '../../../cli/resolve-target.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 
 /**
  * A deliberately broken broker: a TCP proxy in front of a correct one that rewrites packets in
@@ -135,4 +139,36 @@ export async function runSuiteThroughMutant<R>(
   } finally {
     await proxy.close();
   }
+}
+
+/** The reference broker the mutant runs of one test file go through, and their working folders. */
+export interface MutantRuns {
+  /** The reference broker, started before the file's tests. */
+  readonly reference: StartedTarget;
+  /** A fresh folder for one run (its profile and reports), removed after the file's tests. */
+  workDir(): string;
+}
+
+/** Starts the reference broker before the file's tests and stops it (and removes the run folders) after them. */
+export function useMutantRuns(workDirPrefix: string): MutantRuns {
+  let reference: StartedTarget | undefined;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    reference = await resolveTarget('reference').start();
+  });
+  afterAll(async () => {
+    await reference?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    get reference(): StartedTarget {
+      if (reference === undefined) throw new Error('reference broker not started (use the mutant runs inside a test)');
+      return reference;
+    },
+    workDir(): string {
+      const dir = mkdtempSync(join(tmpdir(), workDirPrefix));
+      dirs.push(dir);
+      return dir;
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dieWithParent } from '../../harness/targets/die-with-parent.js';
 import { findFreePort } from '../../harness/targets/net.js';
-import { ClusterError } from './errors.js';
+import { ClusterError } from '../cluster/errors.js';
 
 /** Where Debian's redis-server lives; override with REDIS_SERVER. */
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
