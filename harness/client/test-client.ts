@@ -7,6 +7,8 @@ import { describePattern, mismatch } from './match.js';
 import type { ClientEndpoint, Connector } from './transport.js';
 import { connectorFor } from './transport.js';
 import { TraceRecorder, describePacket, toTracePacket, traceHex } from './trace.js';
+import type { Waiter } from './waiters.js';
+import { Waiters } from './waiters.js';
 
 export interface TestClientOptions {
   /** Logical name shown in the trace, e.g. "sub". */
@@ -70,8 +72,6 @@ export interface WaitOptions {
 /** How absence is proven: a barrier packet that must arrive first, or (only where no barrier exists) a time window. */
 export type AbsenceProof = { until: PacketPattern; timeoutMs?: number } | { windowMs: number };
 
-type Waiter = { check: () => boolean };
-
 /** Who ended the connection. `server` includes a reset or a close after our half-close. */
 export type ClosedBy = 'server' | 'client';
 
@@ -102,7 +102,7 @@ export class TestClient {
   private readonly sizes = new WeakMap<Packet, number>();
   private pendingBytes = 0;
   private floodState: { t: number; limit: number; kind: FloodKind; detail: string } | undefined;
-  private waiters: Waiter[] = [];
+  private readonly waiters = new Waiters();
   private closedState: { by: ClosedBy; t: number; error?: string } | undefined;
   private destroyedByUs = false;
   private decodeFailure: Error | undefined;
@@ -297,36 +297,11 @@ export class TestClient {
   }
 
   private pump(): void {
-    this.waiters = this.waiters.filter((w) => !w.check());
+    this.waiters.pump();
   }
 
-  /** Runs `check` on every event until it returns a result; rejects with `onTimeout()` after the bound. */
   private wait<T>(timeoutMs: number, check: () => T | undefined, onTimeout: () => Error): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const waiter: Waiter = {
-        check: () => {
-          let result: T | undefined;
-          try {
-            result = check();
-          } catch (e) {
-            clearTimeout(timer);
-            reject(e instanceof Error ? e : new Error(String(e)));
-            return true;
-          }
-          if (result === undefined) return false;
-          clearTimeout(timer);
-          resolve(result);
-          return true;
-        },
-      };
-      if (waiter.check()) return;
-      timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(onTimeout());
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(timeoutMs, check, onTimeout);
   }
 
   private receivedText(pattern?: PacketPattern): string {
@@ -423,7 +398,7 @@ export class TestClient {
     const windowMs = proof.windowMs;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
+        this.waiters.remove(waiter);
         resolve();
       }, windowMs);
       const waiter: Waiter = {
@@ -435,7 +410,7 @@ export class TestClient {
           return true;
         },
       };
-      if (!waiter.check()) this.waiters.push(waiter);
+      if (!waiter.check()) this.waiters.add(waiter);
     });
     return undefined;
   }

@@ -13,6 +13,8 @@ import type { PacketPattern } from '../client/match.js';
 import { describePattern, mismatch } from '../client/match.js';
 import { describePackets } from '../client/test-client.js';
 import { TraceRecorder, describePacket, toTracePacket, traceHex } from '../client/trace.js';
+import type { Waiter } from '../client/waiters.js';
+import { Waiters } from '../client/waiters.js';
 
 export interface ScriptedServerOptions {
   /** Address to listen on. Default 127.0.0.1. */
@@ -28,49 +30,8 @@ export interface ScriptedServerOptions {
 /** How absence is proven on a connection: a barrier packet that must arrive first, or (where none exists) a time window. */
 export type PeerAbsenceProof = { until: PacketPattern; timeoutMs?: number } | { windowMs: number };
 
-type Waiter = { check: () => boolean };
-
 /** Who ended a connection: `client` is the peer (FIN or reset), `server` is this scripted server. */
 export type PeerClosedBy = 'client' | 'server';
-
-/** Runs `check` on every event until it yields a result; rejects with `onTimeout()` after the bound. */
-function waitFor<T>(waiters: Waiter[], timeoutMs: number, check: () => T | undefined, onTimeout: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const waiter: Waiter = {
-      check: () => {
-        let result: T | undefined;
-        try {
-          result = check();
-        } catch (e) {
-          clearTimeout(timer);
-          reject(e instanceof Error ? e : new Error(String(e)));
-          return true;
-        }
-        if (result === undefined) return false;
-        clearTimeout(timer);
-        resolve(result);
-        return true;
-      },
-    };
-    if (waiter.check()) return;
-    timer = setTimeout(() => {
-      const i = waiters.indexOf(waiter);
-      if (i >= 0) waiters.splice(i, 1);
-      reject(onTimeout());
-    }, timeoutMs);
-    waiters.push(waiter);
-  });
-}
-
-/** Runs every waiter; drops those that are done. */
-function pump(waiters: Waiter[]): void {
-  for (let i = 0; i < waiters.length; ) {
-    const w = waiters[i] as Waiter;
-    if (w.check()) waiters.splice(i, 1);
-    else i++;
-  }
-}
 
 /**
  * One network connection the client under test opened to the scripted server. Received packets
@@ -92,7 +53,7 @@ export class PeerConnection {
   private readonly decoder: PacketDecoder;
   private readonly defaultTimeoutMs: number;
   private readonly inbox: Packet[] = [];
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters = new Waiters();
   private closedState: { by: PeerClosedBy; t: number } | undefined;
   private closingByUs = false;
   private decodeFailure: Error | undefined;
@@ -197,7 +158,7 @@ export class PeerConnection {
       this.decodeFailure = e instanceof Error ? e : new Error(String(e));
       this.trace.record({ client: this.name, dir: 'in', hex: traceHex(chunk), error: `undecodable: ${this.decodeFailure.message}` });
     }
-    pump(this.waiters);
+    this.waiters.pump();
   }
 
   private onClose(): void {
@@ -205,7 +166,7 @@ export class PeerConnection {
     const by: PeerClosedBy = this.closingByUs ? 'server' : 'client';
     const t = this.trace.record({ client: this.name, dir: 'event', event: 'close', note: by === 'client' ? 'closed by the client' : 'closed by the test' }).t;
     this.closedState = { by, t };
-    pump(this.waiters);
+    this.waiters.pump();
   }
 
   private receivedText(pattern?: PacketPattern): string {
@@ -223,8 +184,7 @@ export class PeerConnection {
   expect<T extends PacketType>(pattern: PacketPattern<T>, options: { timeoutMs?: number } = {}): Promise<PacketOf<T>> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const expected = describePattern(pattern);
-    return waitFor(
-      this.waiters,
+    return this.waiters.wait(
       timeoutMs,
       () => {
         const i = this.inbox.findIndex((p) => mismatch(pattern, p) === undefined);
@@ -240,8 +200,7 @@ export class PeerConnection {
   expectNext<T extends PacketType>(pattern: PacketPattern<T>, options: { timeoutMs?: number } = {}): Promise<PacketOf<T>> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const expected = `next packet ${describePattern(pattern)}`;
-    return waitFor(
-      this.waiters,
+    return this.waiters.wait(
       timeoutMs,
       () => {
         const first = this.inbox[0];
@@ -269,8 +228,7 @@ export class PeerConnection {
     if ('until' in proof) {
       const timeoutMs = proof.timeoutMs ?? this.defaultTimeoutMs;
       const barrier = describePattern(proof.until);
-      return waitFor<Packet>(
-        this.waiters,
+      return this.waiters.wait<Packet>(
         timeoutMs,
         () => {
           const b = this.inbox.findIndex((p) => mismatch(proof.until, p) === undefined);
@@ -290,8 +248,7 @@ export class PeerConnection {
     const windowMs = proof.windowMs;
     await new Promise<void>((resolve, reject) => {
       const done = (): void => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
+        this.waiters.remove(waiter);
         resolve();
       };
       const timer = setTimeout(done, windowMs);
@@ -311,7 +268,7 @@ export class PeerConnection {
           return false;
         },
       };
-      if (!waiter.check()) this.waiters.push(waiter);
+      if (!waiter.check()) this.waiters.add(waiter);
     });
     return undefined;
   }
@@ -320,8 +277,7 @@ export class PeerConnection {
   expectClosed(options: { timeoutMs?: number } = {}): Promise<number> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const expected = 'the client closes the network connection';
-    return waitFor(
-      this.waiters,
+    return this.waiters.wait(
       timeoutMs,
       () => {
         if (!this.closedState) return undefined;
@@ -349,7 +305,7 @@ export class PeerConnection {
   async close(): Promise<void> {
     if (this.closedState) return;
     this.drop();
-    await waitFor(this.waiters, 1000, () => (this.closedState ? true : undefined), () => new Error('open')).catch(() => undefined);
+    await this.waiters.wait(1000, () => (this.closedState ? true : undefined), () => new Error('open')).catch(() => undefined);
   }
 }
 
@@ -361,7 +317,7 @@ export class ScriptedServer {
   private readonly server: net.Server;
   private readonly defaultTimeoutMs: number;
   private readonly maxPacketSize: number;
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters = new Waiters();
   private taken = 0;
 
   private constructor(server: net.Server, options: ScriptedServerOptions, trace: TraceRecorder) {
@@ -372,7 +328,7 @@ export class ScriptedServer {
     server.on('connection', (socket) => {
       const c = new PeerConnection(socket, `client#${this.connections.length + 1}`, this.trace, this.defaultTimeoutMs, this.maxPacketSize);
       this.connections.push(c);
-      pump(this.waiters);
+      this.waiters.pump();
     });
   }
 
@@ -405,8 +361,7 @@ export class ScriptedServer {
   /** The next connection not yet taken by a step (waits for the client to open it). */
   accept(options: { timeoutMs?: number } = {}): Promise<PeerConnection> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    return waitFor(
-      this.waiters,
+    return this.waiters.wait(
       timeoutMs,
       () => {
         const c = this.connections[this.taken];
