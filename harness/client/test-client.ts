@@ -36,6 +36,19 @@ export interface TestClientOptions {
    * like a flood, as the harness's limit. Default {@link DEFAULT_MAX_PACKET_SIZE}.
    */
   maxPacketSize?: number;
+  /**
+   * Sees each received packet first (after it is recorded in `received` and the trace); returning
+   * true consumes it, so no expectation sees it. For a layer that plays a well-behaved client on
+   * top (the broker's tests acknowledge QoS flows, the robustness tests keep a session): the suite
+   * never sets it, so the client answers nothing on its own there.
+   */
+  intercept?: (packet: Packet) => boolean;
+  /**
+   * Keep every packet sent and received in {@link TestClient.sent} and {@link TestClient.received}.
+   * Default true; a long-running layer that consumes everything through {@link intercept} (a soak)
+   * turns it off so that the client's memory stays flat.
+   */
+  keepHistory?: boolean;
 }
 
 /** Default bound of the bytes of received packets no expectation has consumed. */
@@ -107,6 +120,10 @@ export class TestClient {
   private destroyedByUs = false;
   private decodeFailure: Error | undefined;
   private packetIdCounter = 0;
+  private readonly intercept: ((packet: Packet) => boolean) | undefined;
+  private readonly keepHistory: boolean;
+  /** Packets received, kept in history or not. */
+  private receivedCount = 0;
 
   private constructor(stream: Duplex, options: TestClientOptions, trace: TraceRecorder) {
     this.stream = stream;
@@ -116,6 +133,8 @@ export class TestClient {
     this.defaultTimeoutMs = options.timeoutMs ?? 2000;
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
     this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    this.intercept = options.intercept;
+    this.keepHistory = options.keepHistory ?? true;
     this.decoder = new PacketDecoder({ version: options.version, maxPacketSize: options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE });
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -175,12 +194,12 @@ export class TestClient {
   send(packet: Packet): void {
     const version = packet.type === 'connect' ? packet.protocolVersion : this.version;
     const bytes = encode(packet, version);
-    if (packet.type === 'connect' && this.received.length === 0) {
+    if (packet.type === 'connect' && this.receivedCount === 0) {
       this.version = packet.protocolVersion;
       this.decoder.version = packet.protocolVersion;
     }
     this.write(bytes, packet, describePacket(packet));
-    this.sent.push(packet);
+    if (this.keepHistory) this.sent.push(packet);
   }
 
   /** Sends bytes as they are (malformed input on purpose). Recorded decoded when they decode. */
@@ -198,7 +217,7 @@ export class TestClient {
       error = `raw bytes (${e instanceof Error ? e.message : String(e)})`;
     }
     this.write(buf, packet, packet ? describePacket(packet) : 'raw bytes', error);
-    this.sent.push(...decoded);
+    if (this.keepHistory) this.sent.push(...decoded);
   }
 
   private write(bytes: Buffer, packet: Packet | undefined, what: string, error?: string): void {
@@ -230,11 +249,13 @@ export class TestClient {
     try {
       this.decoder.feed(chunk, (packet, raw) => {
         if (this.floodState) return; // the rest of a chunk that came after the limit
-        this.received.push(packet);
+        this.receivedCount++;
+        if (this.keepHistory) this.received.push(packet);
+        const t = this.trace.record({ client: this.name, dir: 'in', hex: traceHex(raw), packet: toTracePacket(packet) }).t;
+        if (this.intercept?.(packet)) return;
         this.inbox.push(packet);
         this.sizes.set(packet, raw.byteLength);
         this.pendingBytes += raw.byteLength;
-        const t = this.trace.record({ client: this.name, dir: 'in', hex: traceHex(raw), packet: toTracePacket(packet) }).t;
         if (this.inbox.length > this.maxPending) this.onFlood(t, 'packets', `more than ${this.maxPending} unsolicited packets`, this.maxPending);
         else if (this.pendingBytes > this.maxPendingBytes) this.onFlood(t, 'bytes', `more than ${this.maxPendingBytes} bytes of unsolicited packets`, this.maxPendingBytes);
       });
@@ -361,6 +382,21 @@ export class TestClient {
     );
   }
 
+  /** Waits for the next packet, whatever it is, and consumes it. */
+  next(options: WaitOptions = {}): Promise<Packet> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const expected = 'a packet';
+    return this.wait(
+      timeoutMs,
+      () => {
+        if (this.inbox.length > 0) return this.consume(0);
+        this.failIfDead(expected);
+        return undefined;
+      },
+      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(), trace: this.trace.entries }),
+    );
+  }
+
   /**
    * Proves that no packet matching `pattern` arrives: either a barrier packet (`until`) arrives
    * first (and is consumed) with no matching packet before it, or, where no barrier exists, none
@@ -448,10 +484,10 @@ export class TestClient {
    * client hears next, without polling.
    */
   nextArrival(timeoutMs: number): Promise<boolean> {
-    const seen = this.received.length;
+    const seen = this.receivedCount;
     return this.wait(
       timeoutMs,
-      () => (this.received.length > seen ? true : this.closedState || this.decodeFailure || this.floodState ? false : undefined),
+      () => (this.receivedCount > seen ? true : this.closedState || this.decodeFailure || this.floodState ? false : undefined),
       () => new Error('nothing arrived'),
     ).catch(() => false);
   }
@@ -467,6 +503,16 @@ export class TestClient {
       } else i++;
     }
     return out;
+  }
+
+  /** Stops reading from the connection: the kernel's buffers fill and the server meets back-pressure. */
+  pause(): void {
+    this.stream.pause();
+  }
+
+  /** Reads again after {@link pause}. */
+  resume(): void {
+    this.stream.resume();
   }
 
   /** Half-closes: sends FIN (no DISCONNECT implied) and keeps reading until the server closes. */
