@@ -8,7 +8,10 @@ import type { ClientEndpoint, Connector } from './transport.js';
 import { connectorFor } from './transport.js';
 import { TraceRecorder, describePacket, toTracePacket, traceHex } from './trace.js';
 import type { Waiter } from './waiters.js';
-import { Waiters } from './waiters.js';
+import { PacketReader } from './packet-reader.js';
+import type { WaitOptions } from './packet-reader.js';
+
+export type { WaitOptions } from './packet-reader.js';
 
 export interface TestClientOptions {
   /** Logical name shown in the trace, e.g. "sub". */
@@ -77,11 +80,6 @@ export function describePackets(packets: readonly Packet[], pattern?: PacketPatt
   return shown.join('; ');
 }
 
-export interface WaitOptions {
-  /** Bound of this wait (ms); the client's default when absent. */
-  timeoutMs?: number;
-}
-
 /** How absence is proven: a barrier packet that must arrive first, or (only where no barrier exists) a time window. */
 export type AbsenceProof = { until: PacketPattern; timeoutMs?: number } | { windowMs: number };
 
@@ -96,26 +94,21 @@ export type FloodKind = 'packets' | 'bytes' | 'packet-size';
  * packet it sends is one a step asked for, so the broker's behaviour is observed exactly.
  * Received packets queue up until an expectation consumes them.
  */
-export class TestClient {
-  readonly name: string;
+export class TestClient extends PacketReader {
   /** Every packet received on this connection, in order (consumed or not). */
   readonly received: Packet[] = [];
   /** Every packet sent on this connection that decodes (typed sends and decodable raw bytes). */
   readonly sent: Packet[] = [];
-  readonly trace: TraceRecorder;
   version: ProtocolVersion;
 
   private readonly stream: Duplex;
   private readonly decoder: PacketDecoder;
-  private readonly defaultTimeoutMs: number;
   private readonly maxPending: number;
   private readonly maxPendingBytes: number;
-  private readonly inbox: Packet[] = [];
   /** Wire size of each queued packet, and their sum. */
   private readonly sizes = new WeakMap<Packet, number>();
   private pendingBytes = 0;
   private floodState: { t: number; limit: number; kind: FloodKind; detail: string } | undefined;
-  private readonly waiters = new Waiters();
   private closedState: { by: ClosedBy; t: number; error?: string } | undefined;
   private destroyedByUs = false;
   private decodeFailure: Error | undefined;
@@ -126,11 +119,9 @@ export class TestClient {
   private receivedCount = 0;
 
   private constructor(stream: Duplex, options: TestClientOptions, trace: TraceRecorder) {
+    super(options.name, trace, options.timeoutMs ?? 2000);
     this.stream = stream;
-    this.name = options.name;
     this.version = options.version;
-    this.trace = trace;
-    this.defaultTimeoutMs = options.timeoutMs ?? 2000;
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
     this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
     this.intercept = options.intercept;
@@ -177,11 +168,6 @@ export class TestClient {
   /** When the server sent more unconsumed packets than the client holds: the limit and when (ms into the trace). */
   get flooded(): { t: number; limit: number; kind: FloodKind } | undefined {
     return this.floodState;
-  }
-
-  /** Received packets no expectation has consumed yet, oldest first. */
-  get pending(): readonly Packet[] {
-    return this.inbox;
   }
 
   /** A fresh non-zero packet identifier (1..65535, wrapping). */
@@ -299,8 +285,8 @@ export class TestClient {
   }
 
   /** Removes the queued packet at `i` (consumed by an expectation). */
-  private consume(i: number): Packet | undefined {
-    const [p] = this.inbox.splice(i, 1);
+  protected override consume(i: number): Packet | undefined {
+    const p = super.consume(i);
     if (p !== undefined) this.pendingBytes -= this.sizes.get(p) ?? 0;
     return p;
   }
@@ -325,7 +311,7 @@ export class TestClient {
     return this.waiters.wait(timeoutMs, check, onTimeout);
   }
 
-  private receivedText(pattern?: PacketPattern): string {
+  protected receivedText(pattern?: PacketPattern): string {
     const parts: string[] = [];
     if (this.inbox.length > 0) parts.push(describePackets(this.inbox, pattern));
     else parts.push('no packet');
@@ -334,67 +320,11 @@ export class TestClient {
     return parts.join(', ');
   }
 
-  private failIfDead(expected: string, pattern?: PacketPattern): void {
+  protected failIfDead(expected: string, pattern?: PacketPattern): void {
     if (this.floodState) throw this.floodError(expected);
     if (this.decodeFailure || this.closedState) {
       throw new ExpectationError({ expected, received: this.receivedText(pattern), trace: this.trace.entries });
     }
-  }
-
-  /**
-   * Waits for a packet matching the pattern, consuming it (earlier non-matching packets stay queued).
-   * Fails as soon as the connection closes or undecodable bytes arrive, or after the bound.
-   */
-  expect<T extends PacketType>(pattern: PacketPattern<T>, options: WaitOptions = {}): Promise<PacketOf<T>> {
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const expected = describePattern(pattern);
-    return this.wait(
-      timeoutMs,
-      () => {
-        const i = this.inbox.findIndex((p) => mismatch(pattern, p) === undefined);
-        if (i >= 0) return this.consume(i) as PacketOf<T>;
-        this.failIfDead(expected, pattern);
-        return undefined;
-      },
-      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(pattern), trace: this.trace.entries }),
-    );
-  }
-
-  /** Waits for the next packet (whatever it is) and requires it to match: for order-sensitive checks. */
-  expectNext<T extends PacketType>(pattern: PacketPattern<T>, options: WaitOptions = {}): Promise<PacketOf<T>> {
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const expected = `next packet ${describePattern(pattern)}`;
-    return this.wait(
-      timeoutMs,
-      () => {
-        const first = this.inbox[0];
-        if (first !== undefined) {
-          const m = mismatch(pattern, first);
-          if (m !== undefined) {
-            throw new ExpectationError({ expected, received: `${describePacket(first)} (${m})`, trace: this.trace.entries });
-          }
-          return this.consume(0) as PacketOf<T>;
-        }
-        this.failIfDead(expected);
-        return undefined;
-      },
-      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(), trace: this.trace.entries }),
-    );
-  }
-
-  /** Waits for the next packet, whatever it is, and consumes it. */
-  next(options: WaitOptions = {}): Promise<Packet> {
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const expected = 'a packet';
-    return this.wait(
-      timeoutMs,
-      () => {
-        if (this.inbox.length > 0) return this.consume(0);
-        this.failIfDead(expected);
-        return undefined;
-      },
-      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(), trace: this.trace.entries }),
-    );
   }
 
   /**
@@ -410,26 +340,12 @@ export class TestClient {
     if ('until' in proof) {
       const timeoutMs = proof.timeoutMs ?? this.defaultTimeoutMs;
       const barrier = describePattern(proof.until);
-      return this.wait<Packet>(
-        timeoutMs,
-        () => {
-          const b = this.inbox.findIndex((p) => mismatch(proof.until, p) === undefined);
-          const limit = b >= 0 ? b : this.inbox.length;
-          for (let i = 0; i < limit; i++) {
-            const p = this.inbox[i];
-            if (p !== undefined && mismatch(pattern, p) === undefined) throw fail(p, `before the barrier ${barrier}`);
-          }
-          if (b >= 0) return this.consume(b);
-          this.failIfDead(`the barrier ${barrier} (proving no ${forbidden})`);
-          return undefined;
-        },
-        () =>
-          new TimeoutError(`barrier ${barrier}`, timeoutMs, {
-            expected: `the barrier ${barrier} within ${timeoutMs} ms (proving no ${forbidden})`,
-            received: this.receivedText(),
-            trace: this.trace.entries,
-          }),
-      );
+      return this.awaitBarrier(pattern, proof.until, timeoutMs, {
+        before: `before the barrier ${barrier}`,
+        awaited: `the barrier ${barrier} (proving no ${forbidden})`,
+        subject: `barrier ${barrier}`,
+        expected: `the barrier ${barrier} within ${timeoutMs} ms (proving no ${forbidden})`,
+      });
     }
     const windowMs = proof.windowMs;
     await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@
  * its own. Every connection records into one packet trace.
  */
 import net from 'node:net';
-import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/index.js';
+import type { Packet, ProtocolVersion } from '../codec/index.js';
 import { PacketDecoder, decodeAll, encode } from '../codec/index.js';
 import { ClientUsageError, ExpectationError, TimeoutError } from '../client/errors.js';
 import type { PacketPattern } from '../client/match.js';
@@ -15,6 +15,7 @@ import { describePackets } from '../client/test-client.js';
 import { TraceRecorder, describePacket, toTracePacket, traceHex } from '../client/trace.js';
 import type { Waiter } from '../client/waiters.js';
 import { Waiters } from '../client/waiters.js';
+import { PacketReader } from '../client/packet-reader.js';
 
 export interface ScriptedServerOptions {
   /** Address to listen on. Default 127.0.0.1. */
@@ -37,9 +38,8 @@ export type PeerClosedBy = 'client' | 'server';
  * One network connection the client under test opened to the scripted server. Received packets
  * queue up until an expectation consumes them.
  */
-export class PeerConnection {
-  /** Trace name, e.g. `client#1` for the first connection. */
-  readonly name: string;
+/** The connection's trace name is e.g. `client#1` for the first connection. */
+export class PeerConnection extends PacketReader {
   /** Every packet received on this connection, in order (consumed or not). */
   readonly received: Packet[] = [];
   /** Every packet the server sent that decodes. */
@@ -49,20 +49,14 @@ export class PeerConnection {
   /** Trace time of each received packet, by packet. */
   readonly receivedAt = new WeakMap<Packet, number>();
   private readonly socket: net.Socket;
-  private readonly trace: TraceRecorder;
   private readonly decoder: PacketDecoder;
-  private readonly defaultTimeoutMs: number;
-  private readonly inbox: Packet[] = [];
-  private readonly waiters = new Waiters();
   private closedState: { by: PeerClosedBy; t: number } | undefined;
   private closingByUs = false;
   private decodeFailure: Error | undefined;
 
   constructor(socket: net.Socket, name: string, trace: TraceRecorder, timeoutMs: number, maxPacketSize: number) {
+    super(name, trace, timeoutMs);
     this.socket = socket;
-    this.name = name;
-    this.trace = trace;
-    this.defaultTimeoutMs = timeoutMs;
     this.decoder = new PacketDecoder({ maxPacketSize });
     socket.setNoDelay(true);
     this.acceptedAt = trace.record({ client: name, dir: 'event', event: 'connect', note: `the client connected from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` }).t;
@@ -94,11 +88,6 @@ export class PeerConnection {
   /** The error of the first bytes from the client that did not decode, if any. */
   get decodeError(): Error | undefined {
     return this.decodeFailure;
-  }
-
-  /** Received packets no expectation has consumed yet, oldest first. */
-  get pending(): readonly Packet[] {
-    return this.inbox;
   }
 
   /** Encodes and sends a packet in the connection's version. */
@@ -169,51 +158,15 @@ export class PeerConnection {
     this.waiters.pump();
   }
 
-  private receivedText(pattern?: PacketPattern): string {
+  protected receivedText(pattern?: PacketPattern): string {
     const parts = [this.inbox.length > 0 ? describePackets(this.inbox, pattern) : 'no packet'];
     if (this.decodeFailure) parts.push(`then undecodable bytes (${this.decodeFailure.message})`);
     if (this.closedState) parts.push(this.closedState.by === 'client' ? 'then the client closed the connection' : 'the test closed the connection');
     return parts.join(', ');
   }
 
-  private failIfDead(expected: string, pattern?: PacketPattern): void {
+  protected failIfDead(expected: string, pattern?: PacketPattern): void {
     if (this.decodeFailure || this.closedState) throw new ExpectationError({ expected, received: this.receivedText(pattern), trace: this.trace.entries });
-  }
-
-  /** Waits for a packet matching the pattern and consumes it (earlier non-matching packets stay queued). */
-  expect<T extends PacketType>(pattern: PacketPattern<T>, options: { timeoutMs?: number } = {}): Promise<PacketOf<T>> {
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const expected = describePattern(pattern);
-    return this.waiters.wait(
-      timeoutMs,
-      () => {
-        const i = this.inbox.findIndex((p) => mismatch(pattern, p) === undefined);
-        if (i >= 0) return this.inbox.splice(i, 1)[0] as PacketOf<T>;
-        this.failIfDead(expected, pattern);
-        return undefined;
-      },
-      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(pattern), trace: this.trace.entries }),
-    );
-  }
-
-  /** Waits for the next packet, whatever it is, and requires it to match: for order-sensitive checks. */
-  expectNext<T extends PacketType>(pattern: PacketPattern<T>, options: { timeoutMs?: number } = {}): Promise<PacketOf<T>> {
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const expected = `next packet ${describePattern(pattern)}`;
-    return this.waiters.wait(
-      timeoutMs,
-      () => {
-        const first = this.inbox[0];
-        if (first !== undefined) {
-          const m = mismatch(pattern, first);
-          if (m !== undefined) throw new ExpectationError({ expected, received: `${describePacket(first)} (${m})`, trace: this.trace.entries });
-          return this.inbox.shift() as PacketOf<T>;
-        }
-        this.failIfDead(expected);
-        return undefined;
-      },
-      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(), trace: this.trace.entries }),
-    );
   }
 
   /**
@@ -228,22 +181,12 @@ export class PeerConnection {
     if ('until' in proof) {
       const timeoutMs = proof.timeoutMs ?? this.defaultTimeoutMs;
       const barrier = describePattern(proof.until);
-      return this.waiters.wait<Packet>(
-        timeoutMs,
-        () => {
-          const b = this.inbox.findIndex((p) => mismatch(proof.until, p) === undefined);
-          const limit = b >= 0 ? b : this.inbox.length;
-          for (let i = 0; i < limit; i++) {
-            const p = this.inbox[i] as Packet;
-            if (mismatch(pattern, p) === undefined) throw fail(p, `before ${barrier}`);
-          }
-          if (b >= 0) return this.inbox.splice(b, 1)[0];
-          this.failIfDead(`${barrier} (proving no ${forbidden} before it)`);
-          return undefined;
-        },
-        () =>
-          new TimeoutError(barrier, timeoutMs, { expected: `${barrier} within ${timeoutMs} ms (proving no ${forbidden} before it)`, received: this.receivedText(), trace: this.trace.entries }),
-      );
+      return this.awaitBarrier(pattern, proof.until, timeoutMs, {
+        before: `before ${barrier}`,
+        awaited: `${barrier} (proving no ${forbidden} before it)`,
+        subject: barrier,
+        expected: `${barrier} within ${timeoutMs} ms (proving no ${forbidden} before it)`,
+      });
     }
     const windowMs = proof.windowMs;
     await new Promise<void>((resolve, reject) => {

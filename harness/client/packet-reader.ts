@@ -1,0 +1,145 @@
+/**
+ * The reading side shared by both ends of the harness: the test client (judging a broker) and the
+ * scripted server's connections (judging a client). Decoded packets queue here until an
+ * expectation consumes them; every expectation is a bounded wait re-checked at each event. What
+ * differs between the two ends (what "dead" means, how the connection's end is worded) each end
+ * says through {@link failIfDead} and {@link receivedText}.
+ */
+import type { Packet, PacketOf, PacketType } from '../codec/index.js';
+import { ExpectationError, TimeoutError } from './errors.js';
+import type { PacketPattern } from './match.js';
+import { describePattern, mismatch } from './match.js';
+import type { TraceRecorder } from './trace.js';
+import { describePacket } from './trace.js';
+import { Waiters } from './waiters.js';
+
+export interface WaitOptions {
+  /** Bound of this wait (ms); the reader's default when absent. */
+  timeoutMs?: number;
+}
+
+/** How a barrier wait words itself in failures (the two ends keep the wording their reports always had). */
+export interface BarrierWording {
+  /** After "no <forbidden> ": where a forbidden packet was found, e.g. `before the barrier X`. */
+  before: string;
+  /** What was awaited, for a close or undecodable bytes before the barrier. */
+  awaited: string;
+  /** The TimeoutError's subject. */
+  subject: string;
+  /** The TimeoutError's expected text. */
+  expected: string;
+}
+
+export abstract class PacketReader {
+  /** Logical name shown in the trace. */
+  readonly name: string;
+  readonly trace: TraceRecorder;
+  protected readonly inbox: Packet[] = [];
+  protected readonly waiters = new Waiters();
+  protected readonly defaultTimeoutMs: number;
+
+  protected constructor(name: string, trace: TraceRecorder, defaultTimeoutMs: number) {
+    this.name = name;
+    this.trace = trace;
+    this.defaultTimeoutMs = defaultTimeoutMs;
+  }
+
+  /** Received packets no expectation has consumed yet, oldest first. */
+  get pending(): readonly Packet[] {
+    return this.inbox;
+  }
+
+  /** Throws when nothing more can arrive (closed, undecodable bytes, flooded). */
+  protected abstract failIfDead(expected: string, pattern?: PacketPattern): void;
+
+  /** The "Received" part of a failure: what is queued and how the connection stands. */
+  protected abstract receivedText(pattern?: PacketPattern): string;
+
+  /** Removes the queued packet at `i` (consumed by an expectation). */
+  protected consume(i: number): Packet | undefined {
+    return this.inbox.splice(i, 1)[0];
+  }
+
+  private timeout(expected: string, timeoutMs: number, pattern?: PacketPattern): TimeoutError {
+    return new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(pattern), trace: this.trace.entries });
+  }
+
+  /**
+   * Waits for a packet matching the pattern, consuming it (earlier non-matching packets stay queued).
+   * Fails as soon as the connection closes or undecodable bytes arrive, or after the bound.
+   */
+  expect<T extends PacketType>(pattern: PacketPattern<T>, options: WaitOptions = {}): Promise<PacketOf<T>> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const expected = describePattern(pattern);
+    return this.waiters.wait(
+      timeoutMs,
+      () => {
+        const i = this.inbox.findIndex((p) => mismatch(pattern, p) === undefined);
+        if (i >= 0) return this.consume(i) as PacketOf<T>;
+        this.failIfDead(expected, pattern);
+        return undefined;
+      },
+      () => this.timeout(expected, timeoutMs, pattern),
+    );
+  }
+
+  /** Waits for the next packet (whatever it is) and requires it to match: for order-sensitive checks. */
+  expectNext<T extends PacketType>(pattern: PacketPattern<T>, options: WaitOptions = {}): Promise<PacketOf<T>> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const expected = `next packet ${describePattern(pattern)}`;
+    return this.waiters.wait(
+      timeoutMs,
+      () => {
+        const first = this.inbox[0];
+        if (first !== undefined) {
+          const m = mismatch(pattern, first);
+          if (m !== undefined) throw new ExpectationError({ expected, received: `${describePacket(first)} (${m})`, trace: this.trace.entries });
+          return this.consume(0) as PacketOf<T>;
+        }
+        this.failIfDead(expected);
+        return undefined;
+      },
+      () => this.timeout(expected, timeoutMs),
+    );
+  }
+
+  /** Waits for the next packet, whatever it is, and consumes it. */
+  next(options: WaitOptions = {}): Promise<Packet> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const expected = 'a packet';
+    return this.waiters.wait(
+      timeoutMs,
+      () => {
+        if (this.inbox.length > 0) return this.consume(0);
+        this.failIfDead(expected);
+        return undefined;
+      },
+      () => this.timeout(expected, timeoutMs),
+    );
+  }
+
+  /**
+   * Proves that no packet matching `pattern` arrives before the barrier packet `until`: waits for
+   * the barrier (consumed and returned) and fails on a forbidden packet queued before it.
+   */
+  protected awaitBarrier(pattern: PacketPattern, until: PacketPattern, timeoutMs: number, wording: BarrierWording): Promise<Packet> {
+    const forbidden = describePattern(pattern);
+    return this.waiters.wait<Packet>(
+      timeoutMs,
+      () => {
+        const b = this.inbox.findIndex((p) => mismatch(until, p) === undefined);
+        const limit = b >= 0 ? b : this.inbox.length;
+        for (let i = 0; i < limit; i++) {
+          const p = this.inbox[i];
+          if (p !== undefined && mismatch(pattern, p) === undefined) {
+            throw new ExpectationError({ expected: `no ${forbidden} ${wording.before}`, received: describePacket(p), trace: this.trace.entries });
+          }
+        }
+        if (b >= 0) return this.consume(b);
+        this.failIfDead(wording.awaited);
+        return undefined;
+      },
+      () => new TimeoutError(wording.subject, timeoutMs, { expected: wording.expected, received: this.receivedText(), trace: this.trace.entries }),
+    );
+  }
+}
