@@ -5,12 +5,13 @@
  * differs between the two ends (what "dead" means, how the connection's end is worded) each end
  * says through {@link failIfDead} and {@link receivedText}.
  */
-import type { Packet, PacketOf, PacketType } from '../codec/index.js';
+import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/index.js';
+import { decodeAll } from '../codec/index.js';
 import { ExpectationError, TimeoutError } from './errors.js';
 import type { PacketPattern } from './match.js';
 import { describePattern, mismatch } from './match.js';
 import type { TraceRecorder } from './trace.js';
-import { describePacket } from './trace.js';
+import { describePacket, toTracePacket, traceHex } from './trace.js';
 import { Waiters } from './waiters.js';
 
 export interface WaitOptions {
@@ -28,6 +29,25 @@ export interface BarrierWording {
   subject: string;
   /** The TimeoutError's expected text. */
   expected: string;
+}
+
+/** Bytes sent as they are, as the trace shows them: the packet when they decode to exactly one, else why not. */
+export interface RawBytes {
+  packet: Packet | undefined;
+  /** Every packet the bytes decode to (none when they do not decode). */
+  decoded: Packet[];
+  /** Why the bytes are not one packet, when they are not. */
+  error: string | undefined;
+}
+
+export function decodeRaw(bytes: Buffer, version: ProtocolVersion): RawBytes {
+  try {
+    const packets = decodeAll(bytes, version);
+    if (packets.length === 1) return { packet: packets[0], decoded: packets, error: undefined };
+    return { packet: undefined, decoded: packets, error: `${packets.length} packets: ${packets.map(describePacket).join('; ')}` };
+  } catch (e) {
+    return { packet: undefined, decoded: [], error: `raw bytes (${e instanceof Error ? e.message : String(e)})` };
+  }
 }
 
 export abstract class PacketReader {
@@ -54,6 +74,17 @@ export abstract class PacketReader {
 
   /** The "Received" part of a failure: what is queued and how the connection stands. */
   protected abstract receivedText(pattern?: PacketPattern): string;
+
+  /** Records bytes going out in the trace (decoded where they decode); the caller writes them. */
+  protected recordOut(bytes: Buffer, packet: Packet | undefined, error?: string): void {
+    this.trace.record({
+      client: this.name,
+      dir: 'out',
+      hex: traceHex(bytes),
+      ...(packet ? { packet: toTracePacket(packet) } : {}),
+      ...(error !== undefined ? { error } : {}),
+    });
+  }
 
   /** Removes the queued packet at `i` (consumed by an expectation). */
   protected consume(i: number): Packet | undefined {

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/index.js';
-import { DecodeError, PacketDecoder, decodeAll, encode } from '../codec/index.js';
+import { DecodeError, PacketDecoder, encode } from '../codec/index.js';
 import { ClientUsageError, ExpectationError, FloodError, TimeoutError } from './errors.js';
 import type { PacketPattern } from './match.js';
 import { describePattern, mismatch } from './match.js';
@@ -8,7 +8,7 @@ import type { ClientEndpoint, Connector } from './transport.js';
 import { connectorFor } from './transport.js';
 import { TraceRecorder, describePacket, toTracePacket, traceHex } from './trace.js';
 import type { Waiter } from './waiters.js';
-import { PacketReader } from './packet-reader.js';
+import { PacketReader, decodeRaw } from './packet-reader.js';
 import type { WaitOptions } from './packet-reader.js';
 
 export type { WaitOptions } from './packet-reader.js';
@@ -191,19 +191,9 @@ export class TestClient extends PacketReader {
   /** Sends bytes as they are (malformed input on purpose). Recorded decoded when they decode. */
   sendRaw(bytes: Uint8Array): void {
     const buf = Buffer.from(bytes);
-    let packet: Packet | undefined;
-    let error: string | undefined;
-    let decoded: Packet[] = [];
-    try {
-      const packets = decodeAll(buf, this.version);
-      if (packets.length === 1) packet = packets[0];
-      else error = `${packets.length} packets: ${packets.map(describePacket).join('; ')}`;
-      decoded = packets;
-    } catch (e) {
-      error = `raw bytes (${e instanceof Error ? e.message : String(e)})`;
-    }
-    this.write(buf, packet, packet ? describePacket(packet) : 'raw bytes', error);
-    if (this.keepHistory) this.sent.push(...decoded);
+    const raw = decodeRaw(buf, this.version);
+    this.write(buf, raw.packet, raw.packet ? describePacket(raw.packet) : 'raw bytes', raw.error);
+    if (this.keepHistory) this.sent.push(...raw.decoded);
   }
 
   private write(bytes: Buffer, packet: Packet | undefined, what: string, error?: string): void {
@@ -216,13 +206,7 @@ export class TestClient extends PacketReader {
         trace: this.trace.entries,
       });
     }
-    this.trace.record({
-      client: this.name,
-      dir: 'out',
-      hex: traceHex(bytes),
-      ...(packet ? { packet: toTracePacket(packet) } : {}),
-      ...(error !== undefined ? { error } : {}),
-    });
+    this.recordOut(bytes, packet, error);
     this.stream.write(bytes);
   }
 

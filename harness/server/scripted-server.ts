@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import type { Packet, ProtocolVersion } from '../codec/index.js';
-import { PacketDecoder, decodeAll, encode } from '../codec/index.js';
+import { PacketDecoder, encode } from '../codec/index.js';
 import { ClientUsageError, ExpectationError, TimeoutError } from '../client/errors.js';
 import type { PacketPattern } from '../client/match.js';
 import { describePattern, mismatch } from '../client/match.js';
@@ -15,7 +15,7 @@ import { describePackets } from '../client/test-client.js';
 import { TraceRecorder, describePacket, toTracePacket, traceHex } from '../client/trace.js';
 import type { Waiter } from '../client/waiters.js';
 import { Waiters } from '../client/waiters.js';
-import { PacketReader } from '../client/packet-reader.js';
+import { PacketReader, decodeRaw } from '../client/packet-reader.js';
 
 export interface ScriptedServerOptions {
   /** Address to listen on. Default 127.0.0.1. */
@@ -100,17 +100,9 @@ export class PeerConnection extends PacketReader {
   /** Sends bytes as they are (a malformed packet on purpose). Recorded decoded when they decode. */
   sendRaw(bytes: Uint8Array): void {
     const buf = Buffer.from(bytes);
-    let packet: Packet | undefined;
-    let error: string | undefined;
-    try {
-      const packets = decodeAll(buf, this.version);
-      if (packets.length === 1) packet = packets[0];
-      else error = `${packets.length} packets: ${packets.map(describePacket).join('; ')}`;
-      this.sent.push(...packets);
-    } catch (e) {
-      error = `raw bytes (${e instanceof Error ? e.message : String(e)})`;
-    }
-    this.write(buf, packet, packet ? describePacket(packet) : 'raw bytes', error);
+    const raw = decodeRaw(buf, this.version);
+    this.sent.push(...raw.decoded);
+    this.write(buf, raw.packet, raw.packet ? describePacket(raw.packet) : 'raw bytes', raw.error);
   }
 
   private write(bytes: Buffer, packet: Packet | undefined, what: string, error?: string): void {
@@ -121,13 +113,7 @@ export class PeerConnection extends PacketReader {
         trace: this.trace.entries,
       });
     }
-    this.trace.record({
-      client: this.name,
-      dir: 'out',
-      hex: traceHex(bytes),
-      ...(packet ? { packet: toTracePacket(packet) } : {}),
-      ...(error !== undefined ? { error } : {}),
-    });
+    this.recordOut(bytes, packet, error);
     this.socket.write(bytes);
   }
 
