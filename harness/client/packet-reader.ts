@@ -12,12 +12,16 @@ import type { PacketPattern } from './match.js';
 import { describePattern, mismatch } from './match.js';
 import type { TraceRecorder } from './trace.js';
 import { describePacket, toTracePacket, traceHex } from './trace.js';
+import type { Waiter } from './waiters.js';
 import { Waiters } from './waiters.js';
 
 export interface WaitOptions {
   /** Bound of this wait (ms); the reader's default when absent. */
   timeoutMs?: number;
 }
+
+/** How absence is proven: a barrier packet that must arrive first, or (only where no barrier exists) a time window. */
+export type AbsenceProof = { until: PacketPattern; timeoutMs?: number } | { windowMs: number };
 
 /** How a barrier wait words itself in failures (the two ends keep the wording their reports always had). */
 export interface BarrierWording {
@@ -86,6 +90,15 @@ export abstract class PacketReader {
     });
   }
 
+  /** How this end words a barrier wait's failures (`barrier` and `forbidden` are described patterns). */
+  protected abstract barrierWording(barrier: string, forbidden: string, timeoutMs: number): BarrierWording;
+
+  /**
+   * How a time window of absence ends before its time: undefined while it runs, `over` when
+   * nothing more can arrive (the window is passed), or the error that fails it.
+   */
+  protected abstract windowEnd(expected: string): Error | 'over' | undefined;
+
   /** Removes the queued packet at `i` (consumed by an expectation). */
   protected consume(i: number): Packet | undefined {
     return this.inbox.splice(i, 1)[0];
@@ -150,27 +163,55 @@ export abstract class PacketReader {
   }
 
   /**
-   * Proves that no packet matching `pattern` arrives before the barrier packet `until`: waits for
-   * the barrier (consumed and returned) and fails on a forbidden packet queued before it.
+   * Proves that no packet matching `pattern` arrives: either a barrier packet (`until`) arrives
+   * first (and is consumed) with no matching packet before it, or, where no barrier exists, none
+   * arrives within `windowMs` (how an end of the connection counts, each end says in
+   * {@link windowEnd}). Matching packets that already arrived count as a failure.
+   * Returns the barrier packet (for the caller to acknowledge), or undefined for a window.
    */
-  protected awaitBarrier(pattern: PacketPattern, until: PacketPattern, timeoutMs: number, wording: BarrierWording): Promise<Packet> {
+  async expectNone(pattern: PacketPattern, proof: AbsenceProof): Promise<Packet | undefined> {
     const forbidden = describePattern(pattern);
-    return this.waiters.wait<Packet>(
-      timeoutMs,
-      () => {
-        const b = this.inbox.findIndex((p) => mismatch(until, p) === undefined);
-        const limit = b >= 0 ? b : this.inbox.length;
-        for (let i = 0; i < limit; i++) {
-          const p = this.inbox[i];
-          if (p !== undefined && mismatch(pattern, p) === undefined) {
-            throw new ExpectationError({ expected: `no ${forbidden} ${wording.before}`, received: describePacket(p), trace: this.trace.entries });
+    const fail = (p: Packet, how: string): ExpectationError =>
+      new ExpectationError({ expected: `no ${forbidden} ${how}`, received: describePacket(p), trace: this.trace.entries });
+    if ('until' in proof) {
+      const until = proof.until;
+      const timeoutMs = proof.timeoutMs ?? this.defaultTimeoutMs;
+      const wording = this.barrierWording(describePattern(until), forbidden, timeoutMs);
+      return this.waiters.wait<Packet>(
+        timeoutMs,
+        () => {
+          const b = this.inbox.findIndex((p) => mismatch(until, p) === undefined);
+          const limit = b >= 0 ? b : this.inbox.length;
+          for (let i = 0; i < limit; i++) {
+            const p = this.inbox[i];
+            if (p !== undefined && mismatch(pattern, p) === undefined) throw fail(p, wording.before);
           }
-        }
-        if (b >= 0) return this.consume(b);
-        this.failIfDead(wording.awaited);
-        return undefined;
-      },
-      () => new TimeoutError(wording.subject, timeoutMs, { expected: wording.expected, received: this.receivedText(), trace: this.trace.entries }),
-    );
+          if (b >= 0) return this.consume(b);
+          this.failIfDead(wording.awaited);
+          return undefined;
+        },
+        () => new TimeoutError(wording.subject, timeoutMs, { expected: wording.expected, received: this.receivedText(), trace: this.trace.entries }),
+      );
+    }
+    const windowMs = proof.windowMs;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.remove(waiter);
+        resolve();
+      }, windowMs);
+      const waiter: Waiter = {
+        check: () => {
+          const p = this.inbox.find((q) => mismatch(pattern, q) === undefined);
+          const end = p !== undefined ? fail(p, `within ${windowMs} ms`) : this.windowEnd(`no ${forbidden} within ${windowMs} ms`);
+          if (end === undefined) return false;
+          clearTimeout(timer);
+          if (end === 'over') resolve();
+          else reject(end);
+          return true;
+        },
+      };
+      if (!waiter.check()) this.waiters.add(waiter);
+    });
+    return undefined;
   }
 }

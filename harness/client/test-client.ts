@@ -3,15 +3,14 @@ import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/ind
 import { DecodeError, PacketDecoder, encode } from '../codec/index.js';
 import { ClientUsageError, ExpectationError, FloodError, TimeoutError } from './errors.js';
 import type { PacketPattern } from './match.js';
-import { describePattern, mismatch } from './match.js';
+import { mismatch } from './match.js';
 import type { ClientEndpoint, Connector } from './transport.js';
 import { connectorFor } from './transport.js';
 import { TraceRecorder, describePacket, toTracePacket, traceHex } from './trace.js';
-import type { Waiter } from './waiters.js';
 import { PacketReader, decodeRaw } from './packet-reader.js';
-import type { WaitOptions } from './packet-reader.js';
+import type { BarrierWording, WaitOptions } from './packet-reader.js';
 
-export type { WaitOptions } from './packet-reader.js';
+export type { WaitOptions, AbsenceProof } from './packet-reader.js';
 
 export interface TestClientOptions {
   /** Logical name shown in the trace, e.g. "sub". */
@@ -80,8 +79,6 @@ export function describePackets(packets: readonly Packet[], pattern?: PacketPatt
   return shown.join('; ');
 }
 
-/** How absence is proven: a barrier packet that must arrive first, or (only where no barrier exists) a time window. */
-export type AbsenceProof = { until: PacketPattern; timeoutMs?: number } | { windowMs: number };
 
 /** Who ended the connection. `server` includes a reset or a close after our half-close. */
 export type ClosedBy = 'server' | 'client';
@@ -311,44 +308,18 @@ export class TestClient extends PacketReader {
     }
   }
 
-  /**
-   * Proves that no packet matching `pattern` arrives: either a barrier packet (`until`) arrives
-   * first (and is consumed) with no matching packet before it, or, where no barrier exists, none
-   * arrives within `windowMs`. Matching packets that already arrived count as a failure.
-   * Returns the barrier packet (for the caller to acknowledge), or undefined for a window.
-   */
-  async expectNone(pattern: PacketPattern, proof: AbsenceProof): Promise<Packet | undefined> {
-    const forbidden = describePattern(pattern);
-    const fail = (p: Packet, how: string): ExpectationError =>
-      new ExpectationError({ expected: `no ${forbidden} ${how}`, received: describePacket(p), trace: this.trace.entries });
-    if ('until' in proof) {
-      const timeoutMs = proof.timeoutMs ?? this.defaultTimeoutMs;
-      const barrier = describePattern(proof.until);
-      return this.awaitBarrier(pattern, proof.until, timeoutMs, {
-        before: `before the barrier ${barrier}`,
-        awaited: `the barrier ${barrier} (proving no ${forbidden})`,
-        subject: `barrier ${barrier}`,
-        expected: `the barrier ${barrier} within ${timeoutMs} ms (proving no ${forbidden})`,
-      });
-    }
-    const windowMs = proof.windowMs;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.remove(waiter);
-        resolve();
-      }, windowMs);
-      const waiter: Waiter = {
-        check: () => {
-          const p = this.inbox.find((q) => mismatch(pattern, q) === undefined);
-          if (p === undefined && !this.floodState) return false;
-          clearTimeout(timer);
-          reject(p !== undefined ? fail(p, `within ${windowMs} ms`) : this.floodError(`no ${forbidden} within ${windowMs} ms`));
-          return true;
-        },
-      };
-      if (!waiter.check()) this.waiters.add(waiter);
-    });
-    return undefined;
+  protected barrierWording(barrier: string, forbidden: string, timeoutMs: number): BarrierWording {
+    return {
+      before: `before the barrier ${barrier}`,
+      awaited: `the barrier ${barrier} (proving no ${forbidden})`,
+      subject: `barrier ${barrier}`,
+      expected: `the barrier ${barrier} within ${timeoutMs} ms (proving no ${forbidden})`,
+    };
+  }
+
+  /** A flood fails a window of absence; a close does not end it (the window runs its time). */
+  protected windowEnd(expected: string): Error | 'over' | undefined {
+    return this.floodState ? this.floodError(expected) : undefined;
   }
 
   /** Waits until the server closes the connection (FIN or reset). */

@@ -10,12 +10,11 @@ import type { Packet, ProtocolVersion } from '../codec/index.js';
 import { PacketDecoder, encode } from '../codec/index.js';
 import { ClientUsageError, ExpectationError, TimeoutError } from '../client/errors.js';
 import type { PacketPattern } from '../client/match.js';
-import { describePattern, mismatch } from '../client/match.js';
 import { describePackets } from '../client/test-client.js';
 import { TraceRecorder, describePacket, toTracePacket, traceHex } from '../client/trace.js';
-import type { Waiter } from '../client/waiters.js';
 import { Waiters } from '../client/waiters.js';
 import { PacketReader, decodeRaw } from '../client/packet-reader.js';
+import type { AbsenceProof, BarrierWording } from '../client/packet-reader.js';
 
 export interface ScriptedServerOptions {
   /** Address to listen on. Default 127.0.0.1. */
@@ -29,7 +28,7 @@ export interface ScriptedServerOptions {
 }
 
 /** How absence is proven on a connection: a barrier packet that must arrive first, or (where none exists) a time window. */
-export type PeerAbsenceProof = { until: PacketPattern; timeoutMs?: number } | { windowMs: number };
+export type PeerAbsenceProof = AbsenceProof;
 
 /** Who ended a connection: `client` is the peer (FIN or reset), `server` is this scripted server. */
 export type PeerClosedBy = 'client' | 'server';
@@ -155,51 +154,18 @@ export class PeerConnection extends PacketReader {
     if (this.decodeFailure || this.closedState) throw new ExpectationError({ expected, received: this.receivedText(pattern), trace: this.trace.entries });
   }
 
-  /**
-   * Proves that no packet matching `pattern` arrives: a barrier packet (`until`) arrives first (and
-   * is consumed) with no matching packet before it, or, where no barrier exists, none arrives
-   * within `windowMs` (a close ends the window early: nothing more can arrive). Returns the barrier.
-   */
-  async expectNone(pattern: PacketPattern, proof: PeerAbsenceProof): Promise<Packet | undefined> {
-    const forbidden = describePattern(pattern);
-    const fail = (p: Packet, how: string): ExpectationError =>
-      new ExpectationError({ expected: `no ${forbidden} ${how}`, received: describePacket(p), trace: this.trace.entries });
-    if ('until' in proof) {
-      const timeoutMs = proof.timeoutMs ?? this.defaultTimeoutMs;
-      const barrier = describePattern(proof.until);
-      return this.awaitBarrier(pattern, proof.until, timeoutMs, {
-        before: `before ${barrier}`,
-        awaited: `${barrier} (proving no ${forbidden} before it)`,
-        subject: barrier,
-        expected: `${barrier} within ${timeoutMs} ms (proving no ${forbidden} before it)`,
-      });
-    }
-    const windowMs = proof.windowMs;
-    await new Promise<void>((resolve, reject) => {
-      const done = (): void => {
-        this.waiters.remove(waiter);
-        resolve();
-      };
-      const timer = setTimeout(done, windowMs);
-      const waiter: Waiter = {
-        check: () => {
-          const p = this.inbox.find((q) => mismatch(pattern, q) === undefined);
-          if (p !== undefined) {
-            clearTimeout(timer);
-            reject(fail(p, `within ${windowMs} ms`));
-            return true;
-          }
-          if (this.closedState || this.decodeFailure) {
-            clearTimeout(timer);
-            resolve();
-            return true;
-          }
-          return false;
-        },
-      };
-      if (!waiter.check()) this.waiters.add(waiter);
-    });
-    return undefined;
+  protected barrierWording(barrier: string, forbidden: string, timeoutMs: number): BarrierWording {
+    return {
+      before: `before ${barrier}`,
+      awaited: `${barrier} (proving no ${forbidden} before it)`,
+      subject: barrier,
+      expected: `${barrier} within ${timeoutMs} ms (proving no ${forbidden} before it)`,
+    };
+  }
+
+  /** A close or undecodable bytes end a window of absence early: nothing more can arrive. */
+  protected windowEnd(): Error | 'over' | undefined {
+    return this.closedState || this.decodeFailure ? 'over' : undefined;
   }
 
   /** Waits until the client closes the connection (FIN or reset); resolves with the trace time of the close. */
