@@ -147,10 +147,10 @@ export abstract class PacketReader {
     );
   }
 
-  /** Waits for the next packet, whatever it is, and consumes it. */
-  next(options: WaitOptions = {}): Promise<Packet> {
+  /** Waits for the next packet, whatever it is, and consumes it; `what` names it in a failure (default "a packet"). */
+  next(options: WaitOptions & { what?: string } = {}): Promise<Packet> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const expected = 'a packet';
+    const expected = options.what ?? 'a packet';
     return this.waiters.wait(
       timeoutMs,
       () => {

@@ -265,7 +265,7 @@ export async function subackCodes(subscribing: Promise<unknown>): Promise<number
 export async function expectRefused(r: RawClient): Promise<void> {
   if (r.closed) return;
   try {
-    const p = await r.next(3000);
+    const p = await r.next(3000, 'a CONNACK or the close');
     expect(p.type).toBe('connack');
     if (p.type === 'connack') expect(p.reasonCode).not.toBe(0);
   } catch (e) {

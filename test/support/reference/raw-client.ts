@@ -96,9 +96,9 @@ export class RawClient {
     this.client.resume();
   }
 
-  /** The next packet received (in order), within `timeoutMs`. */
-  next(timeoutMs = 2000): Promise<Packet> {
-    return this.client.next({ timeoutMs });
+  /** The next packet received (in order), within `timeoutMs`; `what` names it in a failure. */
+  next(timeoutMs = 2000, what = 'a packet'): Promise<Packet> {
+    return this.client.next({ timeoutMs, what });
   }
 
   /** The next packet, which must be of `type`. */
@@ -135,7 +135,7 @@ export class RawClient {
   async collectUntil(predicate: (p: Packet) => boolean, timeoutMs = 2000): Promise<Packet[]> {
     const before: Packet[] = [];
     for (;;) {
-      const p = await this.next(timeoutMs);
+      const p = await this.next(timeoutMs, 'the barrier packet');
       if (predicate(p)) return before;
       before.push(p);
     }
