@@ -9,7 +9,7 @@ describe('back-pressure', () => {
       const port = b.address.port;
       const { client: sub } = await RawClient.connected(port, 'bp-sub');
       await sub.subscribe([['bp/t', 0]]);
-      sub.socket.pause(); // stops reading: the kernel buffers fill, then the broker's
+      sub.pause(); // stops reading: the kernel buffers fill, then the broker's
       const { client: pub } = await RawClient.connected(port, 'bp-pub');
       const payload = Buffer.alloc(64 * 1024, 1);
       // Keep publishing until the broker stops answering our PINGREQs (it stopped reading us).
@@ -23,7 +23,7 @@ describe('back-pressure', () => {
         );
       }
       expect(paused).toBe(true);
-      sub.socket.resume();
+      sub.resume();
       await pub.expect('pingresp', 10_000); // its input is read again
       expect(b.stats().publishDropped).toBe(0);
       sub.destroy();
@@ -39,7 +39,7 @@ describe('back-pressure', () => {
       const port = b.address.port;
       const { client: sub } = await RawClient.connected(port, 'drop-sub');
       await sub.subscribe([['drop/t', 0]]);
-      sub.socket.pause();
+      sub.pause();
       const { client: pub } = await RawClient.connected(port, 'drop-pub');
       const payload = Buffer.alloc(64 * 1024, 2);
       for (let round = 0; round < 200 && b.stats().publishDropped === 0; round++) {

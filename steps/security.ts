@@ -1,12 +1,14 @@
 /**
  * Steps of the security features (auth, TLS, WebSocket, limits). Credentials come from the
  * target's profile (`capabilities.auth`); WebSocket scenarios open their own socket to the
- * target's ws:// or wss:// endpoint, since they judge the framing itself.
+ * target's ws:// or wss:// endpoint, since they judge the framing itself: they write frames
+ * themselves and read through a TestClient over that socket's stream.
  */
 import { randomBytes } from 'node:crypto';
 import { After, Then, When } from '@cucumber/cucumber';
-import WebSocket from 'ws';
-import { decodeAll, encode, type Packet } from '../harness/codec/index.js';
+import WebSocket, { createWebSocketStream } from 'ws';
+import { TestClient } from '../harness/client/index.js';
+import { encode } from '../harness/codec/index.js';
 import type { Credentials } from '../harness/targets/index.js';
 import type { MqttWorld } from './support/world.js';
 
@@ -78,15 +80,16 @@ Then('the server answers {client} as the profile declares for anonymous clients'
 
 interface WsState {
   ws: WebSocket;
-  received: Packet[];
-  closed: Promise<number>;
-  /** Called on every decoded packet (wakes a waiting step). */
-  notify: () => void;
+  /** Reads and decodes what the server sends on this WebSocket (into the scenario's trace). */
+  client: TestClient;
 }
 const sockets = new WeakMap<MqttWorld, Map<string, WsState>>();
 
 After(function (this: MqttWorld) {
-  for (const s of sockets.get(this)?.values() ?? []) s.ws.terminate();
+  for (const s of sockets.get(this)?.values() ?? []) {
+    s.client.destroy();
+    s.ws.terminate();
+  }
   sockets.delete(this);
 });
 
@@ -106,20 +109,6 @@ When('{client} opens a WebSocket connection offering the subprotocol {string}', 
   const tls = this.target.endpoint.tls;
   const socket = new WebSocket(wsUrl(this), [protocol], { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.rejectUnauthorized ?? true, ...(tls?.servername !== undefined ? { servername: tls.servername } : {}) });
   socket.binaryType = 'nodebuffer';
-  const received: Packet[] = [];
-  const state = { received, notify: () => undefined } as Pick<WsState, 'received' | 'notify'>;
-  let pending = Buffer.alloc(0);
-  socket.on('message', (data: Buffer) => {
-    pending = Buffer.concat([pending, data]);
-    try {
-      received.push(...decodeAll(pending, this.version));
-      pending = Buffer.alloc(0);
-      state.notify();
-    } catch {
-      // an incomplete packet: wait for the next frame
-    }
-  });
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`WebSocket handshake with ${wsUrl(this)} not done within 5000 ms`)), 5000);
     socket.once('open', () => {
@@ -131,9 +120,13 @@ When('{client} opens a WebSocket connection offering the subprotocol {string}', 
       reject(e);
     });
   });
+  const stream = createWebSocketStream(socket);
+  // As the client's own WebSocket transport: a server close ends the stream fully (harness/client/transport.ts).
+  stream.once('end', () => stream.destroy());
+  const client = await TestClient.open(this.target.endpoint, { name, version: this.version, trace: this.trace, timeoutMs: this.timeoutMs, connector: () => Promise.resolve(stream) });
   let map = sockets.get(this);
   if (!map) sockets.set(this, (map = new Map<string, WsState>()));
-  map.set(name, Object.assign(state, { ws: socket, closed }));
+  map.set(name, { ws: socket, client });
 });
 
 Then('the server selects the WebSocket subprotocol {string} for {client}', function (this: MqttWorld, protocol: string, name: string) {
@@ -163,27 +156,20 @@ When('{client} sends a complete PUBLISH in a text frame', function (this: MqttWo
 
 Then('{client} receives over WebSocket {string}', async function (this: MqttWorld, name: string, list: string) {
   const want = list.split(',').map((s) => s.trim().toLowerCase());
-  const s = ws(this, name);
-  if (s.received.length < want.length) {
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, this.timeoutMs);
-      s.notify = () => {
-        if (s.received.length >= want.length) {
-          clearTimeout(t);
-          resolve();
-        }
-      };
-    });
+  const { client } = ws(this, name);
+  const deadline = Date.now() + this.timeoutMs;
+  while (client.received.length < want.length && (await client.nextArrival(Math.max(0, deadline - Date.now())))) {
+    // each arrival is checked by the loop's condition
   }
-  const got = s.received.map((p) => p.type);
+  const got = client.received.map((p) => p.type);
   if (got.join(',') !== want.join(',')) this.fail(['MQTT-6.0.0-2'], want.join(', ').toUpperCase(), got.join(', ').toUpperCase() || `nothing within ${String(this.timeoutMs)} ms`);
 });
 
 Then('the server closes the WebSocket connection of {client}', async function (this: MqttWorld, name: string) {
   const s = ws(this, name);
-  const code = await Promise.race([s.closed, new Promise<undefined>((r) => setTimeout(() => r(undefined), this.timeoutMs))]);
+  const closed = await s.client.waitClosed(this.timeoutMs);
   s.ws.terminate();
-  if (code === undefined) this.fail(['MQTT-6.0.0-1'], `the connection closed within ${String(this.timeoutMs)} ms`, 'still open');
+  if (!closed) this.fail(['MQTT-6.0.0-1'], `the connection closed within ${String(this.timeoutMs)} ms`, 'still open');
 });
 
 // ---- limits ----------------------------------------------------------------------------------

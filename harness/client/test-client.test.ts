@@ -332,4 +332,50 @@ describe('TestClient against a flooding server', () => {
     const { port } = await serve({});
     await expect(TestClient.open({ url: '', protocol: 'mqtt', host: '127.0.0.1', port }, { name: 'c', version: 4, maxPending: 0 })).rejects.toBeInstanceOf(ClientUsageError);
   });
+
+  it('hands each received packet to intercept first; what it consumes no expectation sees, the rest queue; next() takes the next whatever it is', async () => {
+    const { port } = await serve({ onConnection: (s) => s.write(Buffer.concat([publish('a/b', 'x', { qos: 1, packetId: 7 }), connack()])) });
+    const seen: Packet[] = [];
+    const c = await TestClient.open(
+      { url: `mqtt://127.0.0.1:${port}`, protocol: 'mqtt', host: '127.0.0.1', port },
+      {
+        name: 'c',
+        version: 4,
+        timeoutMs: 300,
+        intercept: (p) => {
+          seen.push(p);
+          return p.type === 'publish';
+        },
+      },
+    );
+    clients.push(c);
+    expect(await c.next()).toMatchObject({ type: 'connack' });
+    expect(seen.map((p) => p.type)).toEqual(['publish', 'connack']);
+    expect(c.received.map((p) => p.type)).toEqual(['publish', 'connack']);
+    expect(c.pending).toEqual([]);
+    await expect(c.next({ timeoutMs: 50 })).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it('keeps no history with keepHistory off, and still adopts the CONNECT version and reports arrivals', async () => {
+    const { port } = await serve({ onData: (s) => s.write(connack()) });
+    const c = await TestClient.open({ url: `mqtt://127.0.0.1:${port}`, protocol: 'mqtt', host: '127.0.0.1', port }, { name: 'c', version: 4, keepHistory: false });
+    clients.push(c);
+    const arrival = c.nextArrival(1000);
+    c.send({ type: 'connect', protocolName: 'MQTT', protocolVersion: 4, clean: true, keepalive: 0, clientId: 'k' });
+    expect(await arrival).toBe(true);
+    await c.expect({ type: 'connack' });
+    expect(c.sent).toEqual([]);
+    expect(c.received).toEqual([]);
+  });
+
+  it('reads nothing while paused and everything once resumed', async () => {
+    let server: net.Socket | undefined;
+    const { port } = await serve({ onConnection: (s) => (server = s) });
+    const c = await open(port);
+    c.pause();
+    server?.write(connack());
+    expect(await c.nextArrival(100)).toBe(false);
+    c.resume();
+    await c.expect({ type: 'connack' });
+  });
 });

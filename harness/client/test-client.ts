@@ -1,12 +1,16 @@
 import type { Duplex } from 'node:stream';
 import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/index.js';
-import { DecodeError, PacketDecoder, decodeAll, encode } from '../codec/index.js';
+import { DecodeError, PacketDecoder, encode } from '../codec/index.js';
 import { ClientUsageError, ExpectationError, FloodError, TimeoutError } from './errors.js';
 import type { PacketPattern } from './match.js';
-import { describePattern, mismatch } from './match.js';
+import { mismatch } from './match.js';
 import type { ClientEndpoint, Connector } from './transport.js';
 import { connectorFor } from './transport.js';
 import { TraceRecorder, describePacket, toTracePacket, traceHex } from './trace.js';
+import { PacketReader, decodeRaw } from './packet-reader.js';
+import type { BarrierWording, WaitOptions } from './packet-reader.js';
+
+export type { WaitOptions, AbsenceProof } from './packet-reader.js';
 
 export interface TestClientOptions {
   /** Logical name shown in the trace, e.g. "sub". */
@@ -34,6 +38,19 @@ export interface TestClientOptions {
    * like a flood, as the harness's limit. Default {@link DEFAULT_MAX_PACKET_SIZE}.
    */
   maxPacketSize?: number;
+  /**
+   * Sees each received packet first (after it is recorded in `received` and the trace); returning
+   * true consumes it, so no expectation sees it. For a layer that plays a well-behaved client on
+   * top (the broker's tests acknowledge QoS flows, the robustness tests keep a session): the suite
+   * never sets it, so the client answers nothing on its own there.
+   */
+  intercept?: (packet: Packet) => boolean;
+  /**
+   * Keep every packet sent and received in {@link TestClient.sent} and {@link TestClient.received}.
+   * Default true; a long-running layer that consumes everything through {@link intercept} (a soak)
+   * turns it off so that the client's memory stays flat.
+   */
+  keepHistory?: boolean;
 }
 
 /** Default bound of the bytes of received packets no expectation has consumed. */
@@ -62,15 +79,6 @@ export function describePackets(packets: readonly Packet[], pattern?: PacketPatt
   return shown.join('; ');
 }
 
-export interface WaitOptions {
-  /** Bound of this wait (ms); the client's default when absent. */
-  timeoutMs?: number;
-}
-
-/** How absence is proven: a barrier packet that must arrive first, or (only where no barrier exists) a time window. */
-export type AbsenceProof = { until: PacketPattern; timeoutMs?: number } | { windowMs: number };
-
-type Waiter = { check: () => boolean };
 
 /** Who ended the connection. `server` includes a reset or a close after our half-close. */
 export type ClosedBy = 'server' | 'client';
@@ -83,39 +91,38 @@ export type FloodKind = 'packets' | 'bytes' | 'packet-size';
  * packet it sends is one a step asked for, so the broker's behaviour is observed exactly.
  * Received packets queue up until an expectation consumes them.
  */
-export class TestClient {
-  readonly name: string;
+export class TestClient extends PacketReader {
   /** Every packet received on this connection, in order (consumed or not). */
   readonly received: Packet[] = [];
   /** Every packet sent on this connection that decodes (typed sends and decodable raw bytes). */
   readonly sent: Packet[] = [];
-  readonly trace: TraceRecorder;
   version: ProtocolVersion;
 
   private readonly stream: Duplex;
   private readonly decoder: PacketDecoder;
-  private readonly defaultTimeoutMs: number;
   private readonly maxPending: number;
   private readonly maxPendingBytes: number;
-  private readonly inbox: Packet[] = [];
   /** Wire size of each queued packet, and their sum. */
   private readonly sizes = new WeakMap<Packet, number>();
   private pendingBytes = 0;
   private floodState: { t: number; limit: number; kind: FloodKind; detail: string } | undefined;
-  private waiters: Waiter[] = [];
   private closedState: { by: ClosedBy; t: number; error?: string } | undefined;
   private destroyedByUs = false;
   private decodeFailure: Error | undefined;
   private packetIdCounter = 0;
+  private readonly intercept: ((packet: Packet) => boolean) | undefined;
+  private readonly keepHistory: boolean;
+  /** Packets received, kept in history or not. */
+  private receivedCount = 0;
 
   private constructor(stream: Duplex, options: TestClientOptions, trace: TraceRecorder) {
+    super(options.name, trace, options.timeoutMs ?? 2000);
     this.stream = stream;
-    this.name = options.name;
     this.version = options.version;
-    this.trace = trace;
-    this.defaultTimeoutMs = options.timeoutMs ?? 2000;
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
     this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    this.intercept = options.intercept;
+    this.keepHistory = options.keepHistory ?? true;
     this.decoder = new PacketDecoder({ version: options.version, maxPacketSize: options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE });
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -160,11 +167,6 @@ export class TestClient {
     return this.floodState;
   }
 
-  /** Received packets no expectation has consumed yet, oldest first. */
-  get pending(): readonly Packet[] {
-    return this.inbox;
-  }
-
   /** A fresh non-zero packet identifier (1..65535, wrapping). */
   nextPacketId(): number {
     this.packetIdCounter = (this.packetIdCounter % 65535) + 1;
@@ -175,30 +177,20 @@ export class TestClient {
   send(packet: Packet): void {
     const version = packet.type === 'connect' ? packet.protocolVersion : this.version;
     const bytes = encode(packet, version);
-    if (packet.type === 'connect' && this.received.length === 0) {
+    if (packet.type === 'connect' && this.receivedCount === 0) {
       this.version = packet.protocolVersion;
       this.decoder.version = packet.protocolVersion;
     }
     this.write(bytes, packet, describePacket(packet));
-    this.sent.push(packet);
+    if (this.keepHistory) this.sent.push(packet);
   }
 
   /** Sends bytes as they are (malformed input on purpose). Recorded decoded when they decode. */
   sendRaw(bytes: Uint8Array): void {
     const buf = Buffer.from(bytes);
-    let packet: Packet | undefined;
-    let error: string | undefined;
-    let decoded: Packet[] = [];
-    try {
-      const packets = decodeAll(buf, this.version);
-      if (packets.length === 1) packet = packets[0];
-      else error = `${packets.length} packets: ${packets.map(describePacket).join('; ')}`;
-      decoded = packets;
-    } catch (e) {
-      error = `raw bytes (${e instanceof Error ? e.message : String(e)})`;
-    }
-    this.write(buf, packet, packet ? describePacket(packet) : 'raw bytes', error);
-    this.sent.push(...decoded);
+    const raw = decodeRaw(buf, this.version);
+    this.write(buf, raw.packet, raw.packet ? describePacket(raw.packet) : 'raw bytes', raw.error);
+    if (this.keepHistory) this.sent.push(...raw.decoded);
   }
 
   private write(bytes: Buffer, packet: Packet | undefined, what: string, error?: string): void {
@@ -211,13 +203,7 @@ export class TestClient {
         trace: this.trace.entries,
       });
     }
-    this.trace.record({
-      client: this.name,
-      dir: 'out',
-      hex: traceHex(bytes),
-      ...(packet ? { packet: toTracePacket(packet) } : {}),
-      ...(error !== undefined ? { error } : {}),
-    });
+    this.recordOut(bytes, packet, error);
     this.stream.write(bytes);
   }
 
@@ -230,11 +216,13 @@ export class TestClient {
     try {
       this.decoder.feed(chunk, (packet, raw) => {
         if (this.floodState) return; // the rest of a chunk that came after the limit
-        this.received.push(packet);
+        this.receivedCount++;
+        if (this.keepHistory) this.received.push(packet);
+        const t = this.trace.record({ client: this.name, dir: 'in', hex: traceHex(raw), packet: toTracePacket(packet) }).t;
+        if (this.intercept?.(packet)) return;
         this.inbox.push(packet);
         this.sizes.set(packet, raw.byteLength);
         this.pendingBytes += raw.byteLength;
-        const t = this.trace.record({ client: this.name, dir: 'in', hex: traceHex(raw), packet: toTracePacket(packet) }).t;
         if (this.inbox.length > this.maxPending) this.onFlood(t, 'packets', `more than ${this.maxPending} unsolicited packets`, this.maxPending);
         else if (this.pendingBytes > this.maxPendingBytes) this.onFlood(t, 'bytes', `more than ${this.maxPendingBytes} bytes of unsolicited packets`, this.maxPendingBytes);
       });
@@ -278,8 +266,8 @@ export class TestClient {
   }
 
   /** Removes the queued packet at `i` (consumed by an expectation). */
-  private consume(i: number): Packet | undefined {
-    const [p] = this.inbox.splice(i, 1);
+  protected override consume(i: number): Packet | undefined {
+    const p = super.consume(i);
     if (p !== undefined) this.pendingBytes -= this.sizes.get(p) ?? 0;
     return p;
   }
@@ -297,39 +285,14 @@ export class TestClient {
   }
 
   private pump(): void {
-    this.waiters = this.waiters.filter((w) => !w.check());
+    this.waiters.pump();
   }
 
-  /** Runs `check` on every event until it returns a result; rejects with `onTimeout()` after the bound. */
   private wait<T>(timeoutMs: number, check: () => T | undefined, onTimeout: () => Error): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const waiter: Waiter = {
-        check: () => {
-          let result: T | undefined;
-          try {
-            result = check();
-          } catch (e) {
-            clearTimeout(timer);
-            reject(e instanceof Error ? e : new Error(String(e)));
-            return true;
-          }
-          if (result === undefined) return false;
-          clearTimeout(timer);
-          resolve(result);
-          return true;
-        },
-      };
-      if (waiter.check()) return;
-      timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(onTimeout());
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(timeoutMs, check, onTimeout);
   }
 
-  private receivedText(pattern?: PacketPattern): string {
+  protected receivedText(pattern?: PacketPattern): string {
     const parts: string[] = [];
     if (this.inbox.length > 0) parts.push(describePackets(this.inbox, pattern));
     else parts.push('no packet');
@@ -338,106 +301,25 @@ export class TestClient {
     return parts.join(', ');
   }
 
-  private failIfDead(expected: string, pattern?: PacketPattern): void {
+  protected failIfDead(expected: string, pattern?: PacketPattern): void {
     if (this.floodState) throw this.floodError(expected);
     if (this.decodeFailure || this.closedState) {
       throw new ExpectationError({ expected, received: this.receivedText(pattern), trace: this.trace.entries });
     }
   }
 
-  /**
-   * Waits for a packet matching the pattern, consuming it (earlier non-matching packets stay queued).
-   * Fails as soon as the connection closes or undecodable bytes arrive, or after the bound.
-   */
-  expect<T extends PacketType>(pattern: PacketPattern<T>, options: WaitOptions = {}): Promise<PacketOf<T>> {
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const expected = describePattern(pattern);
-    return this.wait(
-      timeoutMs,
-      () => {
-        const i = this.inbox.findIndex((p) => mismatch(pattern, p) === undefined);
-        if (i >= 0) return this.consume(i) as PacketOf<T>;
-        this.failIfDead(expected, pattern);
-        return undefined;
-      },
-      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(pattern), trace: this.trace.entries }),
-    );
+  protected barrierWording(barrier: string, forbidden: string, timeoutMs: number): BarrierWording {
+    return {
+      before: `before the barrier ${barrier}`,
+      awaited: `the barrier ${barrier} (proving no ${forbidden})`,
+      subject: `barrier ${barrier}`,
+      expected: `the barrier ${barrier} within ${timeoutMs} ms (proving no ${forbidden})`,
+    };
   }
 
-  /** Waits for the next packet (whatever it is) and requires it to match: for order-sensitive checks. */
-  expectNext<T extends PacketType>(pattern: PacketPattern<T>, options: WaitOptions = {}): Promise<PacketOf<T>> {
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const expected = `next packet ${describePattern(pattern)}`;
-    return this.wait(
-      timeoutMs,
-      () => {
-        const first = this.inbox[0];
-        if (first !== undefined) {
-          const m = mismatch(pattern, first);
-          if (m !== undefined) {
-            throw new ExpectationError({ expected, received: `${describePacket(first)} (${m})`, trace: this.trace.entries });
-          }
-          return this.consume(0) as PacketOf<T>;
-        }
-        this.failIfDead(expected);
-        return undefined;
-      },
-      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(), trace: this.trace.entries }),
-    );
-  }
-
-  /**
-   * Proves that no packet matching `pattern` arrives: either a barrier packet (`until`) arrives
-   * first (and is consumed) with no matching packet before it, or, where no barrier exists, none
-   * arrives within `windowMs`. Matching packets that already arrived count as a failure.
-   * Returns the barrier packet (for the caller to acknowledge), or undefined for a window.
-   */
-  async expectNone(pattern: PacketPattern, proof: AbsenceProof): Promise<Packet | undefined> {
-    const forbidden = describePattern(pattern);
-    const fail = (p: Packet, how: string): ExpectationError =>
-      new ExpectationError({ expected: `no ${forbidden} ${how}`, received: describePacket(p), trace: this.trace.entries });
-    if ('until' in proof) {
-      const timeoutMs = proof.timeoutMs ?? this.defaultTimeoutMs;
-      const barrier = describePattern(proof.until);
-      return this.wait<Packet>(
-        timeoutMs,
-        () => {
-          const b = this.inbox.findIndex((p) => mismatch(proof.until, p) === undefined);
-          const limit = b >= 0 ? b : this.inbox.length;
-          for (let i = 0; i < limit; i++) {
-            const p = this.inbox[i];
-            if (p !== undefined && mismatch(pattern, p) === undefined) throw fail(p, `before the barrier ${barrier}`);
-          }
-          if (b >= 0) return this.consume(b);
-          this.failIfDead(`the barrier ${barrier} (proving no ${forbidden})`);
-          return undefined;
-        },
-        () =>
-          new TimeoutError(`barrier ${barrier}`, timeoutMs, {
-            expected: `the barrier ${barrier} within ${timeoutMs} ms (proving no ${forbidden})`,
-            received: this.receivedText(),
-            trace: this.trace.entries,
-          }),
-      );
-    }
-    const windowMs = proof.windowMs;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve();
-      }, windowMs);
-      const waiter: Waiter = {
-        check: () => {
-          const p = this.inbox.find((q) => mismatch(pattern, q) === undefined);
-          if (p === undefined && !this.floodState) return false;
-          clearTimeout(timer);
-          reject(p !== undefined ? fail(p, `within ${windowMs} ms`) : this.floodError(`no ${forbidden} within ${windowMs} ms`));
-          return true;
-        },
-      };
-      if (!waiter.check()) this.waiters.push(waiter);
-    });
-    return undefined;
+  /** A flood fails a window of absence; a close does not end it (the window runs its time). */
+  protected windowEnd(expected: string): Error | 'over' | undefined {
+    return this.floodState ? this.floodError(expected) : undefined;
   }
 
   /** Waits until the server closes the connection (FIN or reset). */
@@ -473,10 +355,10 @@ export class TestClient {
    * client hears next, without polling.
    */
   nextArrival(timeoutMs: number): Promise<boolean> {
-    const seen = this.received.length;
+    const seen = this.receivedCount;
     return this.wait(
       timeoutMs,
-      () => (this.received.length > seen ? true : this.closedState || this.decodeFailure || this.floodState ? false : undefined),
+      () => (this.receivedCount > seen ? true : this.closedState || this.decodeFailure || this.floodState ? false : undefined),
       () => new Error('nothing arrived'),
     ).catch(() => false);
   }
@@ -492,6 +374,16 @@ export class TestClient {
       } else i++;
     }
     return out;
+  }
+
+  /** Stops reading from the connection: the kernel's buffers fill and the server meets back-pressure. */
+  pause(): void {
+    this.stream.pause();
+  }
+
+  /** Reads again after {@link pause}. */
+  resume(): void {
+    this.stream.resume();
   }
 
   /** Half-closes: sends FIN (no DISCONNECT implied) and keeps reading until the server closes. */

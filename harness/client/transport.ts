@@ -5,15 +5,18 @@ import { WebSocket, createWebSocketStream } from 'ws';
 import { ClientConnectError } from './errors.js';
 
 /**
- * Where to connect. Structurally the same as the targets' `Endpoint` (harness/targets/types.ts),
- * declared here because the client imports only the codec.
+ * Where to connect; the targets hand it on as their `Endpoint` (harness/targets/types.ts).
+ * Serialisable: it crosses to cucumber worker processes as JSON.
  */
 export interface ClientEndpoint {
+  /** e.g. mqtt://127.0.0.1:40123 */
   url: string;
   protocol: 'mqtt' | 'mqtts' | 'ws' | 'wss';
   host: string;
   port: number;
+  /** WebSocket path, default '/mqtt'. */
   path?: string;
+  /** PEM text, for mqtts/wss. */
   tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean; servername?: string };
 }
 

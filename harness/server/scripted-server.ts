@@ -6,13 +6,15 @@
  * its own. Every connection records into one packet trace.
  */
 import net from 'node:net';
-import type { Packet, PacketOf, PacketType, ProtocolVersion } from '../codec/index.js';
-import { PacketDecoder, decodeAll, encode } from '../codec/index.js';
+import type { Packet, ProtocolVersion } from '../codec/index.js';
+import { PacketDecoder, encode } from '../codec/index.js';
 import { ClientUsageError, ExpectationError, TimeoutError } from '../client/errors.js';
 import type { PacketPattern } from '../client/match.js';
-import { describePattern, mismatch } from '../client/match.js';
 import { describePackets } from '../client/test-client.js';
 import { TraceRecorder, describePacket, toTracePacket, traceHex } from '../client/trace.js';
+import { Waiters } from '../client/waiters.js';
+import { PacketReader, decodeRaw } from '../client/packet-reader.js';
+import type { AbsenceProof, BarrierWording } from '../client/packet-reader.js';
 
 export interface ScriptedServerOptions {
   /** Address to listen on. Default 127.0.0.1. */
@@ -26,59 +28,17 @@ export interface ScriptedServerOptions {
 }
 
 /** How absence is proven on a connection: a barrier packet that must arrive first, or (where none exists) a time window. */
-export type PeerAbsenceProof = { until: PacketPattern; timeoutMs?: number } | { windowMs: number };
-
-type Waiter = { check: () => boolean };
+export type PeerAbsenceProof = AbsenceProof;
 
 /** Who ended a connection: `client` is the peer (FIN or reset), `server` is this scripted server. */
 export type PeerClosedBy = 'client' | 'server';
-
-/** Runs `check` on every event until it yields a result; rejects with `onTimeout()` after the bound. */
-function waitFor<T>(waiters: Waiter[], timeoutMs: number, check: () => T | undefined, onTimeout: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const waiter: Waiter = {
-      check: () => {
-        let result: T | undefined;
-        try {
-          result = check();
-        } catch (e) {
-          clearTimeout(timer);
-          reject(e instanceof Error ? e : new Error(String(e)));
-          return true;
-        }
-        if (result === undefined) return false;
-        clearTimeout(timer);
-        resolve(result);
-        return true;
-      },
-    };
-    if (waiter.check()) return;
-    timer = setTimeout(() => {
-      const i = waiters.indexOf(waiter);
-      if (i >= 0) waiters.splice(i, 1);
-      reject(onTimeout());
-    }, timeoutMs);
-    waiters.push(waiter);
-  });
-}
-
-/** Runs every waiter; drops those that are done. */
-function pump(waiters: Waiter[]): void {
-  for (let i = 0; i < waiters.length; ) {
-    const w = waiters[i] as Waiter;
-    if (w.check()) waiters.splice(i, 1);
-    else i++;
-  }
-}
 
 /**
  * One network connection the client under test opened to the scripted server. Received packets
  * queue up until an expectation consumes them.
  */
-export class PeerConnection {
-  /** Trace name, e.g. `client#1` for the first connection. */
-  readonly name: string;
+/** The connection's trace name is e.g. `client#1` for the first connection. */
+export class PeerConnection extends PacketReader {
   /** Every packet received on this connection, in order (consumed or not). */
   readonly received: Packet[] = [];
   /** Every packet the server sent that decodes. */
@@ -88,20 +48,14 @@ export class PeerConnection {
   /** Trace time of each received packet, by packet. */
   readonly receivedAt = new WeakMap<Packet, number>();
   private readonly socket: net.Socket;
-  private readonly trace: TraceRecorder;
   private readonly decoder: PacketDecoder;
-  private readonly defaultTimeoutMs: number;
-  private readonly inbox: Packet[] = [];
-  private readonly waiters: Waiter[] = [];
   private closedState: { by: PeerClosedBy; t: number } | undefined;
   private closingByUs = false;
   private decodeFailure: Error | undefined;
 
   constructor(socket: net.Socket, name: string, trace: TraceRecorder, timeoutMs: number, maxPacketSize: number) {
+    super(name, trace, timeoutMs);
     this.socket = socket;
-    this.name = name;
-    this.trace = trace;
-    this.defaultTimeoutMs = timeoutMs;
     this.decoder = new PacketDecoder({ maxPacketSize });
     socket.setNoDelay(true);
     this.acceptedAt = trace.record({ client: name, dir: 'event', event: 'connect', note: `the client connected from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` }).t;
@@ -135,11 +89,6 @@ export class PeerConnection {
     return this.decodeFailure;
   }
 
-  /** Received packets no expectation has consumed yet, oldest first. */
-  get pending(): readonly Packet[] {
-    return this.inbox;
-  }
-
   /** Encodes and sends a packet in the connection's version. */
   send(packet: Packet): void {
     const bytes = encode(packet, this.version);
@@ -150,17 +99,9 @@ export class PeerConnection {
   /** Sends bytes as they are (a malformed packet on purpose). Recorded decoded when they decode. */
   sendRaw(bytes: Uint8Array): void {
     const buf = Buffer.from(bytes);
-    let packet: Packet | undefined;
-    let error: string | undefined;
-    try {
-      const packets = decodeAll(buf, this.version);
-      if (packets.length === 1) packet = packets[0];
-      else error = `${packets.length} packets: ${packets.map(describePacket).join('; ')}`;
-      this.sent.push(...packets);
-    } catch (e) {
-      error = `raw bytes (${e instanceof Error ? e.message : String(e)})`;
-    }
-    this.write(buf, packet, packet ? describePacket(packet) : 'raw bytes', error);
+    const raw = decodeRaw(buf, this.version);
+    this.sent.push(...raw.decoded);
+    this.write(buf, raw.packet, raw.packet ? describePacket(raw.packet) : 'raw bytes', raw.error);
   }
 
   private write(bytes: Buffer, packet: Packet | undefined, what: string, error?: string): void {
@@ -171,13 +112,7 @@ export class PeerConnection {
         trace: this.trace.entries,
       });
     }
-    this.trace.record({
-      client: this.name,
-      dir: 'out',
-      hex: traceHex(bytes),
-      ...(packet ? { packet: toTracePacket(packet) } : {}),
-      ...(error !== undefined ? { error } : {}),
-    });
+    this.recordOut(bytes, packet, error);
     this.socket.write(bytes);
   }
 
@@ -197,7 +132,7 @@ export class PeerConnection {
       this.decodeFailure = e instanceof Error ? e : new Error(String(e));
       this.trace.record({ client: this.name, dir: 'in', hex: traceHex(chunk), error: `undecodable: ${this.decodeFailure.message}` });
     }
-    pump(this.waiters);
+    this.waiters.pump();
   }
 
   private onClose(): void {
@@ -205,123 +140,39 @@ export class PeerConnection {
     const by: PeerClosedBy = this.closingByUs ? 'server' : 'client';
     const t = this.trace.record({ client: this.name, dir: 'event', event: 'close', note: by === 'client' ? 'closed by the client' : 'closed by the test' }).t;
     this.closedState = { by, t };
-    pump(this.waiters);
+    this.waiters.pump();
   }
 
-  private receivedText(pattern?: PacketPattern): string {
+  protected receivedText(pattern?: PacketPattern): string {
     const parts = [this.inbox.length > 0 ? describePackets(this.inbox, pattern) : 'no packet'];
     if (this.decodeFailure) parts.push(`then undecodable bytes (${this.decodeFailure.message})`);
     if (this.closedState) parts.push(this.closedState.by === 'client' ? 'then the client closed the connection' : 'the test closed the connection');
     return parts.join(', ');
   }
 
-  private failIfDead(expected: string, pattern?: PacketPattern): void {
+  protected failIfDead(expected: string, pattern?: PacketPattern): void {
     if (this.decodeFailure || this.closedState) throw new ExpectationError({ expected, received: this.receivedText(pattern), trace: this.trace.entries });
   }
 
-  /** Waits for a packet matching the pattern and consumes it (earlier non-matching packets stay queued). */
-  expect<T extends PacketType>(pattern: PacketPattern<T>, options: { timeoutMs?: number } = {}): Promise<PacketOf<T>> {
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const expected = describePattern(pattern);
-    return waitFor(
-      this.waiters,
-      timeoutMs,
-      () => {
-        const i = this.inbox.findIndex((p) => mismatch(pattern, p) === undefined);
-        if (i >= 0) return this.inbox.splice(i, 1)[0] as PacketOf<T>;
-        this.failIfDead(expected, pattern);
-        return undefined;
-      },
-      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(pattern), trace: this.trace.entries }),
-    );
+  protected barrierWording(barrier: string, forbidden: string, timeoutMs: number): BarrierWording {
+    return {
+      before: `before ${barrier}`,
+      awaited: `${barrier} (proving no ${forbidden} before it)`,
+      subject: barrier,
+      expected: `${barrier} within ${timeoutMs} ms (proving no ${forbidden} before it)`,
+    };
   }
 
-  /** Waits for the next packet, whatever it is, and requires it to match: for order-sensitive checks. */
-  expectNext<T extends PacketType>(pattern: PacketPattern<T>, options: { timeoutMs?: number } = {}): Promise<PacketOf<T>> {
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const expected = `next packet ${describePattern(pattern)}`;
-    return waitFor(
-      this.waiters,
-      timeoutMs,
-      () => {
-        const first = this.inbox[0];
-        if (first !== undefined) {
-          const m = mismatch(pattern, first);
-          if (m !== undefined) throw new ExpectationError({ expected, received: `${describePacket(first)} (${m})`, trace: this.trace.entries });
-          return this.inbox.shift() as PacketOf<T>;
-        }
-        this.failIfDead(expected);
-        return undefined;
-      },
-      () => new TimeoutError(expected, timeoutMs, { expected: `${expected} within ${timeoutMs} ms`, received: this.receivedText(), trace: this.trace.entries }),
-    );
-  }
-
-  /**
-   * Proves that no packet matching `pattern` arrives: a barrier packet (`until`) arrives first (and
-   * is consumed) with no matching packet before it, or, where no barrier exists, none arrives
-   * within `windowMs` (a close ends the window early: nothing more can arrive). Returns the barrier.
-   */
-  async expectNone(pattern: PacketPattern, proof: PeerAbsenceProof): Promise<Packet | undefined> {
-    const forbidden = describePattern(pattern);
-    const fail = (p: Packet, how: string): ExpectationError =>
-      new ExpectationError({ expected: `no ${forbidden} ${how}`, received: describePacket(p), trace: this.trace.entries });
-    if ('until' in proof) {
-      const timeoutMs = proof.timeoutMs ?? this.defaultTimeoutMs;
-      const barrier = describePattern(proof.until);
-      return waitFor<Packet>(
-        this.waiters,
-        timeoutMs,
-        () => {
-          const b = this.inbox.findIndex((p) => mismatch(proof.until, p) === undefined);
-          const limit = b >= 0 ? b : this.inbox.length;
-          for (let i = 0; i < limit; i++) {
-            const p = this.inbox[i] as Packet;
-            if (mismatch(pattern, p) === undefined) throw fail(p, `before ${barrier}`);
-          }
-          if (b >= 0) return this.inbox.splice(b, 1)[0];
-          this.failIfDead(`${barrier} (proving no ${forbidden} before it)`);
-          return undefined;
-        },
-        () =>
-          new TimeoutError(barrier, timeoutMs, { expected: `${barrier} within ${timeoutMs} ms (proving no ${forbidden} before it)`, received: this.receivedText(), trace: this.trace.entries }),
-      );
-    }
-    const windowMs = proof.windowMs;
-    await new Promise<void>((resolve, reject) => {
-      const done = (): void => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve();
-      };
-      const timer = setTimeout(done, windowMs);
-      const waiter: Waiter = {
-        check: () => {
-          const p = this.inbox.find((q) => mismatch(pattern, q) === undefined);
-          if (p !== undefined) {
-            clearTimeout(timer);
-            reject(fail(p, `within ${windowMs} ms`));
-            return true;
-          }
-          if (this.closedState || this.decodeFailure) {
-            clearTimeout(timer);
-            resolve();
-            return true;
-          }
-          return false;
-        },
-      };
-      if (!waiter.check()) this.waiters.push(waiter);
-    });
-    return undefined;
+  /** A close or undecodable bytes end a window of absence early: nothing more can arrive. */
+  protected windowEnd(): Error | 'over' | undefined {
+    return this.closedState || this.decodeFailure ? 'over' : undefined;
   }
 
   /** Waits until the client closes the connection (FIN or reset); resolves with the trace time of the close. */
   expectClosed(options: { timeoutMs?: number } = {}): Promise<number> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const expected = 'the client closes the network connection';
-    return waitFor(
-      this.waiters,
+    return this.waiters.wait(
       timeoutMs,
       () => {
         if (!this.closedState) return undefined;
@@ -349,7 +200,7 @@ export class PeerConnection {
   async close(): Promise<void> {
     if (this.closedState) return;
     this.drop();
-    await waitFor(this.waiters, 1000, () => (this.closedState ? true : undefined), () => new Error('open')).catch(() => undefined);
+    await this.waiters.wait(1000, () => (this.closedState ? true : undefined), () => new Error('open')).catch(() => undefined);
   }
 }
 
@@ -361,7 +212,7 @@ export class ScriptedServer {
   private readonly server: net.Server;
   private readonly defaultTimeoutMs: number;
   private readonly maxPacketSize: number;
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters = new Waiters();
   private taken = 0;
 
   private constructor(server: net.Server, options: ScriptedServerOptions, trace: TraceRecorder) {
@@ -372,7 +223,7 @@ export class ScriptedServer {
     server.on('connection', (socket) => {
       const c = new PeerConnection(socket, `client#${this.connections.length + 1}`, this.trace, this.defaultTimeoutMs, this.maxPacketSize);
       this.connections.push(c);
-      pump(this.waiters);
+      this.waiters.pump();
     });
   }
 
@@ -405,8 +256,7 @@ export class ScriptedServer {
   /** The next connection not yet taken by a step (waits for the client to open it). */
   accept(options: { timeoutMs?: number } = {}): Promise<PeerConnection> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    return waitFor(
-      this.waiters,
+    return this.waiters.wait(
       timeoutMs,
       () => {
         const c = this.connections[this.taken];

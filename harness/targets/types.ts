@@ -1,17 +1,8 @@
 import type { ProtocolVersion, QoS } from '../codec/types.js';
+import type { ClientEndpoint } from '../client/transport.js';
 
-/** Where the suite's clients connect. Serialisable (it crosses to cucumber worker processes as JSON). */
-export interface Endpoint {
-  /** e.g. mqtt://127.0.0.1:40123 */
-  url: string;
-  protocol: 'mqtt' | 'mqtts' | 'ws' | 'wss';
-  host: string;
-  port: number;
-  /** WebSocket path, default '/mqtt'. */
-  path?: string;
-  /** PEM text, for mqtts/wss. */
-  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean; servername?: string };
-}
+/** Where the suite's clients connect: the test client's endpoint (one declaration for both). */
+export type Endpoint = ClientEndpoint;
 
 /** Credentials a profile declares for authentication scenarios. */
 export interface Credentials {

@@ -4,9 +4,11 @@
  * being killed: on every reconnect it resends what is unacknowledged, in order (MQTT-4.4.0-1).
  * Inbound QoS 2 follows the spec's "method A": deliver on the first PUBLISH of a packet id, and
  * treat the same id as a duplicate until its PUBREL.
+ * Each connection is the harness's TestClient (the one functional client); this layer consumes
+ * every packet it receives through the client's `intercept` and answers as the session requires.
  */
-import { connect, type Socket } from 'node:net';
-import { encode, PacketDecoder, type Packet, type PublishPacket, type QoS, type Will } from '../../harness/codec/index.js';
+import type { Packet, PublishPacket, QoS, Will } from '../../harness/codec/index.js';
+import { TestClient } from '../../harness/client/index.js';
 
 export interface ConnectOptions {
   /** Clean Session (default false: the session outlives the connection). */
@@ -16,6 +18,9 @@ export interface ConnectOptions {
 
 /** PUBLISH packet ids are 1..PUBLISH_IDS; SUBSCRIBE/UNSUBSCRIBE take the 1,000 above. */
 const PUBLISH_IDS = 64_000;
+
+/** The longest a timer may wait (ms): a connection's close is awaited with no bound of its own. */
+const NO_BOUND_MS = 2_147_483_647;
 
 export interface Outgoing {
   readonly packet: PublishPacket;
@@ -42,7 +47,7 @@ export class SessionClient {
   /** Inbound QoS 2 packet ids awaiting PUBREL, with the payload each carried. */
   readonly inboundQos2 = new Map<number, Buffer>();
   private nextId = 1;
-  private socket: Socket | undefined;
+  private client: TestClient | undefined;
   private connected = false;
   private completeWaiters: (() => void)[] = [];
   private readonly ackWaiters = new Map<number, (codes: number[]) => void>();
@@ -57,36 +62,26 @@ export class SessionClient {
   ) {}
 
   get isConnected(): boolean {
-    return this.connected;
+    return this.connected && this.client?.closed === false;
   }
 
   /** Connects (CleanSession 0 unless asked); resolves with Session Present, or undefined when the connection failed or closed first. */
   async connect(port: number, options: ConnectOptions = {}): Promise<boolean | undefined> {
-    const socket = connect({ port, host: '127.0.0.1', noDelay: true });
-    this.socket = socket;
-    const decoder = new PacketDecoder({ version: 4 });
-    return await new Promise<boolean | undefined>((resolve) => {
-      let settled = false;
-      const settle = (value: boolean | undefined): void => {
-        if (settled) return;
-        settled = true;
-        resolve(value);
-      };
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        if (this.socket === socket) this.connected = false;
-        settle(undefined);
-      });
-      socket.on('connect', () =>
-        socket.write(encode({ type: 'connect', protocolName: 'MQTT', protocolVersion: 4, clean: options.clean ?? false, keepalive: 0, clientId: this.clientId, will: options.will }, 4)),
-      );
-      socket.on('data', (chunk: Buffer) => {
-        try {
-          decoder.feed(chunk, (p) => {
+    let settle: (value: boolean | undefined) => void = () => undefined;
+    const settled = new Promise<boolean | undefined>((resolve) => (settle = resolve));
+    let client: TestClient;
+    try {
+      client = await TestClient.open(
+        { url: `mqtt://127.0.0.1:${String(port)}`, protocol: 'mqtt', host: '127.0.0.1', port },
+        {
+          name: this.clientId,
+          version: 4,
+          keepHistory: false,
+          intercept: (p) => {
             if (p.type === 'connack') {
               if (p.reasonCode !== 0) {
-                socket.destroy();
-                return;
+                client.destroy();
+                return true;
               }
               this.connected = true;
               this.sessionPresentHistory.push(p.sessionPresent);
@@ -96,16 +91,22 @@ export class SessionClient {
               this.onPacket(p);
             }
             this.events.packet?.(p);
-          });
-        } catch {
-          socket.destroy();
-        }
-      });
-    });
+            return true;
+          },
+        },
+      );
+    } catch {
+      return undefined;
+    }
+    this.connected = false; // until this connection's CONNACK
+    this.client = client;
+    void client.waitClosed(NO_BOUND_MS).then(() => settle(undefined));
+    client.send({ type: 'connect', protocolName: 'MQTT', protocolVersion: 4, clean: options.clean ?? false, keepalive: 0, clientId: this.clientId, will: options.will });
+    return await settled;
   }
 
   private send(packet: Packet): void {
-    if (this.connected && this.socket && !this.socket.destroyed) this.socket.write(encode(packet, 4));
+    if (this.connected && this.client?.closed === false) this.client.send(packet);
   }
 
   /** MQTT-4.4.0-1: unacknowledged PUBLISH with DUP 1, and PUBREL, in the original order. */
@@ -241,12 +242,12 @@ export class SessionClient {
   disconnect(): void {
     this.send({ type: 'disconnect' });
     this.connected = false;
-    this.socket?.end();
+    this.client?.end();
   }
 
   /** Drops the connection without DISCONNECT (the session state stays in this object). */
   drop(): void {
     this.connected = false;
-    this.socket?.destroy();
+    this.client?.destroy();
   }
 }

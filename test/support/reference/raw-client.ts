@@ -1,79 +1,42 @@
 /**
- * A minimal raw MQTT client for the broker's own tests: packets in and out through the codec,
- * waits bounded by a timeout that names what was awaited. (The suite's full client lives in
- * harness/client; the broker may only import the codec.)
+ * The broker's own tests' client: a thin layer over the harness's TestClient (one functional
+ * client for the suite, these tests, the robustness tests and interop) that adds the habits of
+ * those tests: a port instead of an endpoint, "the next packet must be X" as `expect`, an optional
+ * well-behaved QoS acknowledger (`autoAck`), and the short flows (subscribe, publish, ping).
+ * Nothing here reads the socket or decodes: TestClient does.
  */
-import { connect, type Socket } from 'node:net';
-import {
-  encode,
-  PacketDecoder,
-  type ConnectPacket,
-  type Packet,
-  type PacketOf,
-  type PacketType,
-  type ProtocolVersion,
-  type QoS,
-} from '../../../harness/codec/index.js';
+import { PROTOCOL_MAX_PACKET_SIZE, encode, type ConnectPacket, type Packet, type PacketOf, type PacketType, type ProtocolVersion, type QoS } from '../../../harness/codec/index.js';
+import { TestClient, type PacketPattern } from '../../../harness/client/index.js';
 
-export class WaitTimeout extends Error {
-  readonly code = 'TEST_TIMEOUT';
-}
+/** These tests hold whatever the broker sends until they read it: no flood bound of the suite's. */
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 
 export class RawClient {
-  readonly received: Packet[] = [];
-  private readonly pending: Packet[] = [];
-  private waiter: (() => void) | undefined;
-  private readonly decoder: PacketDecoder;
-  private closedFlag = false;
-  private readonly closedPromise: Promise<void>;
-  decodeError: Error | undefined;
   /** Acknowledge incoming QoS 1/2 PUBLISH (PUBACK / PUBREC) and PUBREL (PUBCOMP) as a well-behaved client; PUBREL is then not queued. */
   autoAck = false;
   /** Sees each packet first; returning true consumes it (not queued for next()). */
   intercept: ((packet: Packet) => boolean) | undefined;
 
   private constructor(
-    readonly socket: Socket,
+    readonly client: TestClient,
     readonly version: ProtocolVersion,
-  ) {
-    this.decoder = new PacketDecoder({ version });
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.decoder.feed(chunk, (p) => {
-          this.received.push(p);
-          if (this.intercept?.(p)) return;
-          if (this.autoAck) {
-            if (p.type === 'publish' && p.qos === 1) this.send({ type: 'puback', packetId: p.packetId as number });
-            if (p.type === 'publish' && p.qos === 2) this.send({ type: 'pubrec', packetId: p.packetId as number });
-            if (p.type === 'pubrel') {
-              this.send({ type: 'pubcomp', packetId: p.packetId });
-              return;
-            }
-          }
-          this.pending.push(p);
-        });
-      } catch (e) {
-        this.decodeError = e as Error;
-      }
-      this.waiter?.();
-    });
-    socket.on('error', () => undefined);
-    this.closedPromise = new Promise((resolve) =>
-      socket.once('close', () => {
-        this.closedFlag = true;
-        this.waiter?.();
-        resolve();
-      }),
-    );
-  }
+  ) {}
 
   static async open(port: number, version: ProtocolVersion = 4, host = '127.0.0.1'): Promise<RawClient> {
-    const socket = connect({ port, host });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    return new RawClient(socket, version);
+    let raw: RawClient | undefined;
+    const client = await TestClient.open(
+      { url: `mqtt://${host}:${String(port)}`, protocol: 'mqtt', host, port },
+      {
+        name: `raw:${String(port)}`,
+        version,
+        maxPending: UNBOUNDED,
+        maxPendingBytes: UNBOUNDED,
+        maxPacketSize: PROTOCOL_MAX_PACKET_SIZE,
+        intercept: (p) => raw?.onPacket(p) ?? false,
+      },
+    );
+    raw = new RawClient(client, version);
+    return raw;
   }
 
   /** Opens, sends CONNECT, expects CONNACK 0. */
@@ -90,53 +53,64 @@ export class RawClient {
     return { client, sessionPresent: connack.sessionPresent };
   }
 
-  get closed(): boolean {
-    return this.closedFlag;
+  private onPacket(p: Packet): boolean {
+    if (this.intercept?.(p)) return true;
+    if (!this.autoAck) return false;
+    if (p.type === 'publish' && p.qos === 1) this.send({ type: 'puback', packetId: p.packetId as number });
+    if (p.type === 'publish' && p.qos === 2) this.send({ type: 'pubrec', packetId: p.packetId as number });
+    if (p.type !== 'pubrel') return false;
+    this.send({ type: 'pubcomp', packetId: p.packetId });
+    return true;
   }
 
+  /** Every packet received, in order (consumed or not). */
+  get received(): readonly Packet[] {
+    return this.client.received;
+  }
+
+  /** The error of the first bytes from the broker that did not decode, if any. */
+  get decodeError(): Error | undefined {
+    return this.client.decodeError;
+  }
+
+  get closed(): boolean {
+    return this.client.closed;
+  }
+
+  /** Encodes in the version the client was opened with (a CONNECT of another version included, as the test wrote it). */
   send(packet: Packet): void {
-    this.socket.write(encode(packet, this.version));
+    if (packet.type === 'connect' && packet.protocolVersion !== this.version) this.client.sendRaw(encode(packet, this.version));
+    else this.client.send(packet);
   }
 
   sendBytes(bytes: Buffer): void {
-    this.socket.write(bytes);
+    this.client.sendRaw(bytes);
   }
 
-  /** The next packet received (in order), within `timeoutMs`. */
-  async next(timeoutMs = 2000, what = 'a packet'): Promise<Packet> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const p = this.pending.shift();
-      if (p) return p;
-      if (this.closedFlag) throw new WaitTimeout(`connection closed while waiting for ${what}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new WaitTimeout(`no ${what} within ${String(timeoutMs)} ms`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(t);
-          this.waiter = undefined;
-          resolve();
-        };
-      });
-    }
+  /** Stops reading (the kernel's buffers fill: back-pressure on the broker), and reads again. */
+  pause(): void {
+    this.client.pause();
+  }
+
+  resume(): void {
+    this.client.resume();
+  }
+
+  /** The next packet received (in order), within `timeoutMs`; `what` names it in a failure. */
+  next(timeoutMs = 2000, what = 'a packet'): Promise<Packet> {
+    return this.client.next({ timeoutMs, what });
   }
 
   /** The next packet, which must be of `type`. */
-  async expect<T extends PacketType>(type: T, timeoutMs = 2000): Promise<PacketOf<T>> {
-    const p = await this.next(timeoutMs, type.toUpperCase());
-    if (p.type !== type) throw new Error(`expected ${type.toUpperCase()}, received ${JSON.stringify(p)}`);
-    return p as PacketOf<T>;
+  expect<T extends PacketType>(type: T, timeoutMs = 2000): Promise<PacketOf<T>> {
+    return this.client.expectNext({ type } as PacketPattern<T>, { timeoutMs });
   }
 
   /** Resolves when the server closes the connection; rejects on timeout or on any packet received first. */
   async expectClosed(timeoutMs = 2000): Promise<void> {
-    const timer = new Promise<never>((_, reject) => {
-      const t = setTimeout(() => reject(new WaitTimeout(`connection not closed within ${String(timeoutMs)} ms`)), timeoutMs);
-      void this.closedPromise.then(() => clearTimeout(t));
-    });
-    await Promise.race([this.closedPromise, timer]);
-    if (this.pending.length > 0) throw new Error(`received before close: ${JSON.stringify(this.pending.map((p) => p.type))}`);
+    if (!(await this.client.waitClosed(timeoutMs))) throw new Error(`connection not closed within ${String(timeoutMs)} ms`);
+    const pending = this.client.pending;
+    if (pending.length > 0) throw new Error(`received before close: ${JSON.stringify(pending.map((p) => p.type))}`);
   }
 
   async subscribe(filters: [string, QoS][], packetId = 1): Promise<number[]> {
@@ -174,15 +148,16 @@ export class RawClient {
   }
 
   destroy(): void {
-    this.socket.destroy();
+    this.client.destroy();
   }
 
+  /** DISCONNECT, FIN, then the broker's close. */
   async disconnect(): Promise<void> {
-    if (!this.closedFlag) {
+    if (!this.client.closed) {
       this.send({ type: 'disconnect' });
-      this.socket.end();
+      this.client.end();
     }
-    await this.closedPromise;
+    await this.client.waitClosed(10_000);
   }
 }
 
