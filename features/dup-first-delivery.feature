@@ -129,25 +129,26 @@ Feature: DUP 0 on the first delivery of a message, on every path it takes
     And "pub" publishes "left unacknowledged" to "d/taken" at QoS <qos>
     And "first" receives a PUBLISH on "d/taken" with payload "left unacknowledged" without acknowledging it
     When "second" takes over the session of "first"
+    And the server closes the taken-over connection of "first"
     And "pub" publishes "after take-over" to "d/taken" at QoS <qos>
     Then "second" receives "after take-over" on "d/taken" at QoS <qos> with DUP 0, acknowledging what arrives before it
 
-    @v3.1.1 @MQTT-3.3.1-3 @MQTT-4.3.2-1
+    @v3.1.1 @MQTT-3.3.1-3 @MQTT-3.1.4-2 @MQTT-4.3.2-1
     Examples: MQTT 3.1.1, QoS 1
       | version | qos |
       | 3.1.1   | 1   |
 
-    @v3.1.1 @MQTT-3.3.1-3 @MQTT-4.3.3-1 @needs:qos2
+    @v3.1.1 @MQTT-3.3.1-3 @MQTT-3.1.4-2 @MQTT-4.3.3-1 @needs:qos2
     Examples: MQTT 3.1.1, QoS 2
       | version | qos |
       | 3.1.1   | 2   |
 
-    @v5 @MQTT-3.3.1-3 @MQTT-4.3.2-2
+    @v5 @MQTT-3.3.1-3 @MQTT-3.1.4-3 @MQTT-4.3.2-2
     Examples: MQTT 5.0, QoS 1
       | version | qos |
       | 5.0     | 1   |
 
-    @v5 @MQTT-3.3.1-3 @MQTT-4.3.3-2 @needs:qos2
+    @v5 @MQTT-3.3.1-3 @MQTT-3.1.4-3 @MQTT-4.3.3-2 @needs:qos2
     Examples: MQTT 5.0, QoS 2
       | version | qos |
       | 5.0     | 2   |

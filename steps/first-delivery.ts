@@ -23,6 +23,17 @@ When('{client} takes over the session of {client}', async function (this: MqttWo
 });
 
 /**
+ * The take-over is complete once the server has closed the existing connection [MQTT-3.1.4-2; 5.0:
+ * MQTT-3.1.4-3]. Until then the server may still hand a new message to the old connection, and its
+ * copy on the new one is then a re-delivery (DUP 1 right) even when the old socket closed before
+ * the bytes left: a scenario about a first delivery after a take-over waits for this close.
+ */
+Then('the server closes the taken-over connection of {client}', async function (this: MqttWorld, name: string) {
+  const client = this.client(name);
+  await this.check(['MQTT-3.1.4-2', 'MQTT-3.1.4-3'], () => client.expectClosed());
+});
+
+/**
  * The first delivery of a message carries DUP 0 [MQTT-3.3.1-3, MQTT-4.3.2-1, MQTT-4.3.3-1]. Other
  * PUBLISH packets on the topic that come before it (re-sends of earlier messages, which have their
  * own rules and scenarios) are acknowledged and otherwise not judged.

@@ -436,7 +436,7 @@ export class ClusterNode implements ClusterHooks, SessionJournal {
       return;
     }
     if (pendingWill) this.log.debug('cluster: delayed will dropped, the session resumed', { clientId });
-    const session = this.store.create(clientId, false, Number(flags.v) as 3 | 4 | 5);
+    const session = this.store.load(clientId, Number(flags.v) as 3 | 4 | 5);
     if (flags.e !== undefined) session.expiryInterval = Number(flags.e);
     const since = new Map<string, string>();
     for (const [filter, json] of Object.entries(subs)) {

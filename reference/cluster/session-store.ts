@@ -31,6 +31,16 @@ export class ClusterSessionStore implements SessionStore {
     return session;
   }
 
+  /**
+   * A persistent session loaded from Redis by the node its client connects to: in memory here,
+   * nothing journalled. Journalling it as new would move its replay cursor to this node's log
+   * position before the replayed messages are delivered, and a crash (or a client gone before its
+   * CONNACK) would then lose them.
+   */
+  load(clientId: string, protocolVersion: 3 | 4 | 5): SessionState {
+    return this.local.create(clientId, false, protocolVersion);
+  }
+
   /** The session ended (clean, or expired): gone here and in Redis. */
   delete(clientId: string): void {
     this.local.delete(clientId);
