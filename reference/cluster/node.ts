@@ -280,8 +280,7 @@ export class ClusterNode implements ClusterHooks, SessionJournal {
   private async barrier(): Promise<void> {
     const last = await this.redis.xrevrange(K.LOG, '+', '-', 'COUNT', 1);
     const id = last[0]?.[0];
-    if (id === undefined || compareIds(this.position, id) >= 0) return;
-    await new Promise<void>((resolve) => this.waiters.push({ id, resolve }));
+    await this.routedUpTo(id);
   }
 
   admit(conn: Connection, clientId: string, packet: ConnectPacket, again: (packet: ConnectPacket) => void): boolean {
@@ -325,9 +324,32 @@ export class ClusterNode implements ClusterHooks, SessionJournal {
     if (this.b.connectionOf(clientId)) this.b.takeOver(clientId);
     await this.flushNow();
     await this.acquire(clientId);
+    await this.routedUpTo(await this.cursorInRedis(clientId));
     await this.inLane(() => this.install(clientId, packet));
     if ((await this.redis.get(K.ownerKey(clientId))) !== this.nodeId) throw new ClusterError('CLUSTER_UNAVAILABLE', `client id ${clientId} was taken by another node meanwhile`);
     void conn;
+  }
+
+  /**
+   * Where `clientId`'s stored session resumes in the log, bounded by the log's end (Redis may have
+   * come back without its data). The node that wrote it may have routed further than this one.
+   */
+  private async cursorInRedis(clientId: string): Promise<string | undefined> {
+    const [c, last] = await Promise.all([this.redis.hget(K.sessionKey(clientId), 'c'), this.redis.xrevrange(K.LOG, '+', '-', 'COUNT', 1)]);
+    const tail = last[0]?.[0];
+    if (c === null || tail === undefined) return undefined;
+    const at = c.startsWith('(') ? c.slice(1) : c;
+    return compareIds(at, tail) < 0 ? at : tail;
+  }
+
+  /**
+   * Resolves once this node has routed the log up to `id`. A session resumed here whose cursor
+   * another node wrote ahead of this one's position would otherwise get the messages in between
+   * twice: replay starts at the cursor, live routing at this node's position.
+   */
+  private routedUpTo(id: string | undefined): Promise<void> {
+    if (id === undefined || compareIds(this.position, id) >= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiters.push({ id, resolve }));
   }
 
   private async acquire(clientId: string): Promise<void> {
