@@ -1,6 +1,6 @@
 import type { Capabilities, Credentials, Endpoint } from './types.js';
 import { TargetError } from './types.js';
-import { EXCLUDABLE_CAPABILITIES, isExcludable } from './capabilities.js';
+import { EXCLUDABLE_CAPABILITIES, isExcludable } from './started.js';
 
 /**
  * A broker profile: one JSON data file per broker under `profiles/` (or any file given with
