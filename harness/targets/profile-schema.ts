@@ -33,7 +33,7 @@ export interface BrokerProfile {
   /**
    * Credentials given on the command line (`mqtt://user:pass@host`, `--username`/`--password`),
    * never read from a profile file. Unless `capabilities.auth` says otherwise, the target's start
-   * declares them as `auth.valid` and probes whether anonymous clients are allowed (settle.ts).
+   * declares them as `auth.valid` and probes whether anonymous clients are allowed (started.ts: settleCapabilities).
    */
   credentials?: Credentials;
   /**
