@@ -217,6 +217,8 @@ export function createStartedTarget(parts: StartedTargetParts): StartedTarget {
   return withOutput;
 }
 
+// ---- The endpoint a scenario dials -----------------------------------------------------------
+
 /**
  * The endpoint a scenario dials: the target's own, unless the scenario needs TLS and/or WebSocket
  * and the target's endpoint is not of that transport while `capabilities.endpoints` offers one that is
