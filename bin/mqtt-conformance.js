@@ -13,4 +13,5 @@ if (!existsSync(fileURLToPath(main))) {
   );
   process.exit(2);
 }
-await import(main.href);
+const { runCommandLine } = await import(main.href);
+await runCommandLine();

@@ -16,8 +16,7 @@ import { AdapterError, ClientUnderTest, fillCommand } from '../harness/server/in
 import { packageVersion } from '../reference/target/index.js';
 import { CLIENT_CAPABILITIES, CLIENT_ENV, type ClientUnderTestConfig } from '../steps/client/support/client-config.js';
 import { availableParallelism } from 'node:os';
-import { DEFAULT_REPORT_DIR, UsageError, tagExpression } from './run.js';
-import { messagesFileIn, printSummary, runCucumberWithProgress, runExitCode, workerEnvironment, writeRunReports } from './suite-run.js';
+import { DEFAULT_REPORT_DIR, UsageError, messagesFileIn, printSummary, runCucumberWithProgress, runExitCode, tagExpression, workerEnvironment, writeRunReports } from './run.js';
 import { ENV } from '../contract/index.js';
 
 /** Client scenarios wait on a local scripted server and the adapter: twice the CPUs, at most 4. */

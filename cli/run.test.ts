@@ -4,8 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError, parseRunArgs, tagExpression } from './run.js';
-import { exitCodeOf, suiteProblem } from './suite-run.js';
+import { UsageError, exitCodeOf, parseRunArgs, suiteProblem, tagExpression } from './run.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const dirs: string[] = [];
@@ -28,7 +27,7 @@ describe('run arguments', () => {
     const o = parseRunArgs([], '/x');
     expect(o?.broker).toBe('reference');
     expect(o?.reportDir).toBe('/x/reports/out');
-    // No --parallel: the worker count is chosen from the target once it is known (cli/schedule-run.ts).
+    // No --parallel: the worker count is chosen from the target once it is known (cli/schedule.ts).
     expect(o?.parallel).toBeUndefined();
     expect(parseRunArgs(['--parallel', '3'], '/x')?.parallel).toBe(3);
     expect(parseRunArgs(['--shard', '2/4'], '/x')?.shard).toEqual({ index: 2, total: 4 });

@@ -8,12 +8,19 @@
  * per target name (report.json `target.name`) in cli/durations.json, written by
  * `npm run durations:update` from the report.json of real runs; a scenario without a recorded
  * duration gets the target's median, or DEFAULT_ESTIMATE_MS.
+ *
+ * And its call sites in `run` (cli/run.ts): the cucumber plugin configuration (order and shard),
+ * the worker count chosen from the target, and `--dry-run`.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import parseTagExpression from '@cucumber/tag-expressions';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
 import { IdGenerator, type GherkinDocument, type Pickle } from '@cucumber/messages';
-import { PACKAGE_ROOT } from '../harness/targets/index.js';
+import { PACKAGE_ROOT, type StartedTarget, type TargetDescription } from '../harness/targets/index.js';
+import type { SchedulePluginOptions } from './schedule-plugin.js';
 
 /** Estimate of a scenario never timed: most scenarios are a few round trips on localhost. */
 export const DEFAULT_ESTIMATE_MS = 150;
@@ -217,4 +224,64 @@ export function formatPlan(p: Plan, targetName: string, shard?: ShardSpec): stri
     lines.push(`  ${s(x.startMs).padStart(7)}  ${String(x.worker + 1).padStart(6)}  ${s(x.estimateMs).padStart(6)}  ${x.key}  ${x.name}${x.serial ? '  [@serial]' : ''}`);
   }
   return lines.join('\n');
+}
+
+// ---- The call sites in `run`: plugin options, worker count, --dry-run ------------------------
+
+/** The plugin module beside this one: .ts when run through tsx, .js once compiled. */
+const PLUGIN_URL = new URL(`./schedule-plugin${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+/** Options for cucumber's loadConfiguration (`plugin`, `pluginOptions`): longest first, and the shard's part. */
+export function schedulingPlugin(targetName: string, shard: ShardSpec | undefined): { plugin: string[]; pluginOptions: { schedule: SchedulePluginOptions } } {
+  const options: SchedulePluginOptions = { durations: durationsFor(readDurations(), targetName) };
+  if (shard !== undefined) options.shard = shard;
+  return { plugin: [pathToFileURL(fileURLToPath(PLUGIN_URL)).href], pluginOptions: { schedule: options } };
+}
+
+const LOOPBACK = /^(127\.|localhost$|::1$|\[::1\]$)/;
+
+/**
+ * Workers for a target when `--parallel` is not given. Scenarios mostly wait (on timers, or on
+ * bounds a broker lets run out), so more workers than CPUs pay off; each worker costs about a
+ * second of CPU to start. A broker on this machine (the embedded reference, a local process or a
+ * loopback URL) answers at once and tolerates many connections opened together: 6 workers. A
+ * remote broker or a container (a shared server, a rate limit, a slower path): 4.
+ */
+export function workersFor(kind: TargetDescription['kind'], host: string, cpus: number = availableParallelism()): number {
+  const local = kind === 'reference' || kind === 'process' || LOOPBACK.test(host);
+  return Math.max(2, Math.min(local ? 6 : 4, 3 * cpus));
+}
+
+export function defaultWorkers(started: StartedTarget): number {
+  return workersFor(started.describe().kind, started.endpoint.host);
+}
+
+/** The target name a `--broker` value will report, without starting it (for the recorded durations of `--dry-run`). */
+export function targetNameOf(spec: string): { name: string; kind: TargetDescription['kind']; host: string } {
+  const s = spec.trim();
+  if (s === 'reference' || s === 'reference:process') return { name: 'reference', kind: 'reference', host: '127.0.0.1' };
+  const named = /^(process|container):([A-Za-z0-9._-]+)$/.exec(s);
+  if (named?.[2] !== undefined) return { name: named[2].replace(/^eclipse-/, ''), kind: named[1] as 'process' | 'container', host: '127.0.0.1' };
+  const url = /^[a-z]+:\/\/\[?([^\]/:]+)/i.exec(s);
+  return { name: s, kind: url ? 'url' : 'process', host: url?.[1] ?? '127.0.0.1' };
+}
+
+/**
+ * The selected scenarios (the tag expression, then the shard's part) as the plugin will see them:
+ * a run never starts more workers than it has scenarios, since each costs a second of CPU.
+ */
+export function selectedScenarios(targetName: string, tags: string | undefined, shard: ShardSpec | undefined): FeaturePickle[] {
+  const expr = tags === undefined ? undefined : parseTagExpression(tags);
+  const selected = loadFeaturePickles().filter((p) => expr === undefined || expr.evaluate(p.tags));
+  return shard ? shardOf(selected, shard, estimator(durationsFor(readDurations(), targetName))) : selected;
+}
+
+/** `run --dry-run`: prints the planned schedule and its estimate; starts nothing. */
+export function dryRun(options: { broker: string; parallel?: number; shard?: ShardSpec }, tags: string | undefined): number {
+  const target = targetNameOf(options.broker);
+  const estimate = estimator(durationsFor(readDurations(), target.name));
+  const part = selectedScenarios(target.name, tags, options.shard);
+  const workers = Math.max(1, Math.min(options.parallel ?? workersFor(target.kind, target.host), part.length));
+  process.stdout.write(`${formatPlan(plan(part, workers, estimate), target.name, options.shard)}\n`);
+  return 0;
 }

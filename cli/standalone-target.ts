@@ -6,7 +6,7 @@
  */
 import { AfterAll } from '@cucumber/cucumber';
 import type { StartedTarget } from '../harness/targets/index.js';
-import { TARGET_ENV } from '../steps/support/config.js';
+import { TARGET_ENV } from '../steps/support/applicability.js';
 import { resolveTarget } from './resolve-target.js';
 
 let own: StartedTarget | undefined;

@@ -1,7 +1,7 @@
 /**
  * What crosses a process boundary, named once. The CLI (cli/run.ts, cli/client-run.ts) hands the
  * target to cucumber workers through environment variables that the steps read
- * (steps/support/config.ts); the steps and the harness attach JSON with these media types to
+ * (the target in steps/support/applicability.ts, the settings in steps/support/config.ts); the steps and the harness attach JSON with these media types to
  * cucumber's messages, and the reports (reports/model.ts) read them back. This module imports
  * nothing, and every floor may import it.
  */

@@ -10,8 +10,8 @@ import {
 } from '@cucumber/cucumber';
 import { TRACE_MEDIA_TYPE } from '../harness/client/index.js';
 import { scenarioEndpoint } from '../harness/targets/index.js';
-import { notApplicable, scenarioVersion } from './support/applicability.js';
-import { parseVersion, targetFromEnv, TARGET_ENV, VERDICT_MEDIA_TYPE, VERSION_ENV, type SuiteTarget } from './support/config.js';
+import { notApplicable, parseVersion, scenarioVersion, targetFromEnv, TARGET_ENV, type SuiteTarget } from './support/applicability.js';
+import { VERDICT_MEDIA_TYPE, VERSION_ENV } from './support/config.js';
 import { unaccountedPackets } from './support/accounting.js';
 import { attachFailure, stepText, thrownOf } from './support/failure.js';
 import { MqttWorld } from './support/world.js';

@@ -1,5 +1,5 @@
 import { TargetError, UrlTarget, parseEndpointUrl, type Endpoint } from '../../harness/targets/index.js';
-import { tryTcpConnect } from '../../harness/targets/net.js';
+import { tryTcpConnect } from '../../harness/targets/url.js';
 import { BenchError } from '../errors.js';
 import { startTargetBroker } from './target-broker.js';
 import type { BenchBroker, BrokerLauncher } from './types.js';

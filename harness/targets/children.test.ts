@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tryTcpConnect } from './net.js';
+import { tryTcpConnect } from './url.js';
 import { tsxLoaderUrl } from './placeholders.js';
 import { PACKAGE_ROOT } from './profiles.js';
 

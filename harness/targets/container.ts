@@ -9,8 +9,7 @@ import type { ContainerRuntimeClient, StartedTestContainer, WaitStrategy } from 
 import { waitForConnack } from './connack-wait.js';
 import { OutputLog } from './output-log.js';
 import type { BrokerProfile, ContainerSpec } from './profile-schema.js';
-import { settleCapabilities } from './settle.js';
-import { createStartedTarget } from './started.js';
+import { createStartedTarget, settleCapabilities } from './started.js';
 import { TargetError, type Endpoint, type StartedTarget, type Target } from './types.js';
 
 const log = createDebug('mqtt-conformance:target');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../cli/resolve-target.js';
-import { tryTcpConnect } from './net.js';
+import { tryTcpConnect } from './url.js';
 import { roundTrip } from '../../test/support/targets/round-trip.js';
 import type { StartedTarget, Target } from './types.js';
 

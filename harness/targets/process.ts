@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import createDebug from 'debug';
 import { trackChild, trackDir, untrackDir } from './children.js';
-import { findFreePort, waitForPort } from './net.js';
+import { findFreePort } from './net.js';
+import { waitForPort } from './url.js';
 import { OutputLog } from './output-log.js';
 import { LAUNCHER_ARGUMENT, fillPlaceholders, launcherCommand, placeholdersIn, tsxLoaderUrl, type PlaceholderValues } from './placeholders.js';
 import type { BrokerProfile, ProcessSpec } from './profile-schema.js';
 import { readProcCpu, readProcRss } from './proc-metrics.js';
 import { PACKAGE_ROOT } from './profiles.js';
-import { settleCapabilities } from './settle.js';
-import { createStartedTarget } from './started.js';
+import { createStartedTarget, settleCapabilities } from './started.js';
 import { TargetError, type Endpoint, type StartedTarget, type Target, type TargetProcess } from './types.js';
 
 const log = createDebug('mqtt-conformance:target');

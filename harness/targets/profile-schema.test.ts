@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseProfile } from './profile-schema.js';
-import { profileExclusions } from './capabilities.js';
+import { profileExclusions } from './started.js';
 import { bundledProfileNames, loadBundledProfile, loadBundledProfiles, loadProfileFile, PROFILES_DIR } from './profiles.js';
 import { TargetError } from './types.js';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import type { Capabilities, Credentials, Endpoint } from './types.js';
 import { TargetError } from './types.js';
-import { EXCLUDABLE_CAPABILITIES, isExcludable } from './capabilities.js';
+import { EXCLUDABLE_CAPABILITIES, isExcludable } from './started.js';
 
 /**
  * A broker profile: one JSON data file per broker under `profiles/` (or any file given with
@@ -33,7 +33,7 @@ export interface BrokerProfile {
   /**
    * Credentials given on the command line (`mqtt://user:pass@host`, `--username`/`--password`),
    * never read from a profile file. Unless `capabilities.auth` says otherwise, the target's start
-   * declares them as `auth.valid` and probes whether anonymous clients are allowed (settle.ts).
+   * declares them as `auth.valid` and probes whether anonymous clients are allowed (started.ts: settleCapabilities).
    */
   credentials?: Credentials;
   /**

@@ -11,7 +11,8 @@ import { launcherCommand } from './placeholders.js';
 import { GC_DONE_MARKER, GC_REQUEST_SIGNAL } from './launchers/args.js';
 import { spawn } from 'node:child_process';
 import { mqttJsOptions } from './probe.js';
-import { findFreePort, tryTcpConnect } from './net.js';
+import { findFreePort } from './net.js';
+import { tryTcpConnect } from './url.js';
 import { roundTrip } from '../../test/support/targets/round-trip.js';
 import { TargetError, type StartedTarget } from './types.js';
 

@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { settleCapabilities } from './settle.js';
-import { tryTcpConnect, waitForPort } from './net.js';
+import { connect, type Socket } from 'node:net';
 import type { BrokerProfile } from './profile-schema.js';
-import { createStartedTarget } from './started.js';
+import { createStartedTarget, settleCapabilities } from './started.js';
 import { TargetError, type Credentials, type Endpoint, type StartedTarget, type Target } from './types.js';
+
+/**
+ * A broker at a URL: the endpoint parsed from `mqtt://`, `mqtts://`, `ws://` or `wss://` (with its
+ * credentials and TLS material), reaching an endpoint over TCP (also how process targets wait
+ * for their port), and the URL target kind, a broker already running there.
+ */
 
 const DEFAULT_PORTS: Record<Endpoint['protocol'], number> = { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 };
 
@@ -94,6 +99,64 @@ export function credentialsFromUrl(spec: string): Credentials | undefined {
 export function redactUrl(spec: string): string {
   return spec.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
 }
+
+// ---- Reaching an endpoint over TCP ----------------------------------------------------------
+
+export type ConnectOutcome = { ok: true } | { ok: false; error: Error };
+
+/** One TCP connect to host:port, bounded by `timeoutMs`; the socket is closed right after. Never rejects. */
+export async function tryTcpConnect(host: string, port: number, timeoutMs: number): Promise<ConnectOutcome> {
+  return new Promise<ConnectOutcome>((resolve) => {
+    let settled = false;
+    const socket: Socket = connect({ host, port });
+    const finish = (outcome: ConnectOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(
+      () => finish({ ok: false, error: new Error(`no TCP connection to ${host}:${port} within ${timeoutMs} ms`) }),
+      timeoutMs,
+    );
+    socket.once('connect', () => finish({ ok: true }));
+    socket.once('error', (error: Error) => finish({ ok: false, error }));
+  });
+}
+
+export interface WaitForPortOptions {
+  /** Give up after this long overall. */
+  timeoutMs: number;
+  /** Checked between attempts: return a reason to stop waiting (e.g. the process exited). */
+  abort?: () => string | undefined;
+}
+
+/**
+ * Waits until host:port accepts a TCP connection. Retries with a short, growing back-off (a
+ * broker process gives no event when its listener is up, so a bounded connect loop is the proof).
+ * Resolves with `undefined` when accepting, or the reason it stopped: timeout or `abort()`.
+ */
+export async function waitForPort(host: string, port: number, options: WaitForPortOptions): Promise<string | undefined> {
+  const deadline = Date.now() + options.timeoutMs;
+  let delay = 10;
+  let last = 'no attempt made';
+  for (;;) {
+    const aborted = options.abort?.();
+    if (aborted !== undefined) return aborted;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return `not accepting connections on ${host}:${port} after ${options.timeoutMs} ms (last: ${last})`;
+    const outcome = await tryTcpConnect(host, port, Math.min(1000, remaining));
+    if (outcome.ok) return undefined;
+    last = outcome.error.message;
+    const abortedAfter = options.abort?.();
+    if (abortedAfter !== undefined) return abortedAfter;
+    await new Promise<void>((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, deadline - Date.now()))));
+    delay = Math.min(delay * 2, 200);
+  }
+}
+
+// ---- The URL target kind ---------------------------------------------------------------------
 
 /** How long a URL target may take to accept a TCP connection before it is reported unreachable. */
 export const REACHABILITY_TIMEOUT_MS = 3000;

@@ -1,8 +1,7 @@
 import { clusterOfStarted } from '../../harness/targets/cluster.js';
 import { dialableHost } from '../../harness/targets/net.js';
 import type { BrokerProfile } from '../../harness/targets/profile-schema.js';
-import { settleCapabilities } from '../../harness/targets/settle.js';
-import { createStartedTarget } from '../../harness/targets/started.js';
+import { createStartedTarget, settleCapabilities } from '../../harness/targets/started.js';
 import { TargetError, type Endpoint, type StartedTarget, type Target } from '../../harness/targets/types.js';
 import { REDIS_INSTALL_HINT, redisServerAvailable, startLocalRedis } from './redis-server.js';
 import { packageVersion, REFERENCE_CONNECT_TIMEOUT_SECONDS, REFERENCE_SYS_INTERVAL_SECONDS } from './reference-target.js';

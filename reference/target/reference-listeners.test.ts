@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tryTcpConnect } from '../../harness/targets/net.js';
+import { tryTcpConnect } from '../../harness/targets/url.js';
 import { tsxLoaderUrl } from '../../harness/targets/placeholders.js';
 import { PACKAGE_ROOT } from '../../harness/targets/profiles.js';
 import { createReferenceCertificate, listenerCapabilities, REFERENCE_MAX_PACKET_SIZE, referenceCertificateOrNone } from './reference-listeners.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../cli/resolve-target.js';
 import { connect } from 'node:net';
-import { tryTcpConnect } from '../../harness/targets/net.js';
+import { tryTcpConnect } from '../../harness/targets/url.js';
 import { roundTrip } from '../../test/support/targets/round-trip.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

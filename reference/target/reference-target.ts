@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { settleCapabilities } from '../../harness/targets/settle.js';
 import { dialableHost } from '../../harness/targets/net.js';
 import type { BrokerProfile } from '../../harness/targets/profile-schema.js';
 import { ProcessTarget } from '../../harness/targets/process.js';
 import { PACKAGE_ROOT } from '../../harness/targets/profiles.js';
 import { createReferenceCredentials, type ReferenceCredentials } from './reference-auth.js';
 import { listenerCapabilities, REFERENCE_MAX_PACKET_SIZE, referenceCertificateOrNone, type BoundListener, type ReferenceCertificate } from './reference-listeners.js';
-import { createStartedTarget } from '../../harness/targets/started.js';
+import { createStartedTarget, settleCapabilities } from '../../harness/targets/started.js';
 import { TargetError, type Endpoint, type StartedTarget, type Target } from '../../harness/targets/types.js';
 
 /** `$SYS` interval of the in-process reference broker when its profile declares no `sysInterval`. */

@@ -1,6 +1,47 @@
 import type { ProtocolVersion } from '../../harness/codec/index.js';
-import type { Capabilities, DeclaredExclusion, ServerDeclarations } from '../../harness/targets/index.js';
-import { VERSION_NAMES, VERSION_TAGS } from './config.js';
+import type { Capabilities, DeclaredExclusion, Endpoint, ServerDeclarations, TargetDescription } from '../../harness/targets/index.js';
+import { ENV } from '../../contract/index.js';
+
+/**
+ * The target a worker was handed (the CLI's JSON in contract `ENV.target`) and which scenarios
+ * apply to it: their protocol version from the tags, and the `@needs:` capabilities it lacks or
+ * declares out of judgement.
+ */
+
+/** Env var through which the CLI hands the started target to cucumber (and its workers). */
+export const TARGET_ENV = ENV.target;
+
+/** What the suite needs to know about the target, as passed in {@link TARGET_ENV}. */
+export interface SuiteTarget {
+  endpoint: Endpoint;
+  capabilities: Capabilities;
+  description: TargetDescription;
+}
+
+/** Reads the target handed over by the CLI; undefined when cucumber-js was started directly. */
+export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): SuiteTarget | undefined {
+  const text = env[TARGET_ENV];
+  if (text === undefined || text === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${TARGET_ENV} is not valid JSON: ${(e as Error).message}`);
+  }
+  const v = value as Partial<SuiteTarget>;
+  if (!v.endpoint || typeof v.endpoint.port !== 'number' || !v.capabilities || !Array.isArray(v.capabilities.versions)) {
+    throw new Error(`${TARGET_ENV} must be {endpoint, capabilities, description}; got ${text.slice(0, 200)}`);
+  }
+  return v as SuiteTarget;
+}
+
+export const VERSION_TAGS: Record<string, ProtocolVersion> = { '@v3.1': 3, '@v3.1.1': 4, '@v5': 5 };
+export const VERSION_NAMES: Record<ProtocolVersion, string> = { 3: '3.1', 4: '3.1.1', 5: '5' };
+
+/** The protocol version of a `--version` value (`3.1`, `3.1.1`, `5`, with or without `v`). */
+export function parseVersion(text: string): ProtocolVersion | undefined {
+  return VERSION_TAGS[`@v${text.replace(/^v/, '')}`];
+}
 
 /** Capability names usable in `@needs:<name>` tags, and how each is read from the target's capabilities. */
 export const CAPABILITY_CHECKS: Record<string, (c: Capabilities) => boolean> = {

@@ -23,7 +23,8 @@ import {
 } from '../../harness/client/index.js';
 import { findUnaccountedOn, V5_NUMBERS } from './accounting.js';
 import { ruleFor } from './catalogue.js';
-import { MAX_PENDING_ENV, VERDICT_MEDIA_TYPE, defaultTimeoutMs, maxPendingPackets, type SuiteTarget } from './config.js';
+import type { SuiteTarget } from './applicability.js';
+import { MAX_PENDING_ENV, VERDICT_MEDIA_TYPE, defaultTimeoutMs, maxPendingPackets } from './config.js';
 import type { Endpoint } from '../../harness/targets/index.js';
 import { workerTraceBudget } from './trace-budget.js';
 

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Capabilities } from '../../harness/targets/index.js';
-import { notApplicable, notApplicableReason, scenarioVersion } from '../../steps/support/applicability.js';
-import { targetFromEnv } from '../../steps/support/config.js';
+import { notApplicable, notApplicableReason, scenarioVersion, targetFromEnv } from '../../steps/support/applicability.js';
 import { MqttWorld } from '../../steps/support/world.js';
 
 const caps: Capabilities = { versions: [3, 4], maxQoS: 1, retain: true, wildcards: true, sys: false, tls: false, websocket: false, sharedSubscriptions: false };

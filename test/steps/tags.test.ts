@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITY_CHECKS } from '../../steps/support/applicability.js';
-import { VERSION_TAGS } from '../../steps/support/config.js';
+import { CAPABILITY_CHECKS, VERSION_TAGS } from '../../steps/support/applicability.js';
 import { loadPickles } from '../../steps/support/pickles.js';
 
 interface Statement {

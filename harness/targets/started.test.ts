@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultCapabilities } from './capabilities.js';
-import { scenarioEndpoint } from './scenario-endpoint.js';
+import { defaultCapabilities, scenarioEndpoint } from './started.js';
 import type { Endpoint } from './types.js';
 
 const PROTOCOLS = ['mqtt', 'mqtts', 'ws', 'wss'] as const;

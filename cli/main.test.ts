@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, dispatch, usage } from './commands.js';
+import { COMMANDS, dispatch, usage } from './main.js';
 
 function sink(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
