@@ -20,7 +20,7 @@ export function handleDisconnect(conn: Connection, packet: DisconnectPacket): Ha
     conn.close('disconnect-with-will');
     return undefined;
   }
-  conn.will = undefined;
+  conn.discardWill();
   conn.close('disconnect');
   return undefined;
 }
