@@ -106,6 +106,9 @@ function uncorkAll(): void {
   corkedThisTick.length = 0;
 }
 
+/** The fields of a connection only its own methods write. */
+type Writable = { -readonly [K in 'state' | 'clientId' | 'version' | 'session' | 'keepAliveSeconds' | 'v5']: Connection[K] };
+
 /**
  * One client connection: decodes its bytes into packets for the dispatcher, batches its writes
  * (cork now, uncork on the next tick), runs its CONNECT and keep-alive timers, and ends exactly once.
@@ -114,14 +117,18 @@ export class Connection implements WheelEntry {
   readonly id = nextConnectionNumber++;
   /*
    * Read by the broker's parts, written only by this class's methods (activate, beginConnect,
-   * attachV5, close...): no other module writes a connection's fields.
+   * attachV5, close...) through `Writable`: no other module writes a connection's fields. (Plain
+   * fields, not getters over private ones: the same object layout and access cost as before.)
    */
-  #state: ConnectionState = 'awaiting-connect';
-  #clientId: string | undefined;
-  #version: ProtocolVersion | undefined;
-  #session: SessionState | undefined;
-  #keepAliveSeconds = 0;
-  #v5: V5State | undefined;
+  readonly state: ConnectionState = 'awaiting-connect';
+  /** Set by a successful CONNECT. */
+  readonly clientId: string | undefined;
+  /** The protocol version of the CONNECT (set on its arrival: refusals are encoded in it). */
+  readonly version: ProtocolVersion | undefined;
+  readonly session: SessionState | undefined;
+  readonly keepAliveSeconds: number = 0;
+  /** MQTT 5.0 negotiated values and per-connection state (reference/v5); undefined for 3.1/3.1.1. */
+  readonly v5: V5State | undefined;
   private rare: RareState | undefined;
 
   /** Only while a packet is split between chunks (or after a decode error): see takeDecoder. */
@@ -147,41 +154,19 @@ export class Connection implements WheelEntry {
     ctx.deadlines.schedule(this, Date.now() + ctx.options.connectTimeoutMs);
   }
 
-  get state(): ConnectionState {
-    return this.#state;
-  }
-  /** Set by a successful CONNECT. */
-  get clientId(): string | undefined {
-    return this.#clientId;
-  }
-  /** The protocol version of the CONNECT (set on its arrival: refusals are encoded in it). */
-  get version(): ProtocolVersion | undefined {
-    return this.#version;
-  }
-  get session(): SessionState | undefined {
-    return this.#session;
-  }
-  get keepAliveSeconds(): number {
-    return this.#keepAliveSeconds;
-  }
-  /** MQTT 5.0 negotiated values and per-connection state (reference/v5); undefined for 3.1/3.1.1. */
-  get v5(): V5State | undefined {
-    return this.#v5;
-  }
-
   /** A CONNECT arrived: its protocol version encodes every answer from now on (a refusal too). */
   beginConnect(version: ProtocolVersion): void {
-    this.#version = version;
+    (this as Writable).version = version;
   }
 
   /** MQTT 5.0: the state negotiated by CONNECT (or by the enhanced authentication it started). */
   attachV5(state: V5State): void {
-    this.#v5 = state;
+    (this as Writable).v5 = state;
   }
 
   /** MQTT 5.0: an outbound Topic Alias was sent with its topic; later PUBLISH to this client may use the alias alone. */
   setOutboundAlias(topic: string, alias: number): void {
-    const state = this.#v5;
+    const state = this.v5;
     if (state) (state.outboundAliases ??= new Map<string, number>()).set(topic, alias);
   }
 
@@ -375,13 +360,14 @@ export class Connection implements WheelEntry {
   /** Called once CONNECT is accepted: stops the CONNECT timer, starts keep-alive (MQTT-3.1.2-24). */
   activate(clientId: string, version: ProtocolVersion, session: SessionState, will: Will | undefined, keepAliveSeconds: number): void {
     this.clearTimer();
-    this.#state = 'active';
-    this.#clientId = clientId;
-    this.#version = version;
-    this.#session = session;
+    const self = this as Writable;
+    self.state = 'active';
+    self.clientId = clientId;
+    self.version = version;
+    self.session = session;
     // The decoder's buffers may be reused: keep our own copy of the will payload.
     this.will = will ? { ...will, payload: Buffer.from(will.payload) } : undefined;
-    this.#keepAliveSeconds = keepAliveSeconds;
+    self.keepAliveSeconds = keepAliveSeconds;
     this.lastPacketAt = clockMs();
     if (keepAliveSeconds > 0) this.ctx.deadlines.schedule(this, CLOCK_ORIGIN + this.lastPacketAt + keepAliveSeconds * 1500);
   }
@@ -474,7 +460,7 @@ export class Connection implements WheelEntry {
   close(reason: CloseReason): void {
     if (this.state === 'closed') return;
     const wasActive = this.state === 'active';
-    this.#state = 'closed';
+    (this as Writable).state = 'closed';
     this.clearTimer();
     if (wasActive) this.ctx.lifecycle.connectionEnded(this, reason);
     const stream = this.stream;
