@@ -4,7 +4,7 @@ import { dispatch, dispatchDecodeError } from './dispatcher.js';
 import type { ClientStream } from './options.js';
 import type { SessionState } from './session/index.js';
 import type { WheelEntry } from './timer-wheel.js';
-import type { V5State } from './v5/index.js';
+import type { ScramServer, V5State, V5View } from './v5/index.js';
 
 /** Why a connection ended. Every reason but 'disconnect' (and a broker shutdown) publishes the will. */
 export type CloseReason =
@@ -107,7 +107,7 @@ function uncorkAll(): void {
 }
 
 /** The fields of a connection only its own methods write. */
-type Writable = { -readonly [K in 'state' | 'clientId' | 'version' | 'session' | 'keepAliveSeconds' | 'v5']: Connection[K] };
+type Writable = { -readonly [K in 'state' | 'clientId' | 'version' | 'session' | 'keepAliveSeconds']: Connection[K] } & { v5: V5State | undefined };
 
 /**
  * One client connection: decodes its bytes into packets for the dispatcher, batches its writes
@@ -127,8 +127,8 @@ export class Connection implements WheelEntry {
   readonly version: ProtocolVersion | undefined;
   readonly session: SessionState | undefined;
   readonly keepAliveSeconds: number = 0;
-  /** MQTT 5.0 negotiated values and per-connection state (reference/v5); undefined for 3.1/3.1.1. */
-  readonly v5: V5State | undefined;
+  /** MQTT 5.0 negotiated values and per-connection state (reference/v5); undefined for 3.1/3.1.1. Changed through the methods below. */
+  readonly v5: V5View | undefined;
   private rare: RareState | undefined;
 
   /** Only while a packet is split between chunks (or after a decode error): see takeDecoder. */
@@ -166,8 +166,33 @@ export class Connection implements WheelEntry {
 
   /** MQTT 5.0: an outbound Topic Alias was sent with its topic; later PUBLISH to this client may use the alias alone. */
   setOutboundAlias(topic: string, alias: number): void {
-    const state = this.v5;
+    const state = (this as Writable).v5;
     if (state) (state.outboundAliases ??= new Map<string, number>()).set(topic, alias);
+  }
+
+  /** MQTT 5.0: an inbound PUBLISH with a topic and a Topic Alias sets the alias for this connection (MQTT-3.3.2-7). */
+  setInboundAlias(alias: number, topic: string): void {
+    (this as Writable).v5?.inboundAliases.set(alias, topic);
+  }
+
+  /** MQTT 5.0: the Session Expiry Interval as it stands now (CONNACK's, or one a DISCONNECT changed). */
+  setSessionExpiry(seconds: number): void {
+    const state = (this as Writable).v5;
+    if (state) state.sessionExpiry = seconds;
+  }
+
+  /** MQTT 5.0: the SCRAM exchange in progress (undefined once it ended). */
+  setAuthExchange(scram: ScramServer | undefined): void {
+    const state = (this as Writable).v5;
+    if (state) state.auth = scram;
+  }
+
+  /** MQTT 5.0: the CONNECT is accepted: no authentication exchange pends any more. */
+  connectAccepted(): void {
+    const state = (this as Writable).v5;
+    if (!state) return;
+    state.authenticating = false;
+    state.pendingConnect = undefined;
   }
 
   /** The peer's address, for logs (computed when asked, not kept per connection). */

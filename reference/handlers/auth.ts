@@ -33,7 +33,7 @@ export function handleAuth(ctx: ConnectContext, conn: Connection, packet: AuthPa
     const scram = new ScramServer((user) => ctx.auth.scram.get(user), ctx.auth.scramSecret);
     try {
       const serverFirst = scram.first(data);
-      state.auth = scram;
+      conn.setAuthExchange(scram);
       conn.send({ type: 'auth', reasonCode: CONTINUE, properties: { authenticationMethod: method, authenticationData: serverFirst } }, 5);
       return undefined;
     } catch (error) {
@@ -54,7 +54,7 @@ export function handleAuth(ctx: ConnectContext, conn: Connection, packet: AuthPa
       return violation('BAD_CREDENTIALS', 'MQTT-4.12.0-4', `authentication failed: ${(error as Error).message}`);
     }
   }
-  state.auth = undefined;
+  conn.setAuthExchange(undefined);
   let serverFinal: Buffer;
   try {
     serverFinal = scram.final(data);

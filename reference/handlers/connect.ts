@@ -136,13 +136,12 @@ export function accept(ctx: ConnectContext, conn: Connection, packet: ConnectPac
   let keepAlive = packet.keepalive;
   let connack: Properties | undefined;
   if (v5) {
-    const state = conn.v5 ?? newV5State(packet.properties);
-    conn.attachV5(state);
-    state.authenticating = false;
-    state.pendingConnect = undefined;
+    if (!conn.v5) conn.attachV5(newV5State(packet.properties));
+    conn.connectAccepted();
     const requested = packet.properties?.sessionExpiryInterval ?? 0;
     const max = options.maxSessionExpiryInterval;
-    state.sessionExpiry = max !== undefined && requested > max ? max : requested;
+    const sessionExpiry = max !== undefined && requested > max ? max : requested;
+    conn.setSessionExpiry(sessionExpiry);
     if (options.serverKeepAlive !== undefined) keepAlive = options.serverKeepAlive;
     else if (options.maxKeepAlive !== undefined && (keepAlive === 0 || keepAlive > options.maxKeepAlive)) keepAlive = options.maxKeepAlive;
     // 5.0 §3.2.2.3 CONNACK properties: what this server allows (absent ones take their defaults).
@@ -157,7 +156,7 @@ export function accept(ctx: ConnectContext, conn: Connection, packet: ConnectPac
       ...(options.maxPacketSize < PROTOCOL_MAX_PACKET ? { maximumPacketSize: options.maxPacketSize } : {}),
       ...(assigned ? { assignedClientIdentifier: clientId } : {}), // MQTT-3.2.2-16
       ...(options.serverKeepAlive !== undefined || keepAlive !== packet.keepalive ? { serverKeepAlive: keepAlive } : {}), // MQTT-3.2.2-21
-      ...(state.sessionExpiry !== requested ? { sessionExpiryInterval: state.sessionExpiry } : {}),
+      ...(sessionExpiry !== requested ? { sessionExpiryInterval: sessionExpiry } : {}),
       // Request Response Information 1: a topic prefix for this client's responses (§4.10; only then, MQTT-3.1.2-28).
       ...(packet.properties?.requestResponseInformation === 1 && !/[+#]/.test(clientId) ? { responseInformation: `response/${clientId}` } : {}),
       ...authProps,

@@ -62,7 +62,7 @@ export function handlePublish(ctx: PublishContext, conn: Connection, packet: Pub
     return violation('PUBLISH_TOPIC_INVALID', TOPIC_PROBLEM_STATEMENTS[problem], `PUBLISH topic ${JSON.stringify(topic.slice(0, 100))}: ${problem}`);
   }
   const alias = packet.properties?.topicAlias;
-  if (v5 && alias !== undefined && packet.topic !== '') conn.v5?.inboundAliases.set(alias, topic);
+  if (v5 && alias !== undefined && packet.topic !== '') conn.setInboundAlias(alias, topic);
   const packetId = packet.packetId ?? 0;
   if (v5 && packet.qos === 2 && !session.inboundQos2.has(packetId) && session.inboundQos2.size >= ctx.options.receiveMaximum) {
     return violation('RECEIVE_MAXIMUM_EXCEEDED', 'MQTT-3.3.4-7', `more than Receive Maximum ${String(ctx.options.receiveMaximum)} QoS 2 PUBLISH unreleased`);
