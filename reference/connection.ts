@@ -1,10 +1,10 @@
 import { DecodeError, encode, PacketDecoder, type Packet, type ProtocolVersion, type Will } from '../harness/codec/index.js';
-import type { Broker } from './broker.js';
+import type { BrokerContext } from './context.js';
 import { dispatch, dispatchDecodeError } from './dispatcher.js';
 import type { ClientStream } from './options.js';
 import type { SessionState } from './session/index.js';
 import type { WheelEntry } from './timer-wheel.js';
-import type { V5State } from './v5/index.js';
+import type { ScramServer, V5State, V5View } from './v5/index.js';
 
 /** Why a connection ended. Every reason but 'disconnect' (and a broker shutdown) publishes the will. */
 export type CloseReason =
@@ -106,20 +106,29 @@ function uncorkAll(): void {
   corkedThisTick.length = 0;
 }
 
+/** The fields of a connection only its own methods write. */
+type Writable = { -readonly [K in 'state' | 'clientId' | 'version' | 'session' | 'keepAliveSeconds']: Connection[K] } & { v5: V5State | undefined };
+
 /**
  * One client connection: decodes its bytes into packets for the dispatcher, batches its writes
  * (cork now, uncork on the next tick), runs its CONNECT and keep-alive timers, and ends exactly once.
  */
 export class Connection implements WheelEntry {
   readonly id = nextConnectionNumber++;
-  state: ConnectionState = 'awaiting-connect';
+  /*
+   * Read by the broker's parts, written only by this class's methods (activate, beginConnect,
+   * attachV5, close...) through `Writable`: no other module writes a connection's fields. (Plain
+   * fields, not getters over private ones: the same object layout and access cost as before.)
+   */
+  readonly state: ConnectionState = 'awaiting-connect';
   /** Set by a successful CONNECT. */
-  clientId: string | undefined;
-  version: ProtocolVersion | undefined;
-  session: SessionState | undefined;
-  keepAliveSeconds = 0;
-  /** MQTT 5.0 negotiated values and per-connection state (reference/v5); undefined for 3.1/3.1.1. */
-  v5: V5State | undefined;
+  readonly clientId: string | undefined;
+  /** The protocol version of the CONNECT (set on its arrival: refusals are encoded in it). */
+  readonly version: ProtocolVersion | undefined;
+  readonly session: SessionState | undefined;
+  readonly keepAliveSeconds: number = 0;
+  /** MQTT 5.0 negotiated values and per-connection state (reference/v5); undefined for 3.1/3.1.1. Changed through the methods below. */
+  readonly v5: V5View | undefined;
   private rare: RareState | undefined;
 
   /** Only while a packet is split between chunks (or after a decode error): see takeDecoder. */
@@ -136,13 +145,54 @@ export class Connection implements WheelEntry {
 
   constructor(
     readonly stream: ClientStream,
-    readonly broker: Broker,
+    private readonly ctx: BrokerContext,
   ) {
     connectionOf.set(stream, this);
     stream.on('data', onStreamData);
     stream.on('error', onStreamError);
     stream.on('close', onStreamClose);
-    broker.deadlines.schedule(this, Date.now() + broker.options.connectTimeoutMs);
+    ctx.deadlines.schedule(this, Date.now() + ctx.options.connectTimeoutMs);
+  }
+
+  /** A CONNECT arrived: its protocol version encodes every answer from now on (a refusal too). */
+  beginConnect(version: ProtocolVersion): void {
+    (this as Writable).version = version;
+  }
+
+  /** MQTT 5.0: the state negotiated by CONNECT (or by the enhanced authentication it started). */
+  attachV5(state: V5State): void {
+    (this as Writable).v5 = state;
+  }
+
+  /** MQTT 5.0: an outbound Topic Alias was sent with its topic; later PUBLISH to this client may use the alias alone. */
+  setOutboundAlias(topic: string, alias: number): void {
+    const state = (this as Writable).v5;
+    if (state) (state.outboundAliases ??= new Map<string, number>()).set(topic, alias);
+  }
+
+  /** MQTT 5.0: an inbound PUBLISH with a topic and a Topic Alias sets the alias for this connection (MQTT-3.3.2-7). */
+  setInboundAlias(alias: number, topic: string): void {
+    (this as Writable).v5?.inboundAliases.set(alias, topic);
+  }
+
+  /** MQTT 5.0: the Session Expiry Interval as it stands now (CONNACK's, or one a DISCONNECT changed). */
+  setSessionExpiry(seconds: number): void {
+    const state = (this as Writable).v5;
+    if (state) state.sessionExpiry = seconds;
+  }
+
+  /** MQTT 5.0: the SCRAM exchange in progress (undefined once it ended). */
+  setAuthExchange(scram: ScramServer | undefined): void {
+    const state = (this as Writable).v5;
+    if (state) state.auth = scram;
+  }
+
+  /** MQTT 5.0: the CONNECT is accepted: no authentication exchange pends any more. */
+  connectAccepted(): void {
+    const state = (this as Writable).v5;
+    if (!state) return;
+    state.authenticating = false;
+    state.pendingConnect = undefined;
   }
 
   /** The peer's address, for logs (computed when asked, not kept per connection). */
@@ -167,19 +217,19 @@ export class Connection implements WheelEntry {
   /** A chunk from the stream (onStreamData). */
   handleData(chunk: Buffer): void {
     if (this.state === 'closed') return; // lingering after a close: discard
-    this.broker.beginInput();
-    this.broker.counters.bytesReceived += chunk.length;
+    this.ctx.connections.beginInput();
+    this.ctx.counters.bytesReceived += chunk.length;
     const outer = feeding;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- one module-level callback for every connection's decoder, told whose bytes it is feeding: no closure per connection
     feeding = this;
-    const decoder = this.decoder ?? takeDecoder(this.broker.options.maxPacketSize, this.wireVersion);
+    const decoder = this.decoder ?? takeDecoder(this.ctx.options.maxPacketSize, this.wireVersion);
     try {
       decoder.feed(chunk, onDecodedPacket);
     } catch (error) {
       if (error instanceof DecodeError) {
-        if (!this.isClosed()) dispatchDecodeError(this, error);
+        if (!this.isClosed()) dispatchDecodeError(this.ctx, this, error);
       } else {
-        this.broker.log.error('internal error while handling a packet', { clientId: this.label, error: String((error as Error).stack ?? error) });
+        this.ctx.log.error('internal error while handling a packet', { clientId: this.label, error: String((error as Error).stack ?? error) });
         this.close('internal-error');
       }
     } finally {
@@ -190,13 +240,13 @@ export class Connection implements WheelEntry {
         spareDecoder = decoder;
       } else this.decoder = decoder;
     }
-    this.broker.applyBackPressure(this);
-    if (this.broker.options.maxInboundBytesPerSecond > 0) this.throttle(chunk.length);
+    this.ctx.connections.applyBackPressure(this);
+    if (this.ctx.options.maxInboundBytesPerSecond > 0) this.throttle(chunk.length);
   }
 
   /** Inbound rate limit (reference/options maxInboundBytesPerSecond): a client ahead of its budget is paused until it is back within it. */
   private throttle(bytes: number): void {
-    const rate = this.broker.options.maxInboundBytesPerSecond;
+    const rate = this.ctx.options.maxInboundBytesPerSecond;
     const now = clockMs();
     const rare = this.rareState();
     if (now - rare.budgetStart >= 1000) {
@@ -206,7 +256,7 @@ export class Connection implements WheelEntry {
     rare.budgetBytes += bytes;
     const aheadMs = (rare.budgetBytes / rate) * 1000 - (now - rare.budgetStart);
     if (aheadMs <= 0 || this.state === 'closed') return;
-    this.broker.counters.inboundThrottled++;
+    this.ctx.counters.inboundThrottled++;
     if (this.pausedBy++ === 0) this.stream.pause();
     setTimeout(() => {
       if (--this.pausedBy === 0 && !this.held && !this.stream.destroyed) this.stream.resume();
@@ -220,17 +270,17 @@ export class Connection implements WheelEntry {
       this.held.push(packet); // a credential check is running: handled in order by release()
       return;
     }
-    const cluster = this.broker.cluster;
+    const cluster = this.ctx.cluster;
     if (cluster !== undefined && cluster.holds(this, packet)) return;
     this.lastPacketAt = clockMs();
-    this.broker.counters.packetsReceived++;
-    const store = this.broker.sessions;
-    if (store.batch) store.batch(() => dispatch(this, packet));
-    else dispatch(this, packet);
+    this.ctx.counters.packetsReceived++;
+    const store = this.ctx.sessions;
+    if (store.batch) store.batch(() => dispatch(this.ctx, this, packet));
+    else dispatch(this.ctx, this, packet);
   }
 
   handleError(error: Error): void {
-    this.broker.log.debug('socket error', { clientId: this.label, error: error.message });
+    this.ctx.log.debug('socket error', { clientId: this.label, error: error.message });
     this.close('socket-error');
   }
 
@@ -238,7 +288,7 @@ export class Connection implements WheelEntry {
     this.close('socket-closed');
     this.clearTimer();
     this.releaseBlocked();
-    this.broker.forget(this);
+    this.ctx.connections.forget(this);
     connectionOf.delete(this.stream);
   }
 
@@ -249,8 +299,8 @@ export class Connection implements WheelEntry {
   }
 
   private connectTimedOut(): void {
-    this.broker.counters.connectTimeouts++;
-    this.broker.log.info('no CONNECT in time: closing', { clientId: this.label, timeoutMs: this.broker.options.connectTimeoutMs });
+    this.ctx.counters.connectTimeouts++;
+    this.ctx.log.info('no CONNECT in time: closing', { clientId: this.label, timeoutMs: this.ctx.options.connectTimeoutMs });
     this.close('connect-timeout');
   }
 
@@ -259,11 +309,11 @@ export class Connection implements WheelEntry {
     const limit = this.keepAliveSeconds * 1500;
     const idle = clockMs() - this.lastPacketAt;
     if (idle >= limit) {
-      this.broker.counters.keepAliveTimeouts++;
-      this.broker.log.info('keep-alive expired: closing', { clientId: this.label, keepAlive: this.keepAliveSeconds, idleMs: idle });
+      this.ctx.counters.keepAliveTimeouts++;
+      this.ctx.log.info('keep-alive expired: closing', { clientId: this.label, keepAlive: this.keepAliveSeconds, idleMs: idle });
       this.disconnect(0x8d, 'keep-alive-timeout'); // 5.0: DISCONNECT 0x8D Keep Alive timeout first
     } else {
-      this.broker.deadlines.schedule(this, CLOCK_ORIGIN + this.lastPacketAt + limit);
+      this.ctx.deadlines.schedule(this, CLOCK_ORIGIN + this.lastPacketAt + limit);
     }
   }
 
@@ -274,8 +324,18 @@ export class Connection implements WheelEntry {
   get will(): Will | undefined {
     return this.rare?.will;
   }
-  set will(will: Will | undefined) {
+  private set will(will: Will | undefined) {
     if (will !== undefined || this.rare !== undefined) this.rareState().will = will;
+  }
+  /** DISCONNECT: the will is discarded, not published (MQTT-3.14.4-3). */
+  discardWill(): void {
+    this.will = undefined;
+  }
+  /** The connection ended: its will, handed over once (to publish now, later, or never). */
+  takeWill(): Will | undefined {
+    const will = this.will;
+    this.will = undefined;
+    return will;
   }
   /** Packets kept while an asynchronous CONNECT step (the password check, reference/auth) runs. */
   private get held(): Packet[] | undefined {
@@ -309,7 +369,7 @@ export class Connection implements WheelEntry {
     const held = this.held;
     this.held = undefined;
     if (!held || this.state === 'closed') return;
-    this.broker.beginInput();
+    this.ctx.connections.beginInput();
     for (let i = 0; i < held.length; i++) {
       const again = this.held as Packet[] | undefined;
       if (again) {
@@ -318,22 +378,23 @@ export class Connection implements WheelEntry {
       }
       this.handlePacket(held[i] as Packet);
     }
-    this.broker.applyBackPressure(this);
+    this.ctx.connections.applyBackPressure(this);
     if ((this.held as Packet[] | undefined) === undefined && this.pausedBy === 0 && !this.stream.destroyed) this.stream.resume();
   }
 
   /** Called once CONNECT is accepted: stops the CONNECT timer, starts keep-alive (MQTT-3.1.2-24). */
   activate(clientId: string, version: ProtocolVersion, session: SessionState, will: Will | undefined, keepAliveSeconds: number): void {
     this.clearTimer();
-    this.state = 'active';
-    this.clientId = clientId;
-    this.version = version;
-    this.session = session;
+    const self = this as Writable;
+    self.state = 'active';
+    self.clientId = clientId;
+    self.version = version;
+    self.session = session;
     // The decoder's buffers may be reused: keep our own copy of the will payload.
     this.will = will ? { ...will, payload: Buffer.from(will.payload) } : undefined;
-    this.keepAliveSeconds = keepAliveSeconds;
+    self.keepAliveSeconds = keepAliveSeconds;
     this.lastPacketAt = clockMs();
-    if (keepAliveSeconds > 0) this.broker.deadlines.schedule(this, CLOCK_ORIGIN + this.lastPacketAt + keepAliveSeconds * 1500);
+    if (keepAliveSeconds > 0) this.ctx.deadlines.schedule(this, CLOCK_ORIGIN + this.lastPacketAt + keepAliveSeconds * 1500);
   }
 
   /**
@@ -351,7 +412,7 @@ export class Connection implements WheelEntry {
         bytes = encode({ ...packet, properties: rest } as Packet, version);
       }
       if (bytes.length > limit) {
-        this.broker.log.debug('packet larger than the client Maximum Packet Size: not sent', { clientId: this.label, type: packet.type, size: bytes.length, limit });
+        this.ctx.log.debug('packet larger than the client Maximum Packet Size: not sent', { clientId: this.label, type: packet.type, size: bytes.length, limit });
         return;
       }
     }
@@ -384,10 +445,10 @@ export class Connection implements WheelEntry {
       if (corkedThisTick.push(this) === 1) process.nextTick(uncorkAll);
     }
     stream.write(bytes);
-    this.broker.counters.bytesSent += bytes.length;
-    this.broker.counters.packetsSent++;
-    if (stream.writableLength > this.broker.options.highWaterMark) {
-      this.broker.noteCongested(this);
+    this.ctx.counters.bytesSent += bytes.length;
+    this.ctx.counters.packetsSent++;
+    if (stream.writableLength > this.ctx.options.highWaterMark) {
+      this.ctx.connections.noteCongested(this);
       if (this.blocked === undefined) {
         this.blocked = [];
         stream.once('drain', onStreamDrain);
@@ -424,9 +485,9 @@ export class Connection implements WheelEntry {
   close(reason: CloseReason): void {
     if (this.state === 'closed') return;
     const wasActive = this.state === 'active';
-    this.state = 'closed';
+    (this as Writable).state = 'closed';
     this.clearTimer();
-    if (wasActive) this.broker.connectionEnded(this, reason);
+    if (wasActive) this.ctx.lifecycle.connectionEnded(this, reason);
     const stream = this.stream;
     if (stream.destroyed) return;
     const abrupt = reason === 'socket-error' || reason === 'socket-closed' || reason === 'broker-shutdown' || reason === 'keep-alive-timeout' || reason === 'connect-timeout';
@@ -443,7 +504,7 @@ export class Connection implements WheelEntry {
   }
 
   clearTimer(): void {
-    if (this.wheelSlot !== -1) this.broker.deadlines.cancel(this);
+    if (this.wheelSlot !== -1) this.ctx.deadlines.cancel(this);
     const rare = this.rare;
     if (rare?.lingerTimer !== undefined) {
       clearTimeout(rare.lingerTimer);
@@ -453,5 +514,77 @@ export class Connection implements WheelEntry {
 
   private rareState(): RareState {
     return (this.rare ??= { flushOnClose: false, lingerTimer: undefined, budgetStart: -1000, budgetBytes: 0, will: undefined, held: undefined, blocked: undefined });
+  }
+}
+
+/**
+ * Every open connection of a broker, the admission limit, and back-pressure per input: the sockets
+ * one input (a chunk, or the packets a held connection releases) congested pause that input's
+ * connection until they drain.
+ */
+export class ConnectionRegistry {
+  /** Every open stream, connected or not. */
+  private readonly connections = new Set<Connection>();
+  /** Connections whose socket passed the high-water mark during the current input. */
+  private readonly congested = new Set<Connection>();
+  private closed = false;
+
+  constructor(private readonly ctx: BrokerContext) {}
+
+  /** Open streams, connected or not. */
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** Serves one client stream (TCP socket, TLS socket, WebSocket stream, in-memory duplex). */
+  accept(stream: ClientStream): void {
+    if (this.closed) {
+      stream.destroy();
+      return;
+    }
+    const options = this.ctx.options;
+    if (options.maxConnections > 0 && this.connections.size >= options.maxConnections) {
+      // Limit (reference/options maxConnections): closed before any byte is read, and counted.
+      this.ctx.counters.connectionsRejected++;
+      this.ctx.log.warn('connection limit reached: connection closed', { maxConnections: options.maxConnections });
+      stream.destroy();
+      return;
+    }
+    this.connections.add(new Connection(stream, this.ctx));
+  }
+
+  forget(conn: Connection): void {
+    this.connections.delete(conn);
+    this.congested.delete(conn);
+  }
+
+  /** Every open connection (cluster mode: closed when the shared store is lost). */
+  all(): Connection[] {
+    return [...this.connections];
+  }
+
+  noteCongested(conn: Connection): void {
+    this.congested.add(conn);
+  }
+
+  beginInput(): void {
+    this.congested.clear();
+  }
+
+  /** After a publisher's input: it waits (socket paused) until every socket it congested drains. */
+  applyBackPressure(publisher: Connection): void {
+    if (this.congested.size === 0) return;
+    for (const c of this.congested) publisher.pauseFor(c);
+    this.congested.clear();
+  }
+
+  /** Ends every connection (no wills: the broker is going away); no new one is accepted. */
+  close(): void {
+    this.closed = true;
+    for (const conn of [...this.connections]) {
+      conn.close('broker-shutdown');
+      conn.clearTimer();
+    }
+    this.connections.clear();
   }
 }

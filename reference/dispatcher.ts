@@ -1,5 +1,6 @@
 import { isValidReasonCode, type DecodeError, type Packet, type ProtocolVersion } from '../harness/codec/index.js';
 import type { Connection } from './connection.js';
+import type { BrokerContext, ViolationContext } from './context.js';
 import { handleAuth } from './handlers/auth.js';
 import { handleConnect } from './handlers/connect.js';
 import { handleDisconnect } from './handlers/disconnect.js';
@@ -68,15 +69,15 @@ function v5DecodeReason(error: DecodeError): number {
 }
 
 /** Routes one decoded packet: CONNECT first and exactly once, then one handler per packet type. */
-export function dispatch(conn: Connection, packet: Packet): void {
-  const result = conn.state === 'awaiting-connect' ? first(conn, packet) : route(conn, packet);
-  if (result) applyViolation(conn, result);
+export function dispatch(ctx: BrokerContext, conn: Connection, packet: Packet): void {
+  const result = conn.state === 'awaiting-connect' ? first(ctx, conn, packet) : route(ctx, conn, packet);
+  if (result) applyViolation(ctx, conn, result);
 }
 
-function first(conn: Connection, packet: Packet): HandlerResult {
+function first(ctx: BrokerContext, conn: Connection, packet: Packet): HandlerResult {
   if (conn.v5?.authenticating) {
     // MQTT 5.0 enhanced authentication in progress: only AUTH (or DISCONNECT) may follow the CONNECT (MQTT-3.1.2-30).
-    if (packet.type === 'auth') return handleAuth(conn, packet);
+    if (packet.type === 'auth') return handleAuth(ctx, conn, packet);
     if (packet.type === 'disconnect') {
       conn.close('disconnect');
       return undefined;
@@ -86,28 +87,28 @@ function first(conn: Connection, packet: Packet): HandlerResult {
   if (packet.type !== 'connect') {
     return violation('FIRST_PACKET_NOT_CONNECT', 'MQTT-3.1.0-1', `first packet was ${packet.type.toUpperCase()}, not CONNECT`);
   }
-  conn.version = packet.protocolVersion; // refusals are encoded in the CONNECT's version
-  return handleConnect(conn, packet);
+  conn.beginConnect(packet.protocolVersion); // refusals are encoded in the CONNECT's version
+  return handleConnect(ctx, conn, packet);
 }
 
-function route(conn: Connection, packet: Packet): HandlerResult {
+function route(ctx: BrokerContext, conn: Connection, packet: Packet): HandlerResult {
   switch (packet.type) {
     case 'connect':
       return violation('SECOND_CONNECT', 'MQTT-3.1.0-2', 'a second CONNECT on an established connection');
     case 'publish':
-      return handlePublish(conn, packet);
+      return handlePublish(ctx, conn, packet);
     case 'puback':
-      return handlePuback(conn, packet);
+      return handlePuback(ctx, conn, packet);
     case 'pubrec':
-      return handlePubrec(conn, packet);
+      return handlePubrec(ctx, conn, packet);
     case 'pubrel':
-      return handlePubrel(conn, packet);
+      return handlePubrel(ctx, conn, packet);
     case 'pubcomp':
-      return handlePubcomp(conn, packet);
+      return handlePubcomp(ctx, conn, packet);
     case 'subscribe':
-      return handleSubscribe(conn, packet);
+      return handleSubscribe(ctx, conn, packet);
     case 'unsubscribe':
-      return handleUnsubscribe(conn, packet);
+      return handleUnsubscribe(ctx, conn, packet);
     case 'pingreq':
       return handlePingreq(conn, packet);
     case 'disconnect':
@@ -118,7 +119,7 @@ function route(conn: Connection, packet: Packet): HandlerResult {
     case 'pingresp':
       return handleServerToClient(conn, packet);
     case 'auth':
-      return conn.version === 5 ? handleAuth(conn, packet) : handleServerToClient(conn, packet);
+      return conn.version === 5 ? handleAuth(ctx, conn, packet) : handleServerToClient(conn, packet);
     default:
       return assertNever(packet);
   }
@@ -129,15 +130,15 @@ function assertNever(packet: never): never {
 }
 
 /** A malformed packet (the codec's DecodeError) ends this connection only, with its will. */
-export function dispatchDecodeError(conn: Connection, error: DecodeError): void {
-  conn.broker.counters.malformedPackets++;
+export function dispatchDecodeError(ctx: ViolationContext, conn: Connection, error: DecodeError): void {
+  ctx.counters.malformedPackets++;
   if (conn.state === 'awaiting-connect' && error.code === 'DECODE_PROTOCOL_VERSION') {
     // A CONNECT for a protocol level we do not speak: return code 1, then close (MQTT-3.1.2-2).
-    applyViolation(conn, violation('PROTOCOL_LEVEL', 'MQTT-3.1.2-2', error.message));
+    applyViolation(ctx, conn, violation('PROTOCOL_LEVEL', 'MQTT-3.1.2-2', error.message));
     return;
   }
   const active = conn.state === 'active';
-  conn.broker.log.warn('malformed packet: closing the connection', {
+  ctx.log.warn('malformed packet: closing the connection', {
     clientId: conn.label,
     code: error.code,
     packetType: error.packetType,
@@ -150,44 +151,42 @@ export function dispatchDecodeError(conn: Connection, error: DecodeError): void 
   else conn.close('malformed-packet');
 }
 
-function applyViolation(conn: Connection, v: ProtocolViolation): void {
-  const broker = conn.broker;
+function applyViolation(ctx: ViolationContext, conn: Connection, v: ProtocolViolation): void {
   if (conn.version === 5) {
-    applyV5Violation(conn, v);
+    applyV5Violation(ctx, conn, v);
     return;
   }
   const connack = conn.state === 'awaiting-connect' ? CONNACK_FOR[v.code] : undefined;
   if (connack) {
-    broker.counters.connectionsRefused++;
-    broker.log.info('CONNECT refused', { clientId: conn.label, code: v.code, statement: v.statement, returnCode: connack.returnCode, reason: v.detail });
+    ctx.counters.connectionsRefused++;
+    ctx.log.info('CONNECT refused', { clientId: conn.label, code: v.code, statement: v.statement, returnCode: connack.returnCode, reason: v.detail });
     // A refusal has Session Present 0 (MQTT-3.2.2-4) and is followed by the close (MQTT-3.2.2-5).
     conn.send({ type: 'connack', sessionPresent: false, reasonCode: connack.returnCode }, connack.version);
     conn.close('connect-refused');
     return;
   }
-  broker.counters.protocolViolations++;
-  broker.log.warn('protocol violation: closing the connection', { clientId: conn.label, code: v.code, statement: v.statement, reason: v.detail });
+  ctx.counters.protocolViolations++;
+  ctx.log.warn('protocol violation: closing the connection', { clientId: conn.label, code: v.code, statement: v.statement, reason: v.detail });
   conn.close('protocol-violation');
 }
 
 
 /** MQTT 5.0: CONNACK with the reason code before acceptance, DISCONNECT with it after; then the close. */
-function applyV5Violation(conn: Connection, v: ProtocolViolation): void {
-  const broker = conn.broker;
+function applyV5Violation(ctx: ViolationContext, conn: Connection, v: ProtocolViolation): void {
   const code = V5_REASON[v.code];
   const packetType = conn.state === 'awaiting-connect' ? 'connack' : 'disconnect';
   // A code the packet cannot carry: credentials refused after CONNACK (re-authentication) are 0x87 Not authorized; else 0x82.
   const reasonCode = code === undefined || isValidReasonCode(packetType, code) ? code : code === 0x86 ? 0x87 : 0x82;
   if (conn.state === 'awaiting-connect') {
-    broker.counters.connectionsRefused++;
-    broker.log.info('CONNECT refused', { clientId: conn.label, code: v.code, statement: v.statement, reasonCode, reason: v.detail });
+    ctx.counters.connectionsRefused++;
+    ctx.log.info('CONNECT refused', { clientId: conn.label, code: v.code, statement: v.statement, reasonCode, reason: v.detail });
     // MQTT-3.2.2-6: a refusal has Session Present 0 and is followed by the close (MQTT-3.2.2-7).
     if (reasonCode !== undefined) conn.send({ type: 'connack', sessionPresent: false, reasonCode, properties: { reasonString: reasonText(v) } }, 5);
     conn.close('connect-refused');
     return;
   }
-  broker.counters.protocolViolations++;
-  broker.log.warn('protocol violation: closing the connection', { clientId: conn.label, code: v.code, statement: v.statement, reasonCode, reason: v.detail });
+  ctx.counters.protocolViolations++;
+  ctx.log.warn('protocol violation: closing the connection', { clientId: conn.label, code: v.code, statement: v.statement, reasonCode, reason: v.detail });
   conn.disconnect(reasonCode ?? 0x82, v.code === 'MALFORMED_PACKET' ? 'malformed-packet' : 'protocol-violation', reasonText(v));
 }
 

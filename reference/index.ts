@@ -60,8 +60,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     : new Broker({ ...resolved, sessionStore, retainedStore, security });
   if (cluster) await cluster.attach(broker);
   const listeners: StartedListener[] = [];
+  // Each listener hands its streams straight to the broker's connection registry (no wrapper of ours in between).
+  const accept = broker.connections.accept.bind(broker.connections);
   try {
-    for (const c of configs) listeners.push(await startListener(c, (stream) => broker.accept(stream), resolved.log));
+    for (const c of configs) listeners.push(await startListener(c, accept, resolved.log));
   } catch (error) {
     await broker.close(); // first: a listener's close waits for the streams it handed to the broker
     for (const l of listeners) await l.close();

@@ -1,5 +1,5 @@
 import type { ConnectPacket, Packet, Properties, QoS } from '../../harness/codec/index.js';
-import type { PublishExtras } from '../broker.js';
+import type { PublishExtras } from '../routing.js';
 import type { CloseReason, Connection } from '../connection.js';
 
 /**

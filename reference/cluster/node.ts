@@ -103,7 +103,7 @@ export class ClusterNode implements ClusterHooks, SessionJournal {
   /** Joins the cluster with `broker` (built with `store` and `retained`): loads the retained messages, starts reading the log. */
   async attach(broker: Broker): Promise<void> {
     this.broker = broker;
-    broker.cluster = this;
+    broker.attachCluster(this);
     await this.loadRetained();
     const last = await this.redis.xrevrange(K.LOG, '+', '-', 'COUNT', 1);
     this.position = last[0]?.[0] ?? '0-0';
@@ -566,8 +566,7 @@ export class ClusterNode implements ClusterHooks, SessionJournal {
         }
       }
     }
-    const will = conn.will;
-    conn.will = undefined;
+    const will = conn.takeWill();
     broker.log.info('client disconnected', { clientId, reason, node: this.nodeId });
     if (will && reason !== 'disconnect' && reason !== 'broker-shutdown') {
       const delay = conn.v5 ? (will.properties?.willDelayInterval ?? 0) : 0;

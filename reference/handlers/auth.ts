@@ -1,5 +1,6 @@
 import type { AuthPacket } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
+import type { ConnectContext } from '../context.js';
 import { ScramServer } from '../v5/index.js';
 import { violation, type HandlerResult } from '../violation.js';
 import { accept } from './connect.js';
@@ -14,7 +15,7 @@ const REAUTHENTICATE = 0x19;
  * AUTH without an Authentication Method in CONNECT, or with another method, is a Protocol Error
  * (MQTT-4.12.0-7, MQTT-4.12.1-1).
  */
-export function handleAuth(conn: Connection, packet: AuthPacket): HandlerResult {
+export function handleAuth(ctx: ConnectContext, conn: Connection, packet: AuthPacket): HandlerResult {
   const state = conn.v5;
   const method = packet.properties?.authenticationMethod;
   const reasonCode = packet.reasonCode ?? 0;
@@ -29,10 +30,10 @@ export function handleAuth(conn: Connection, packet: AuthPacket): HandlerResult 
     if (state.authenticating || conn.state !== 'active' || state.auth) {
       return violation('PROTOCOL_ERROR', 'MQTT-4.12.1-1', 'AUTH 0x19 while an authentication exchange is running');
     }
-    const scram = new ScramServer((user) => conn.broker.scram.get(user), conn.broker.scramSecret);
+    const scram = new ScramServer((user) => ctx.auth.scram.get(user), ctx.auth.scramSecret);
     try {
       const serverFirst = scram.first(data);
-      state.auth = scram;
+      conn.setAuthExchange(scram);
       conn.send({ type: 'auth', reasonCode: CONTINUE, properties: { authenticationMethod: method, authenticationData: serverFirst } }, 5);
       return undefined;
     } catch (error) {
@@ -53,21 +54,21 @@ export function handleAuth(conn: Connection, packet: AuthPacket): HandlerResult 
       return violation('BAD_CREDENTIALS', 'MQTT-4.12.0-4', `authentication failed: ${(error as Error).message}`);
     }
   }
-  state.auth = undefined;
+  conn.setAuthExchange(undefined);
   let serverFinal: Buffer;
   try {
     serverFinal = scram.final(data);
   } catch (error) {
-    conn.broker.log.info('enhanced authentication failed', { clientId: conn.label, user: scram.username, reason: (error as Error).message });
+    ctx.log.info('enhanced authentication failed', { clientId: conn.label, user: scram.username, reason: (error as Error).message });
     return violation('BAD_CREDENTIALS', 'MQTT-4.12.0-4', `authentication failed: ${(error as Error).message}`);
   }
   const authProps = { authenticationMethod: method, authenticationData: serverFinal };
   if (state.authenticating) {
     const pending = state.pendingConnect;
     if (!pending) return violation('PROTOCOL_ERROR', 'MQTT-4.12.0-2', 'no CONNECT awaiting authentication');
-    conn.broker.log.info('enhanced authentication succeeded', { clientId: pending.clientId, user: scram.username });
+    ctx.log.info('enhanced authentication succeeded', { clientId: pending.clientId, user: scram.username });
     // The ACL (reference/acl) judges the client as its SCRAM user; a will it may not write is refused (0x87).
-    return conn.broker.security.admitAuthenticated(conn, pending, scram.username ?? '') ?? accept(conn, pending, authProps);
+    return ctx.security.admitAuthenticated(conn, pending, scram.username ?? '') ?? accept(ctx, conn, pending, authProps);
   }
   // Re-authentication succeeded (MQTT-4.12.1-2): AUTH 0x00 with the server-final message.
   conn.send({ type: 'auth', reasonCode: 0, properties: authProps }, 5);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectPacket, Properties } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
+import type { ConnectContext } from '../context.js';
 import { topicNameProblem, TOPIC_PROBLEM_STATEMENTS } from '../topic/index.js';
 import { violation, type HandlerResult } from '../violation.js';
 import { isValidUtf8, type ScramError, ScramServer, newV5State, PROTOCOL_MAX_PACKET } from '../v5/index.js';
@@ -9,17 +10,17 @@ import { isValidUtf8, type ScramError, ScramServer, newV5State, PROTOCOL_MAX_PAC
  * CONNECT, as a list of named steps: protocol, client identifier, will, then acceptance
  * (take-over, session, CONNACK, resend of the session's unfinished deliveries).
  */
-export function handleConnect(conn: Connection, packet: ConnectPacket): HandlerResult {
-  const problem = checkProtocol(packet) ?? checkClientId(packet) ?? checkWill(packet) ?? checkV5(conn, packet);
+export function handleConnect(ctx: ConnectContext, conn: Connection, packet: ConnectPacket): HandlerResult {
+  const problem = checkProtocol(packet) ?? checkClientId(packet) ?? checkWill(packet) ?? checkV5(ctx, packet);
   if (problem) return problem;
   if (packet.protocolVersion === 5 && packet.properties?.authenticationMethod !== undefined) {
-    return startEnhancedAuth(conn, packet);
+    return startEnhancedAuth(ctx, conn, packet);
   }
   // Credentials and the will's ACL (reference/auth). 'pending': the connection is held while the
   // password is verified off the event loop, and this CONNECT is handled again with the verdict.
-  const auth = conn.broker.security.checkConnect(conn, packet);
+  const auth = ctx.security.checkConnect(conn, packet);
   if (auth === 'pending') return undefined;
-  return auth ?? accept(conn, packet);
+  return auth ?? accept(ctx, conn, packet);
 }
 
 /** MQTT-3.1.2-1 (name), MQTT-3.1.2-2 (level). 3.1 is 'MQIsdp' level 3, 3.1.1 'MQTT' level 4. */
@@ -60,9 +61,9 @@ function checkWill(packet: ConnectPacket): HandlerResult {
  * MQTT 5.0 checks of a CONNECT: the will against Maximum QoS / Retain Available (MQTT-3.2.2-12,
  * -13) and its Payload Format Indicator (0x99); Authentication Data needs a method (§3.1.2.11.10).
  */
-function checkV5(conn: Connection, packet: ConnectPacket): HandlerResult {
+function checkV5(ctx: ConnectContext, packet: ConnectPacket): HandlerResult {
   if (packet.protocolVersion !== 5) return undefined;
-  const options = conn.broker.options;
+  const options = ctx.options;
   const will = packet.will;
   if (will) {
     if (will.qos > options.maximumQoS) return violation('QOS_NOT_SUPPORTED', 'MQTT-3.2.2-12', `will QoS ${String(will.qos)} above the Maximum QoS ${String(options.maximumQoS)}`);
@@ -83,14 +84,14 @@ function checkV5(conn: Connection, packet: ConnectPacket): HandlerResult {
  * AUTH 0x18 and waits for the client-final message (handlers/auth.ts); an unknown method is
  * CONNACK 0x8C Bad authentication method.
  */
-function startEnhancedAuth(conn: Connection, packet: ConnectPacket): HandlerResult {
-  const broker = conn.broker;
+function startEnhancedAuth(ctx: ConnectContext, conn: Connection, packet: ConnectPacket): HandlerResult {
+  const auth = ctx.auth;
   const method = packet.properties?.authenticationMethod ?? '';
-  if (!broker.supportsAuthMethod(method)) {
+  if (!auth.supportsAuthMethod(method)) {
     return violation('BAD_AUTHENTICATION_METHOD', 'MQTT-4.12.0-1', `authentication method ${JSON.stringify(method.slice(0, 100))} is not supported: CONNACK 0x8C`);
   }
   const state = newV5State(packet.properties);
-  const scram = new ScramServer((user) => broker.scram.get(user), broker.scramSecret);
+  const scram = new ScramServer((user) => auth.scram.get(user), auth.scramSecret);
   const clientFirst = packet.properties?.authenticationData;
   let serverFirst: Buffer | undefined;
   // Without Authentication Data the client-first message comes in the client's first AUTH 0x18.
@@ -109,40 +110,38 @@ function startEnhancedAuth(conn: Connection, packet: ConnectPacket): HandlerResu
     password: packet.password ? Buffer.from(packet.password) : undefined,
     will: packet.will ? { ...packet.will, payload: Buffer.from(packet.will.payload) } : undefined,
   };
-  conn.v5 = state;
+  conn.attachV5(state);
   if (serverFirst) conn.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: method, authenticationData: serverFirst } }, 5);
   return undefined;
 }
 
-function assignClientId(conn: Connection): string {
+function assignClientId(ctx: ConnectContext): string {
   for (;;) {
     const id = `auto-${randomBytes(8).toString('hex')}`;
-    if (!conn.broker.hasClient(id)) return id;
+    if (!ctx.lifecycle.hasClient(id)) return id;
   }
 }
 
 /** Accepts a CONNECT (after its checks and, in 5.0, its authentication exchange). `authProps`: the final AUTH data for CONNACK. */
-export function accept(conn: Connection, packet: ConnectPacket, authProps?: Properties, assignedId?: string): HandlerResult {
-  const broker = conn.broker;
-  const options = broker.options;
+export function accept(ctx: ConnectContext, conn: Connection, packet: ConnectPacket, authProps?: Properties, assignedId?: string): HandlerResult {
+  const options = ctx.options;
   const v5 = packet.protocolVersion === 5;
   const assigned = packet.clientId.length === 0;
-  const clientId = assigned ? (assignedId ?? assignClientId(conn)) : packet.clientId;
+  const clientId = assigned ? (assignedId ?? assignClientId(ctx)) : packet.clientId;
   // Cluster mode: the client id must be owned here (taken over from another node) and its session loaded first.
-  const cluster = broker.cluster;
-  if (cluster !== undefined && !cluster.admit(conn, clientId, packet, (copy) => accept(conn, copy, authProps, clientId))) return undefined;
+  const cluster = ctx.cluster;
+  if (cluster !== undefined && !cluster.admit(conn, clientId, packet, (copy) => accept(ctx, conn, copy, authProps, clientId))) return undefined;
   // MQTT-3.1.4-2: a connection already using this client id is closed (its will is published).
-  broker.takeOver(clientId);
+  ctx.lifecycle.takeOver(clientId);
   let keepAlive = packet.keepalive;
   let connack: Properties | undefined;
   if (v5) {
-    const state = conn.v5 ?? newV5State(packet.properties);
-    conn.v5 = state;
-    state.authenticating = false;
-    state.pendingConnect = undefined;
+    if (!conn.v5) conn.attachV5(newV5State(packet.properties));
+    conn.connectAccepted();
     const requested = packet.properties?.sessionExpiryInterval ?? 0;
     const max = options.maxSessionExpiryInterval;
-    state.sessionExpiry = max !== undefined && requested > max ? max : requested;
+    const sessionExpiry = max !== undefined && requested > max ? max : requested;
+    conn.setSessionExpiry(sessionExpiry);
     if (options.serverKeepAlive !== undefined) keepAlive = options.serverKeepAlive;
     else if (options.maxKeepAlive !== undefined && (keepAlive === 0 || keepAlive > options.maxKeepAlive)) keepAlive = options.maxKeepAlive;
     // 5.0 §3.2.2.3 CONNACK properties: what this server allows (absent ones take their defaults).
@@ -157,21 +156,21 @@ export function accept(conn: Connection, packet: ConnectPacket, authProps?: Prop
       ...(options.maxPacketSize < PROTOCOL_MAX_PACKET ? { maximumPacketSize: options.maxPacketSize } : {}),
       ...(assigned ? { assignedClientIdentifier: clientId } : {}), // MQTT-3.2.2-16
       ...(options.serverKeepAlive !== undefined || keepAlive !== packet.keepalive ? { serverKeepAlive: keepAlive } : {}), // MQTT-3.2.2-21
-      ...(state.sessionExpiry !== requested ? { sessionExpiryInterval: state.sessionExpiry } : {}),
+      ...(sessionExpiry !== requested ? { sessionExpiryInterval: sessionExpiry } : {}),
       // Request Response Information 1: a topic prefix for this client's responses (§4.10; only then, MQTT-3.1.2-28).
       ...(packet.properties?.requestResponseInformation === 1 && !/[+#]/.test(clientId) ? { responseInformation: `response/${clientId}` } : {}),
       ...authProps,
     };
   }
   // MQTT-3.1.2-4 / -6, MQTT-3.2.2-1..3; 5.0: Clean Start and Session Expiry Interval (MQTT-3.1.2-4..-5, 3.1.2-23).
-  const { session, present } = broker.openSession(clientId, packet.clean, packet.protocolVersion, v5 ? conn.v5?.sessionExpiry : undefined);
+  const { session, present } = ctx.lifecycle.openSession(clientId, packet.clean, packet.protocolVersion, v5 ? conn.v5?.sessionExpiry : undefined);
   conn.activate(clientId, packet.protocolVersion, session, packet.will, keepAlive);
-  broker.connectionStarted(conn);
+  ctx.lifecycle.connectionStarted(conn);
   // MQTT-3.2.0-1, MQTT-3.1.4-4. 3.1's CONNACK has no Session Present flag (the byte is reserved).
   conn.send({ type: 'connack', sessionPresent: present && packet.protocolVersion >= 4, reasonCode: 0, ...(connack ? { properties: connack } : {}) });
   // Guarded: reading the peer address makes Node cache an address object on every socket (memory per idle connection).
-  if (broker.log.enabled('info')) {
-    broker.log.info('client connected', {
+  if (ctx.log.enabled('info')) {
+    ctx.log.info('client connected', {
       clientId,
       remote: conn.remote,
       protocolVersion: packet.protocolVersion,
@@ -181,6 +180,6 @@ export function accept(conn: Connection, packet: ConnectPacket, authProps?: Prop
     });
   }
   // MQTT-4.4.0-1: unacknowledged PUBLISH (DUP 1) and PUBREL resent in their original order, then the queue.
-  broker.resumeSession(conn, session);
+  ctx.delivery.resume(conn, session);
   return undefined;
 }

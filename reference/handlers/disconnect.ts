@@ -14,13 +14,13 @@ export function handleDisconnect(conn: Connection, packet: DisconnectPacket): Ha
     if (state.sessionExpiry === 0 && expiry !== 0) {
       return violation('PROTOCOL_ERROR', 'MQTT-3.14.2-2', 'DISCONNECT sets a Session Expiry Interval although CONNECT had 0');
     }
-    state.sessionExpiry = expiry;
+    conn.setSessionExpiry(expiry);
   }
   if (state && packet.reasonCode === 0x04) {
     conn.close('disconnect-with-will');
     return undefined;
   }
-  conn.will = undefined;
+  conn.discardWill();
   conn.close('disconnect');
   return undefined;
 }

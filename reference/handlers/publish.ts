@@ -1,5 +1,6 @@
 import type { PublishPacket } from '../../harness/codec/index.js';
 import type { Connection } from '../connection.js';
+import type { PublishContext } from '../context.js';
 import { ownInboundQos2 } from '../session/index.js';
 import { topicNameProblem, TOPIC_PROBLEM_STATEMENTS } from '../topic/index.js';
 import { expiresAt, forwardedProperties, isValidUtf8, reasonProperties } from '../v5/index.js';
@@ -15,9 +16,9 @@ export function isSysTopic(topic: string): boolean {
  * from a client (MQTT-3.3.4-6), Maximum QoS and Retain Available (MQTT-3.2.2-11, -14), the
  * server's Receive Maximum (MQTT-3.3.4-7). Returns the topic name to use, or the violation.
  */
-function v5Topic(conn: Connection, packet: PublishPacket): string | ReturnType<typeof violation> {
+function v5Topic(ctx: PublishContext, conn: Connection, packet: PublishPacket): string | ReturnType<typeof violation> {
   const state = conn.v5;
-  const options = conn.broker.options;
+  const options = ctx.options;
   const props = packet.properties;
   if (props?.subscriptionIdentifiers !== undefined) {
     return violation('PROTOCOL_ERROR', 'MQTT-3.3.4-6', 'a PUBLISH from a client may not carry a Subscription Identifier');
@@ -45,14 +46,13 @@ function v5Topic(conn: Connection, packet: PublishPacket): string | ReturnType<t
 }
 
 /** PUBLISH from a client: QoS 0 route; QoS 1 route then PUBACK; QoS 2 route once per packet id then PUBREC. */
-export function handlePublish(conn: Connection, packet: PublishPacket): HandlerResult {
-  const broker = conn.broker;
+export function handlePublish(ctx: PublishContext, conn: Connection, packet: PublishPacket): HandlerResult {
   const session = conn.session;
   if (!session) return undefined;
   const v5 = conn.version === 5;
   let topic = packet.topic;
   if (v5) {
-    const resolved = v5Topic(conn, packet);
+    const resolved = v5Topic(ctx, conn, packet);
     if (typeof resolved !== 'string') return resolved;
     topic = resolved;
   }
@@ -62,12 +62,12 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
     return violation('PUBLISH_TOPIC_INVALID', TOPIC_PROBLEM_STATEMENTS[problem], `PUBLISH topic ${JSON.stringify(topic.slice(0, 100))}: ${problem}`);
   }
   const alias = packet.properties?.topicAlias;
-  if (v5 && alias !== undefined && packet.topic !== '') conn.v5?.inboundAliases.set(alias, topic);
+  if (v5 && alias !== undefined && packet.topic !== '') conn.setInboundAlias(alias, topic);
   const packetId = packet.packetId ?? 0;
-  if (v5 && packet.qos === 2 && !session.inboundQos2.has(packetId) && session.inboundQos2.size >= broker.options.receiveMaximum) {
-    return violation('RECEIVE_MAXIMUM_EXCEEDED', 'MQTT-3.3.4-7', `more than Receive Maximum ${String(broker.options.receiveMaximum)} QoS 2 PUBLISH unreleased`);
+  if (v5 && packet.qos === 2 && !session.inboundQos2.has(packetId) && session.inboundQos2.size >= ctx.options.receiveMaximum) {
+    return violation('RECEIVE_MAXIMUM_EXCEEDED', 'MQTT-3.3.4-7', `more than Receive Maximum ${String(ctx.options.receiveMaximum)} QoS 2 PUBLISH unreleased`);
   }
-  broker.counters.publishReceived++;
+  ctx.counters.publishReceived++;
   // 5.0 Payload Format Indicator 1: the payload must be UTF-8. QoS 1/2: acknowledged with 0x99 and
   // not delivered; QoS 0 (no acknowledgement to carry it): DISCONNECT 0x99 (§3.3.2.3.2).
   let reasonCode = 0;
@@ -76,10 +76,10 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
     reasonCode = 0x99;
   }
   // $SYS, or a topic the ACL (reference/auth) does not let this client write: acknowledged and discarded (5.0: 0x87).
-  const denied = isSysTopic(topic) || !broker.security.canPublish(conn, conn.clientId ?? '', topic);
+  const denied = isSysTopic(topic) || !ctx.security.canPublish(conn, conn.clientId ?? '', topic);
   if (denied) {
-    broker.counters.publishDenied++;
-    broker.log.debug('PUBLISH not authorised: discarded', { clientId: conn.label, topic });
+    ctx.counters.publishDenied++;
+    ctx.log.debug('PUBLISH not authorised: discarded', { clientId: conn.label, topic });
     if (v5 && reasonCode === 0) reasonCode = 0x87;
   }
   // A flag and a module function, not a closure per message (under tsx's keepNames a named closure also costs a defineProperty each time).
@@ -88,10 +88,10 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
   const ack = v5 && reasonCode !== 0 ? { reasonCode, properties: reasonProperties(conn.v5, reasonString) } : {};
   switch (packet.qos) {
     case 0:
-      if (deliverable) route(conn, packet, topic, v5);
+      if (deliverable) route(ctx, conn, packet, topic, v5);
       return undefined;
     case 1:
-      if (deliverable) route(conn, packet, topic, v5);
+      if (deliverable) route(ctx, conn, packet, topic, v5);
       conn.send({ type: 'puback', packetId, ...ack }); // MQTT-3.3.4-1, MQTT-4.3.2-2
       return undefined;
     case 2:
@@ -103,8 +103,8 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
       }
       if (!session.inboundQos2.has(packetId)) {
         ownInboundQos2(session).add(packetId);
-        broker.sessions.record(session, { kind: 'inbound-qos2-add', packetId });
-        if (deliverable) route(conn, packet, topic, v5);
+        ctx.sessions.record(session, { kind: 'inbound-qos2-add', packetId });
+        if (deliverable) route(ctx, conn, packet, topic, v5);
       }
       conn.send({ type: 'pubrec', packetId, ...ack });
       return undefined;
@@ -112,16 +112,16 @@ export function handlePublish(conn: Connection, packet: PublishPacket): HandlerR
 }
 
 /** Hands an accepted PUBLISH to the broker for its subscribers, with the 5.0 properties that travel with it. */
-function route(conn: Connection, packet: PublishPacket, topic: string, v5: boolean): void {
-  const cluster = conn.broker.cluster;
+function route(ctx: PublishContext, conn: Connection, packet: PublishPacket, topic: string, v5: boolean): void {
+  const cluster = ctx.cluster;
   if (cluster !== undefined) {
     cluster.publishFrom(conn, topic, packet.payload, packet.qos, packet.retain, v5 ? packet.properties : undefined);
     return;
   }
   if (v5) {
     const props = packet.properties;
-    conn.broker.publish(topic, packet.payload, packet.qos, packet.retain, { properties: forwardedProperties(props), expiresAt: expiresAt(props), publisher: conn.clientId });
+    ctx.routing.publish(topic, packet.payload, packet.qos, packet.retain, { properties: forwardedProperties(props), expiresAt: expiresAt(props), publisher: conn.clientId });
   } else {
-    conn.broker.publish(topic, packet.payload, packet.qos, packet.retain);
+    ctx.routing.publish(topic, packet.payload, packet.qos, packet.retain);
   }
 }

@@ -1,5 +1,4 @@
 export { MemorySessionStore } from './memory-store.js';
-export { allocatePacketId } from './packet-ids.js';
 export {
   MessageQueue,
   newSessionState,

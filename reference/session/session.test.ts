@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocatePacketId, MemorySessionStore, MessageQueue, newSessionState, ownInboundQos2, ownInflight, ownQueue, ownSubscriptions, SharedEmptyWriteError, type SessionState } from './index.js';
+import { allocatePacketId } from '../delivery.js';
+import { MemorySessionStore, MessageQueue, newSessionState, ownInboundQos2, ownInflight, ownQueue, ownSubscriptions, SharedEmptyWriteError, type SessionState } from './index.js';
 import { describeSessionStoreContract } from './store-contract.js';
 
 describeSessionStoreContract('memory', { open: () => new MemorySessionStore() });

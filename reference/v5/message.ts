@@ -1,5 +1,5 @@
-import { encode, type Properties, type QoS } from '../../harness/codec/index.js';
-import type { DeliveryExtras, StoredMessage } from '../session/index.js';
+import type { Properties } from '../../harness/codec/index.js';
+import type { StoredMessage } from '../session/index.js';
 
 /**
  * The properties of a PUBLISH (or a will) that travel with the application message to every
@@ -29,37 +29,6 @@ export function expiresAt(props: Properties | undefined, now = Date.now()): numb
 /** True once the message's expiry interval has passed: it is no longer delivered (MQTT-3.3.2-5). */
 export function isExpired(message: StoredMessage, now = Date.now()): boolean {
   return message.expiresAt !== undefined && message.expiresAt <= now;
-}
-
-/**
- * A 5.0 PUBLISH to one subscriber: the forwarded properties, the Message Expiry Interval lowered
- * by the time the message waited (MQTT-3.3.2-6), the Subscription Identifiers of the matching
- * subscriptions (MQTT-3.3.4-3), and the connection's Topic Alias when it has one.
- */
-export function encodePublishV5(
-  message: StoredMessage,
-  qos: QoS,
-  packetId: number | undefined,
-  dup: boolean,
-  extras: DeliveryExtras | undefined,
-  now = Date.now(),
-  alias?: OutboundAlias,
-): Buffer {
-  let properties: Properties | undefined = message.properties;
-  if (message.expiresAt !== undefined || extras?.subscriptionIds?.length || alias) {
-    properties = { ...message.properties };
-    if (message.expiresAt !== undefined) properties.messageExpiryInterval = Math.max(0, Math.ceil((message.expiresAt - now) / 1000));
-    if (extras?.subscriptionIds?.length) properties.subscriptionIdentifiers = [...extras.subscriptionIds];
-    if (alias) properties.topicAlias = alias.alias;
-  }
-  const topic = alias?.known === true ? '' : message.topic;
-  return encode({ type: 'publish', topic, payload: message.payload, qos, retain: message.retain, dup, packetId: qos > 0 ? packetId : undefined, properties }, 5);
-}
-
-/** A Topic Alias toward a client: `known` ones replace the topic name (empty), new ones are sent with it (MQTT 5.0 §3.3.2.3.4). */
-export interface OutboundAlias {
-  readonly alias: number;
-  readonly known: boolean;
 }
 
 /** Strict UTF-8 check for Payload Format Indicator 1 (5.0 §3.3.2.3.2). */

@@ -31,6 +31,15 @@ export interface V5State {
   pendingConnect?: ConnectPacket;
 }
 
+/**
+ * What modules other than the connection see of its 5.0 state: read-only; the connection's methods
+ * (reference/connection.ts) make every change after the state is attached to it.
+ */
+export type V5View = Readonly<Omit<V5State, 'inboundAliases' | 'outboundAliases'>> & {
+  readonly inboundAliases: ReadonlyMap<number, string>;
+  readonly outboundAliases?: ReadonlyMap<string, number>;
+};
+
 export function newV5State(props: Properties | undefined): V5State {
   return {
     receiveMaximum: props?.receiveMaximum ?? 65535,
@@ -44,7 +53,7 @@ export function newV5State(props: Properties | undefined): V5State {
 }
 
 /** A Reason String (and nothing else) for an acknowledgement, only when the client asked for problem information (MQTT-3.1.2-29). */
-export function reasonProperties(state: V5State | undefined, reasonString: string | undefined): Properties | undefined {
+export function reasonProperties(state: V5View | undefined, reasonString: string | undefined): Properties | undefined {
   if (!state || !state.problemInformation || reasonString === undefined) return undefined;
   return { reasonString };
 }

@@ -7,7 +7,7 @@
  * Select one for a whole test run with `BROKER_VARIANT=<name>` (read only by broker-process.ts),
  * e.g. `BROKER_VARIANT=close-after-connack npx vitest run test/robustness/fuzz.test.ts`.
  */
-import { BROKER, CONNECT, CONNECTION, DISPATCHER, MUTANTS, type Edit } from '../../scripts/mutation/mutants.js';
+import { CONNECT, CONNECTION, DISPATCHER, MUTANTS, type Edit } from '../../scripts/mutation/mutants.js';
 
 export interface BrokerVariant {
   readonly name: string;
@@ -83,8 +83,8 @@ export const BROKER_VARIANTS: readonly BrokerVariant[] = [
     edits: [
       {
         file: DISPATCHER,
-        find: "broker.log.warn('protocol violation: closing the connection', { clientId: conn.label, code: v.code, statement: v.statement, reason: v.detail });\n  conn.close('protocol-violation');",
-        replace: "broker.log.warn('protocol violation: ignored', { clientId: conn.label, code: v.code, statement: v.statement, reason: v.detail });",
+        find: "ctx.log.warn('protocol violation: closing the connection', { clientId: conn.label, code: v.code, statement: v.statement, reason: v.detail });\n  conn.close('protocol-violation');",
+        replace: "ctx.log.warn('protocol violation: ignored', { clientId: conn.label, code: v.code, statement: v.statement, reason: v.detail });",
       },
       { file: DISPATCHER, find: "else conn.close('malformed-packet');", replace: "else conn.stream.pause();" },
     ],
@@ -93,13 +93,13 @@ export const BROKER_VARIANTS: readonly BrokerVariant[] = [
     name: 'connect-timeout-late',
     does: 'cuts a connection without CONNECT 2 s after the CONNECT timeout',
     caughtBy: 'test/robustness/slowloris.test.ts',
-    edits: [{ file: CONNECTION, find: 'broker.deadlines.schedule(this, Date.now() + broker.options.connectTimeoutMs);', replace: 'broker.deadlines.schedule(this, Date.now() + broker.options.connectTimeoutMs + 2000);' }],
+    edits: [{ file: CONNECTION, find: 'ctx.deadlines.schedule(this, Date.now() + ctx.options.connectTimeoutMs);', replace: 'ctx.deadlines.schedule(this, Date.now() + ctx.options.connectTimeoutMs + 2000);' }],
   },
   {
     name: 'connections-capped',
     does: 'closes every connection beyond 4,096 open ones, as a broker stuck at a default descriptor limit would',
     caughtBy: 'test/robustness/connections.test.ts',
-    edits: [{ file: BROKER, find: 'this.connections.add(new Connection(stream, this));', replace: 'if (this.connections.size >= 4096) {\n      stream.destroy();\n      return;\n    }\n    this.connections.add(new Connection(stream, this));' }],
+    edits: [{ file: CONNECTION, find: 'this.connections.add(new Connection(stream, this.ctx));', replace: 'if (this.connections.size >= 4096) {\n      stream.destroy();\n      return;\n    }\n    this.connections.add(new Connection(stream, this.ctx));' }],
   },
   ...RULE_MUTANT_NAMES.map(ruleVariant),
 ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeAll, encode, type QoS } from '../harness/codec/index.js';
-import { PublishEncoder } from './publish-encoder.js';
+import { PublishEncoder } from './delivery.js';
 
 describe('PublishEncoder (encode once, patch the packet id per subscriber)', () => {
   it('produces exactly the bytes of a direct encode, for any message, QoS, id and version', () => {
