@@ -141,7 +141,8 @@ describe('process:aedes', () => {
 
 describe('generic process targets', () => {
   // Answers every connection with a CONNACK; dies after the second (the readiness check's, then the target sanity check's).
-  const listenThenDie = `process:{node} -e "let n=0;const s=require('net').createServer(c=>{c.end(Buffer.from([32,2,0,0]));if(++n===2){s.close();setTimeout(()=>process.exit(7),300)}});s.listen(+process.argv[1],'127.0.0.1',()=>console.log('up'))" {port}`;
+  // The fake ignores socket errors: a client closing with the CONNACK unread resets the connection (ECONNRESET), which must not kill it before its chosen exit.
+  const listenThenDie = `process:{node} -e "let n=0;const s=require('net').createServer(c=>{c.on('error',()=>{});c.end(Buffer.from([32,2,0,0]));if(++n===2){s.close();setTimeout(()=>process.exit(7),300)}});s.listen(+process.argv[1],'127.0.0.1',()=>console.log('up'))" {port}`;
 
   it('shows the output of a broker that fails to start', async () => {
     const error = await startError(`process:{node} -e "console.error('cannot load module frobnicate');process.exit(4)" {port}`);
