@@ -5,12 +5,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchError } from './errors.js';
-import { tsxLoaderUrl } from './brokers/index.js';
 import { monoMs, readProcCpu } from './proc.js';
 import { formatNumber } from './table.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(REPO_ROOT, 'cli', 'main.ts');
+/**
+ * The compiled CLI, as users run it (`npx mqtt-conformance run`, the GitHub action): from the
+ * sources every cucumber worker would load the steps through tsx, about 1.5-2 s more CPU per
+ * worker, which is the clone's cost, not the suite's.
+ */
+const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+
+let built: Promise<void> | undefined;
+
+/** `npm run build` (tsc -p tsconfig.build.json), once per bench: dist/ then matches the sources timed. */
+function buildOnce(log: (line: string) => void): Promise<void> {
+  built ??= new Promise<void>((resolve, reject) => {
+    log('building dist/ (npm run build) so the suite runs compiled, as installed');
+    const tsc = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (d: Buffer): void => {
+      output = (output + d.toString('utf8')).slice(-2000);
+    };
+    tsc.stdout.on('data', keep);
+    tsc.stderr.on('data', keep);
+    tsc.once('error', (e) => reject(new BenchError('BENCH_SUITE', `could not build dist/: ${e.message}`)));
+    tsc.once('exit', (code) => (code === 0 ? resolve() : reject(new BenchError('BENCH_SUITE', `npm run build failed (exit code ${code}): ${output.trim()}`))));
+  });
+  return built;
+}
 
 export interface SuiteScenarioTime {
   name: string;
@@ -65,10 +88,11 @@ export function suiteTarget(broker: string): string {
  * of scenario time spent waiting rather than computing.
  */
 export async function timeSuite(target: string, extraArgs: readonly string[], log: (line: string) => void): Promise<SuiteTiming> {
-  if (!existsSync(CLI)) throw new BenchError('BENCH_SUITE', 'cli/main.ts does not exist: the suite cannot be timed');
+  await buildOnce(log);
+  if (!existsSync(CLI)) throw new BenchError('BENCH_SUITE', `${CLI} does not exist after the build: the suite cannot be timed`);
   const dir = await mkdtemp(join(tmpdir(), 'bench-suite-'));
   const runArgs = ['--broker', target, ...extraArgs];
-  const args = ['--import', tsxLoaderUrl(), CLI, 'run', '--report-dir', dir, ...runArgs];
+  const args = [CLI, 'run', '--report-dir', dir, ...runArgs];
   const command = `mqtt-conformance run ${runArgs.join(' ')}`.trim();
   log(`timing: ${command}`);
   try {

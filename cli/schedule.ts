@@ -243,13 +243,17 @@ const LOOPBACK = /^(127\.|localhost$|::1$|\[::1\]$)/;
 /**
  * Workers for a target when `--parallel` is not given. Scenarios mostly wait (on timers, or on
  * bounds a broker lets run out), so more workers than CPUs pay off; each worker costs about a
- * second of CPU to start. A broker on this machine (the embedded reference, a local process or a
- * loopback URL) answers at once and tolerates many connections opened together: 6 workers. A
- * remote broker or a container (a shared server, a rate limit, a slower path): 4.
+ * second of CPU to start (cucumber and the steps). The embedded reference broker runs in this very
+ * process and shares its CPUs with the workers, so a run against it is CPU-bound: 6 workers. A
+ * separate broker on this machine (a local process, a loopback URL) leaves the CPUs to the suite,
+ * and a run against it spends most of its time waiting (about 80% against Mosquitto 2.0.11): 8,
+ * so more of those waits overlap (a container reached on a loopback port counts as local). A remote
+ * broker (a shared server, a rate limit, a slower path): 4.
  */
 export function workersFor(kind: TargetDescription['kind'], host: string, cpus: number = availableParallelism()): number {
-  const local = kind === 'reference' || kind === 'process' || LOOPBACK.test(host);
-  return Math.max(2, Math.min(local ? 6 : 4, 3 * cpus));
+  if (kind === 'reference') return Math.max(2, Math.min(6, 3 * cpus));
+  const local = kind === 'process' || LOOPBACK.test(host);
+  return Math.max(2, local ? Math.min(8, 4 * cpus) : Math.min(4, 3 * cpus));
 }
 
 export function defaultWorkers(started: StartedTarget): number {

@@ -86,8 +86,8 @@ Feature: Delivery guarantees under concurrency
       | b         | 100      | 2   | cm/two |
       | c         | 100      | 1   | cm/one |
       | c         | 100      | 2   | cm/two |
-    And "first" receives them, holding up to 100 deliveries unacknowledged
-    And "second" receives them, holding up to 20 deliveries unacknowledged
+    # Both read at once, each holding its own acknowledgements back (one bound to wait, not two).
+    And "first" and "second" receive them at the same time, holding up to 100 and 20 deliveries unacknowledged
     Then "first" <check>
     And "second" <check>
 

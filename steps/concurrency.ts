@@ -32,6 +32,21 @@ When('{client} receives them, holding up to {int} deliveries unacknowledged', as
   await publishersFinished(this);
 });
 
+/**
+ * Several subscribers read at the same time, as the clients of a real application do: each holds
+ * its own acknowledgements back. Read one after the other, a subscriber that waits for a message
+ * the server never sends (the bound of `collect`) would make the next one wait its bound again
+ * afterwards, and would acknowledge none of that one's deliveries meanwhile.
+ */
+When(
+  '{client} and {client} receive them at the same time, holding up to {int} and {int} deliveries unacknowledged',
+  async function (this: MqttWorld, first: string, second: string, firstHold: number, secondHold: number) {
+    const collecting = await Promise.allSettled([collect(this, first, firstHold), collect(this, second, secondHold)]);
+    for (const c of collecting) if (c.status === 'rejected') throw c.reason;
+    await publishersFinished(this);
+  },
+);
+
 When(
   '{client} receives them, holding up to {int} deliveries unacknowledged, and drops and resumes its session after {int} of them',
   async function (this: MqttWorld, name: string, hold: number, after: number) {
