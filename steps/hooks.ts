@@ -9,7 +9,7 @@ import {
   setWorldConstructor,
 } from '@cucumber/cucumber';
 import { TRACE_MEDIA_TYPE } from '../harness/client/index.js';
-import { scenarioEndpoint } from '../harness/targets/index.js';
+import { scenarioEndpoint } from '../harness/targets/started.js';
 import { notApplicable, parseVersion, scenarioVersion, targetFromEnv, TARGET_ENV, type SuiteTarget } from './support/applicability.js';
 import { VERDICT_MEDIA_TYPE, VERSION_ENV } from './support/config.js';
 import { unaccountedPackets } from './support/accounting.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { probe, probeAnonymous, checkTargetSanity, type ProbeOptions } from './probe.js';
+import type { ProbeOptions } from './probe.js';
 import type { BrokerProfile, ProfileCapabilities } from './profile-schema.js';
 import {
   TargetError,
@@ -118,6 +118,12 @@ export function needsProbe(declared: ProfileCapabilities | undefined, versionKno
 // ---- Settling them for a running broker -----------------------------------------------------
 
 /**
+ * The probe (it brings in MQTT.js) loads when a target is started, never in a cucumber worker,
+ * which imports this module only for the scenario endpoint: about 0.2 s of CPU per worker.
+ */
+const loadProbe = (): Promise<typeof import('./probe.js')> => import('./probe.js');
+
+/**
  * `capabilities.auth` for credentials given on the command line: they are the valid user; the
  * same user with another password is the invalid one; whether anonymous clients are allowed is
  * what the profile declares, else what one anonymous CONNECT shows (the answer decides whether
@@ -126,6 +132,7 @@ export function needsProbe(declared: ProfileCapabilities | undefined, versionKno
 async function credentialsAuth(endpoint: Endpoint, valid: Credentials, declared: Capabilities['auth']): Promise<NonNullable<Capabilities['auth']>> {
   const invalidPassword = declared?.invalidPassword ?? { username: valid.username, password: `${valid.password}-not-${randomBytes(4).toString('hex')}` };
   if (declared !== undefined) return { ...declared, valid, invalidPassword };
+  const { probeAnonymous } = await loadProbe();
   const anonymous = await probeAnonymous(endpoint);
   if (anonymous.transportFailure !== undefined) {
     throw new TargetError('TARGET_UNREACHABLE', `broker ${endpoint.url} accepts TCP connections but cannot be reached over ${endpoint.protocol}: ${anonymous.transportFailure}`, anonymous.transportFailure);
@@ -151,6 +158,7 @@ export async function settleCapabilities(
   let version = profile?.version ?? startVersion;
   let probed: Partial<Capabilities> = {};
   const sanityCredentials = declared.auth?.anonymousAllowed === false ? declared.auth.valid : undefined;
+  const { checkTargetSanity, probe } = await loadProbe();
   await checkTargetSanity(endpoint, sanityCredentials === undefined ? {} : { credentials: sanityCredentials });
   if (profile?.probe !== false && needsProbe(declared, version !== undefined)) {
     const credentials = declared.auth?.anonymousAllowed === false ? declared.auth.valid : undefined;

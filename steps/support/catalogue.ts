@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Rule } from '../../harness/client/index.js';
-import { PACKAGE_ROOT } from '../../harness/targets/index.js';
+import { PACKAGE_ROOT } from '../../harness/targets/package-root.js';
 
 interface Statement {
   id: string;

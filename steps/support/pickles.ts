@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
 import { IdGenerator, type Pickle } from '@cucumber/messages';
-import { PACKAGE_ROOT } from '../../harness/targets/index.js';
+import { PACKAGE_ROOT } from '../../harness/targets/package-root.js';
 
 export const FEATURES_DIR = join(PACKAGE_ROOT, 'features');
 
