@@ -15,8 +15,11 @@ import { VERDICT_MEDIA_TYPE, VERSION_ENV } from './support/config.js';
 import { unaccountedPackets } from './support/accounting.js';
 import { attachFailure, stepText, thrownOf } from './support/failure.js';
 import { MqttWorld } from './support/world.js';
+import { useNativeMatchIndices } from './support/native-match-indices.js';
 
 setWorldConstructor(MqttWorld);
+// Step matching through native RegExp indices: the same matches, half a second less CPU per worker.
+useNativeMatchIndices();
 // Scenarios bound their own waits; this only stops a step that hangs in the harness itself.
 setDefaultTimeout(30_000);
 
