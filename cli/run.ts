@@ -20,6 +20,7 @@ import { Progress, summaryLines } from './terminal.js';
 import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
 import { defaultWorkers, dryRun, parseShard, schedulingPlugin, selectedScenarios, type ShardSpec } from './schedule.js';
 import { ENV } from '../contract/index.js';
+import type { SuiteTarget } from '../steps/support/applicability.js';
 
 export const DEFAULT_REPORT_DIR = join('reports', 'out');
 const VERSIONS = ['3.1', '3.1.1', '5'] as const;
@@ -300,24 +301,62 @@ async function loadTypeScriptPlugins(): Promise<void> {
   register();
 }
 
+/**
+ * When the target can start another instance of itself and the selection has `@serial` scenarios
+ * to put on it (with more than one worker, else they run alone anyway): that instance. A failure to
+ * start it costs only time: the `@serial` scenarios then run alone on the shared instance.
+ */
+async function isolatedInstanceFor(started: StartedTarget, serialSelected: boolean, workers: number): Promise<StartedTarget | undefined> {
+  if (started.startIsolated === undefined || !serialSelected || workers < 2) return undefined;
+  try {
+    return await started.startIsolated();
+  } catch (e) {
+    process.stderr.write(`warning: no second instance of the broker for the @serial scenarios (${(e as Error).message}); they run alone\n`);
+    return undefined;
+  }
+}
+
 /** Runs the suite against an already started target; returns the exit code. */
 export async function runSuite(started: StartedTarget, options: RunOptions, argv: string[], exclusions: readonly DeclaredExclusion[] = []): Promise<number> {
   await loadTypeScriptPlugins();
   const messagesPath = await messagesFileIn(options.reportDir);
   const description = started.describe();
+  const tags = tagExpression(options);
+  const selection = selectedScenarios(description.name, tags, options.shard);
+  const workers = Math.max(1, Math.min(options.parallel ?? defaultWorkers(started), selection.length));
+  const isolated = await isolatedInstanceFor(started, selection.some((s) => s.serial), workers);
+  try {
+    return await runSuiteWith(started, isolated, { options, argv, exclusions, messagesPath, tags, workers });
+  } finally {
+    await isolated?.stop().catch((e: unknown) => process.stderr.write(`warning: stopping the @serial scenarios' broker instance failed: ${(e as Error).message}\n`));
+  }
+}
+
+interface SuiteRunSettings {
+  options: RunOptions;
+  argv: string[];
+  exclusions: readonly DeclaredExclusion[];
+  messagesPath: string;
+  tags: string | undefined;
+  workers: number;
+}
+
+async function runSuiteWith(started: StartedTarget, isolated: StartedTarget | undefined, settings: SuiteRunSettings): Promise<number> {
+  const { options, argv, exclusions, messagesPath, tags, workers } = settings;
+  const description = started.describe();
   // The profile's exclusions are in the capabilities already; the command line's join them here.
   const capabilities = withExclusions(started.capabilities, exclusions);
+  const suiteTarget: SuiteTarget = { endpoint: started.endpoint, capabilities, description };
+  if (isolated !== undefined) suiteTarget.isolated = { endpoint: isolated.endpoint, capabilities: withExclusions(isolated.capabilities, exclusions), description: isolated.describe() };
   const env = workerEnvironment({
-    [ENV.target]: JSON.stringify({ endpoint: started.endpoint, capabilities, description }),
+    [ENV.target]: JSON.stringify(suiteTarget),
     [ENV.version]: options.version,
     [ENV.timeoutMs]: options.timeoutMs === undefined ? undefined : String(options.timeoutMs),
   });
-  const tags = tagExpression(options);
-  const workers = Math.max(1, Math.min(options.parallel ?? defaultWorkers(started), selectedScenarios(description.name, tags, options.shard).length));
   const provided: Record<string, unknown> = {
     format: [`message:${messagesPath}`],
     parallel: workers > 1 ? workers : 0,
-    ...schedulingPlugin(description.name, options.shard),
+    ...schedulingPlugin(description.name, options.shard, isolated !== undefined),
   };
   if (tags !== undefined) provided['tags'] = tags;
   // The compiled steps when this CLI runs compiled (the installed package), else the sources through tsx.

@@ -10,6 +10,8 @@ import { estimator, runOrder, shardOf, type ShardSpec } from './schedule.js';
 export interface SchedulePluginOptions {
   durations: Record<string, number>;
   shard?: ShardSpec;
+  /** `@serial` scenarios run on an isolated instance of the broker: no need to put them first. */
+  isolated?: boolean;
 }
 
 interface LocatedPickle {
@@ -27,7 +29,7 @@ export const schedulePlugin = {
     const estimate = estimator(options.durations ?? {});
     const shard = options.shard;
     if (shard !== undefined) transform('pickles:filter', (pickles) => shardOf(pickles.map(keyed), shard, estimate));
-    transform('pickles:order', (pickles) => runOrder(pickles.map(keyed), estimate));
+    transform('pickles:order', (pickles) => runOrder(pickles.map(keyed), estimate, options.isolated === true));
   },
 };
 

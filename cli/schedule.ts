@@ -88,9 +88,12 @@ export function longestFirst<T extends { key: string }>(items: readonly T[], est
  * The order the workers take scenarios in: `@serial` ones first (each runs alone, so at the start
  * they overlap the other workers' start-up instead of draining the pool later), then the rest
  * longest first, so the long waits start early and the short scenarios fill the gaps at the end.
+ * With an isolated instance for the `@serial` ones (StartedTarget.startIsolated) nothing runs alone:
+ * all longest first.
  */
-export function runOrder<T extends { key: string; serial: boolean }>(items: readonly T[], estimate: (key: string) => number): T[] {
+export function runOrder<T extends { key: string; serial: boolean }>(items: readonly T[], estimate: (key: string) => number, isolated = false): T[] {
   const ordered = longestFirst(items, estimate);
+  if (isolated) return ordered;
   return [...ordered.filter((s) => s.serial), ...ordered.filter((s) => !s.serial)];
 }
 
@@ -115,9 +118,11 @@ export function shardOf<T extends { key: string }>(items: readonly T[], shard: S
 /**
  * Whether a scenario may start beside the ones in progress. `@serial` scenarios touch
  * broker-wide state (client counts in `$SYS`, a `#` subscription that sees everyone's messages),
- * so one runs alone. Shared by the cucumber hook (steps/hooks.ts) and the estimate below.
+ * so one runs alone; or, when the target has an isolated instance for them (`isolated`), one at a
+ * time there, beside the others. The cucumber hook (steps/hooks.ts) applies the same rule.
  */
-export function canStartBeside(serial: boolean, inProgressSerial: readonly boolean[]): boolean {
+export function canStartBeside(serial: boolean, inProgressSerial: readonly boolean[], isolated = false): boolean {
+  if (isolated) return !serial || !inProgressSerial.some((s) => s);
   if (serial) return inProgressSerial.length === 0;
   return !inProgressSerial.some((s) => s);
 }
@@ -130,6 +135,8 @@ export interface PlannedScenario extends SchedulableScenario {
 
 export interface Plan {
   workers: number;
+  /** `@serial` scenarios on an isolated instance of the broker (beside the others), not alone. */
+  isolated: boolean;
   scenarios: PlannedScenario[];
   /** Estimated wall time of the scenarios (worker start-up not included). */
   estimateMs: number;
@@ -142,8 +149,8 @@ export interface Plan {
  * start, see `canStartBeside`) over the queue in longest-first order: the planned start and
  * worker of each scenario and the estimated wall time.
  */
-export function plan(items: readonly SchedulableScenario[], workers: number, estimate: (key: string) => number): Plan {
-  const queue = runOrder(items, estimate);
+export function plan(items: readonly SchedulableScenario[], workers: number, estimate: (key: string) => number, isolated = false): Plan {
+  const queue = runOrder(items, estimate, isolated);
   const free = new Array<number>(workers).fill(0);
   const running: { end: number; serial: boolean }[] = [];
   const out: PlannedScenario[] = [];
@@ -151,7 +158,7 @@ export function plan(items: readonly SchedulableScenario[], workers: number, est
   while (queue.length > 0) {
     const inProgress = running.filter((r) => r.end > now);
     const idle = free.findIndex((t) => t <= now);
-    const pick = idle < 0 ? -1 : queue.findIndex((s) => canStartBeside(s.serial, inProgress.map((r) => r.serial)));
+    const pick = idle < 0 ? -1 : queue.findIndex((s) => canStartBeside(s.serial, inProgress.map((r) => r.serial), isolated));
     if (idle >= 0 && pick >= 0) {
       const [s] = queue.splice(pick, 1);
       if (!s) break;
@@ -167,7 +174,7 @@ export function plan(items: readonly SchedulableScenario[], workers: number, est
     now = next;
   }
   const estimateMs = Math.max(0, ...out.map((s) => s.startMs + s.estimateMs));
-  return { workers, scenarios: out, estimateMs, totalMs: out.reduce((a, s) => a + s.estimateMs, 0) };
+  return { workers, isolated, scenarios: out, estimateMs, totalMs: out.reduce((a, s) => a + s.estimateMs, 0) };
 }
 
 /** A pickle as the scheduler and `run --dry-run` see it. */
@@ -217,7 +224,7 @@ export function formatPlan(p: Plan, targetName: string, shard?: ShardSpec): stri
   const s = (ms: number): string => (ms / 1000).toFixed(1);
   const lines = [
     `schedule for ${targetName}${shard ? `, shard ${shard.index}/${shard.total}` : ''}: ${p.scenarios.length} scenarios on ${p.workers} worker${p.workers === 1 ? '' : 's'}, ` +
-      `@serial first, then longest first; estimated ${s(p.estimateMs)} s wall (scenario time ${s(p.totalMs)} s; worker start-up not included)`,
+      `${p.isolated ? '@serial ones on a second broker instance, one at a time; ' : '@serial first, then '}longest first; estimated ${s(p.estimateMs)} s wall (scenario time ${s(p.totalMs)} s; worker start-up not included)`,
     '  start s  worker  est. s  scenario',
   ];
   for (const x of p.scenarios) {
@@ -232,8 +239,8 @@ export function formatPlan(p: Plan, targetName: string, shard?: ShardSpec): stri
 const PLUGIN_URL = new URL(`./schedule-plugin${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /** Options for cucumber's loadConfiguration (`plugin`, `pluginOptions`): longest first, and the shard's part. */
-export function schedulingPlugin(targetName: string, shard: ShardSpec | undefined): { plugin: string[]; pluginOptions: { schedule: SchedulePluginOptions } } {
-  const options: SchedulePluginOptions = { durations: durationsFor(readDurations(), targetName) };
+export function schedulingPlugin(targetName: string, shard: ShardSpec | undefined, isolated = false): { plugin: string[]; pluginOptions: { schedule: SchedulePluginOptions } } {
+  const options: SchedulePluginOptions = { durations: durationsFor(readDurations(), targetName), isolated };
   if (shard !== undefined) options.shard = shard;
   return { plugin: [pathToFileURL(fileURLToPath(PLUGIN_URL)).href], pluginOptions: { schedule: options } };
 }
@@ -286,6 +293,8 @@ export function dryRun(options: { broker: string; parallel?: number; shard?: Sha
   const estimate = estimator(durationsFor(readDurations(), target.name));
   const part = selectedScenarios(target.name, tags, options.shard);
   const workers = Math.max(1, Math.min(options.parallel ?? workersFor(target.kind, target.host), part.length));
-  process.stdout.write(`${formatPlan(plan(part, workers, estimate), target.name, options.shard)}\n`);
+  // Only the in-process reference broker starts a second instance for the @serial scenarios (cli/run.ts).
+  const isolated = options.broker.trim() === 'reference' && workers > 1 && part.some((s) => s.serial);
+  process.stdout.write(`${formatPlan(plan(part, workers, estimate, isolated), target.name, options.shard)}\n`);
   return 0;
 }

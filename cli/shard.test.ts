@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReportJson } from '../reports/index.js';
-import { estimator, parseShard, plan, runOrder, shardOf } from './schedule.js';
+import { canStartBeside, estimator, parseShard, plan, runOrder, shardOf } from './schedule.js';
 import { shardOfArgv } from './shard-merge.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,6 +51,37 @@ describe('shards and schedule', () => {
     expect(b?.startMs).toBe(0);
     for (const s of p.scenarios) if (s.key !== 'b') expect(s.startMs).toBeGreaterThanOrEqual(50);
     expect(p.estimateMs).toBe(50 + 300);
+  });
+
+  it('with an isolated instance for them, plans @serial scenarios longest first beside the others, never two at once', () => {
+    const items = [
+      { key: 'a', name: 'a', serial: false },
+      { key: 'b', name: 'b', serial: true },
+      { key: 'c', name: 'c', serial: false },
+      { key: 's', name: 's', serial: true },
+    ];
+    const estimate = estimator({ a: 100, b: 250, c: 300, s: 200 });
+    expect(runOrder(items, estimate, true).map((i) => i.key)).toEqual(['c', 'b', 's', 'a']);
+    const p = plan(items, 3, estimate, true);
+    expect(p.isolated).toBe(true);
+    const at = (key: string) => p.scenarios.find((x) => x.key === key);
+    // c and b start together; s must wait for b (one @serial at a time) though a worker is free.
+    expect(at('c')?.startMs).toBe(0);
+    expect(at('b')?.startMs).toBe(0);
+    expect(at('a')?.startMs).toBe(0);
+    expect(at('s')?.startMs).toBe(250);
+    expect(p.estimateMs).toBe(450);
+    // Without one, the same scenarios run @serial first and alone.
+    expect(plan(items, 3, estimate).estimateMs).toBe(250 + 200 + 300);
+  });
+
+  it('canStartBeside: a @serial scenario alone on a shared instance, one at a time on an isolated one', () => {
+    expect(canStartBeside(true, [])).toBe(true);
+    expect(canStartBeside(true, [false])).toBe(false);
+    expect(canStartBeside(false, [true])).toBe(false);
+    expect(canStartBeside(true, [false, false], true)).toBe(true);
+    expect(canStartBeside(true, [true], true)).toBe(false);
+    expect(canStartBeside(false, [true], true)).toBe(true);
   });
 });
 

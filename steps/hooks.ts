@@ -23,9 +23,18 @@ useNativeMatchIndices();
 // Scenarios bound their own waits; this only stops a step that hangs in the harness itself.
 setDefaultTimeout(30_000);
 
-/** `@serial` scenarios run alone: never beside another scenario. */
+let isolatedInstance: boolean | undefined;
+/** Whether the target gives `@serial` scenarios an instance of their own (read in the coordinator, where `run` set it before cucumber started). */
+const serialScenariosIsolated = (): boolean => (isolatedInstance ??= targetFromEnv()?.isolated !== undefined);
+
+/**
+ * `@serial` scenarios observe broker-wide state, so none runs beside another scenario on the same
+ * broker instance: alone, or, when the target has an isolated instance for them (cli/schedule.ts
+ * canStartBeside, the same rule), one at a time there, beside the others.
+ */
 setParallelCanAssign((pickle, inProgress) => {
   const serial = (p: { tags: readonly { name: string }[] }): boolean => p.tags.some((t) => t.name === '@serial');
+  if (serialScenariosIsolated()) return !serial(pickle) || !inProgress.some(serial);
   if (serial(pickle)) return inProgress.length === 0;
   return !inProgress.some(serial);
 });
@@ -41,9 +50,11 @@ BeforeAll(function () {
 Before(async function (this: MqttWorld, { pickle }) {
   if (!suiteTarget) throw new Error('no target: BeforeAll did not run');
   const tags = pickle.tags.map((t) => t.name);
+  // A @serial scenario runs on the target's isolated instance when it has one (see setParallelCanAssign).
+  const target: SuiteTarget = tags.includes('@serial') && suiteTarget.isolated !== undefined ? suiteTarget.isolated : suiteTarget;
   const preferredText = process.env[VERSION_ENV];
   const version = scenarioVersion(tags, preferredText ? parseVersion(preferredText) : undefined);
-  const na = notApplicable(tags, version, suiteTarget.capabilities);
+  const na = notApplicable(tags, version, target.capabilities);
   if (na !== undefined || version === undefined) {
     // A declared exclusion travels with the verdict: the reports count and list those apart.
     const verdict = { verdict: 'not-applicable', reason: na?.reason ?? 'no version', ...(na?.exclusion !== undefined ? { exclusion: na.exclusion.capability } : {}) };
@@ -51,8 +62,8 @@ Before(async function (this: MqttWorld, { pickle }) {
     return 'skipped';
   }
   // A @needs:tls / @needs:websocket scenario dials the target's endpoint of that transport, when it declares one.
-  const endpoint = scenarioEndpoint(suiteTarget.endpoint, suiteTarget.capabilities, { tls: tags.includes('@needs:tls'), websocket: tags.includes('@needs:websocket') });
-  this.setup({ target: endpoint === suiteTarget.endpoint ? suiteTarget : { ...suiteTarget, endpoint }, name: pickle.name, tags, version });
+  const endpoint = scenarioEndpoint(target.endpoint, target.capabilities, { tls: tags.includes('@needs:tls'), websocket: tags.includes('@needs:websocket') });
+  this.setup({ target: endpoint === target.endpoint ? target : { ...target, endpoint }, name: pickle.name, tags, version });
   return undefined;
 });
 

@@ -200,6 +200,8 @@ export interface StartedTargetParts {
   output?: () => string;
   /** The broker's process on this machine, when it runs as one. */
   process?: TargetProcess;
+  /** Starts another instance of the same broker, configured the same (see StartedTarget.startIsolated). */
+  startIsolated?: () => Promise<StartedTarget>;
 }
 
 /** Builds a StartedTarget whose `stop()` is idempotent and which is `AsyncDisposable` (`await using`). */
@@ -217,7 +219,8 @@ export function createStartedTarget(parts: StartedTargetParts): StartedTarget {
     [Symbol.asyncDispose]: stop,
   };
   const withProcess: StartedTarget = parts.process === undefined ? started : { ...started, process: parts.process };
-  const withOutput: StartedTarget = parts.output === undefined ? withProcess : { ...withProcess, output: parts.output };
+  const withIsolation: StartedTarget = parts.startIsolated === undefined ? withProcess : { ...withProcess, startIsolated: parts.startIsolated };
+  const withOutput: StartedTarget = parts.output === undefined ? withIsolation : { ...withIsolation, output: parts.output };
   if (parts.failure !== undefined) {
     const failure = parts.failure;
     return { ...withOutput, failure: () => failure() };

@@ -123,6 +123,14 @@ export interface StartedTarget extends AsyncDisposable {
    * inside this process.
    */
   readonly process?: TargetProcess;
+  /**
+   * For targets that can start another instance of the same broker, configured the same (the
+   * reference broker in this process): starts one, which the caller stops. `run` puts the `@serial`
+   * scenarios on it, one at a time, so they run beside the others instead of alone: what a `@serial`
+   * scenario observes broker-wide (`$SYS` counts, a `#` subscription) is then its own clients only,
+   * exactly as when it ran alone on the shared instance.
+   */
+  startIsolated?(): Promise<StartedTarget>;
 }
 
 /** The broker's own process on this machine (no wrapper: CPU and memory are the broker's). */

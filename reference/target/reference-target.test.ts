@@ -66,6 +66,24 @@ describe('reference targets', () => {
     expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
   });
 
+  it('starts an isolated second instance for @serial scenarios: its own port and credentials, the same declared behaviour', async () => {
+    await using target = await resolveTarget('reference').start();
+    expect(typeof target.startIsolated).toBe('function');
+    const twin = await target.startIsolated?.();
+    if (twin === undefined) throw new Error('no isolated instance');
+    started.push(twin);
+    expect(twin.endpoint.port).not.toBe(target.endpoint.port);
+    expect(twin.describe()).toEqual({ ...target.describe(), url: twin.endpoint.url });
+    const { endpoints: _e1, auth: _a1, ...declared } = target.capabilities;
+    const { endpoints: _e2, auth: _a2, ...twinDeclared } = twin.capabilities;
+    expect(twinDeclared).toEqual(declared);
+    expect(await roundTrip(twin.endpoint)).toMatch(/^hello/);
+    await twin.stop();
+    // Stopping it leaves the shared instance serving.
+    expect((await tryTcpConnect('127.0.0.1', twin.endpoint.port, 500)).ok).toBe(false);
+    expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
+  });
+
   it('runs the reference broker as a child process (reference:process) and stops it', async () => {
     const target = await resolveTarget('reference:process').start();
     started.push(target);

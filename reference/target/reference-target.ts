@@ -128,6 +128,8 @@ export class ReferenceTarget implements Target {
         capabilities,
         description: { name: this.profile?.name ?? 'reference', version: version ?? packageVersion(), url: endpoint.url, kind: 'reference' },
         release,
+        // Another broker in this process from the same profile: its own ports, credentials and certificate.
+        startIsolated: () => new ReferenceTarget(this.profile).start(),
       });
     } catch (error) {
       await release();

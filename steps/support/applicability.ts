@@ -16,6 +16,12 @@ export interface SuiteTarget {
   endpoint: Endpoint;
   capabilities: Capabilities;
   description: TargetDescription;
+  /**
+   * Another instance of the same broker, configured the same, that only `@serial` scenarios use
+   * (one at a time): they then run beside the others (StartedTarget.startIsolated). Absent: a
+   * `@serial` scenario runs alone on the shared instance.
+   */
+  isolated?: Omit<SuiteTarget, 'isolated'>;
 }
 
 /** Reads the target handed over by the CLI; undefined when cucumber-js was started directly. */
