@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, dispatch, usage } from './main.js';
@@ -44,4 +46,18 @@ describe('dispatch', () => {
     expect(await dispatch(['list', '--help'], sink().stream, sink().stream)).toBe(0);
     expect(await dispatch(['list', '--bogus'], sink().stream, sink().stream)).toBe(2);
   });
+});
+
+describe('a reader that closes stdout early (`mqtt-conformance list | head -1`)', () => {
+  it('drops the rest of the output and exits with the command\'s own code, without an EPIPE crash', async () => {
+    const child = spawn(process.execPath, ['bin/mqtt-conformance.js', 'list'], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read the first chunk, then close the pipe as `head -1` does: the rest of the list hits a closed pipe.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  }, 30_000);
 });

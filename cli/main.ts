@@ -95,8 +95,22 @@ export async function dispatch(argv: string[], out: NodeJS.WritableStream = proc
   return mod.main(rest);
 }
 
+/**
+ * A reader that stops early (`mqtt-conformance list | head`, `run --dry-run | head`) closes the pipe:
+ * what it did not read is not wanted, so the rest of the output is dropped instead of the process
+ * dying on an unhandled EPIPE. The command itself goes on to its end (a run still stops the broker
+ * it started) and exits with its own code.
+ */
+function dropOutputOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
+}
+
 /** Runs `process.argv` and sets the exit code. */
 export async function runCommandLine(): Promise<void> {
+  dropOutputOnClosedStdout();
   try {
     process.exitCode = await dispatch(process.argv.slice(2));
   } catch (e) {
