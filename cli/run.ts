@@ -356,7 +356,11 @@ async function runSuiteWith(started: StartedTarget, isolated: StartedTarget | un
   const provided: Record<string, unknown> = {
     format: [`message:${messagesPath}`],
     parallel: workers > 1 ? workers : 0,
-    ...schedulingPlugin(description.name, options.shard, isolated !== undefined),
+    ...schedulingPlugin(description.name, options.shard, {
+      isolated: isolated !== undefined,
+      // The reference broker (in this process, or nodes on this machine) competes with the workers for the CPUs.
+      ...(description.kind === 'reference' ? { cpuBoundWorkers: workers } : {}),
+    }),
   };
   if (tags !== undefined) provided['tags'] = tags;
   // The compiled steps when this CLI runs compiled (the installed package), else the sources through tsx.

@@ -4,14 +4,14 @@
  * scenarios (`--shard I/N`) and hands them to the workers `@serial` first, then longest first, so the long waits
  * start early and the short scenarios fill the gaps at the end.
  */
-import { estimator, runOrder, shardOf, type ShardSpec } from './schedule.js';
+import { estimator, runOrder, shardOf, type OrderOptions, type ShardSpec } from './schedule.js';
 
 /** The plugin's options (`pluginOptions.schedule`): JSON, as cucumber passes them. */
 export interface SchedulePluginOptions {
   durations: Record<string, number>;
   shard?: ShardSpec;
-  /** `@serial` scenarios run on an isolated instance of the broker: no need to put them first. */
-  isolated?: boolean;
+  /** How to order (runOrder): an isolated instance for `@serial` scenarios, CPUs shared with the broker. */
+  order?: OrderOptions;
 }
 
 interface LocatedPickle {
@@ -29,7 +29,7 @@ export const schedulePlugin = {
     const estimate = estimator(options.durations ?? {});
     const shard = options.shard;
     if (shard !== undefined) transform('pickles:filter', (pickles) => shardOf(pickles.map(keyed), shard, estimate));
-    transform('pickles:order', (pickles) => runOrder(pickles.map(keyed), estimate, options.isolated === true));
+    transform('pickles:order', (pickles) => runOrder(pickles.map(keyed), estimate, options.order ?? {}));
   },
 };
 

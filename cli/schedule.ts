@@ -84,17 +84,56 @@ export function longestFirst<T extends { key: string }>(items: readonly T[], est
   return [...items].sort((a, b) => estimate(b.key) - estimate(a.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
+/** Scenarios recorded at this or longer are timer-bound: keep-alive, Will Delay, expiry, `$SYS` rounds; mostly asleep. */
+export const TIMER_BOUND_MS = 1000;
+
+/** How a run orders its scenarios (see runOrder). */
+export interface OrderOptions {
+  /** `@serial` scenarios run on an isolated instance of the broker (StartedTarget.startIsolated), beside the others. */
+  isolated?: boolean;
+  /**
+   * The broker competes with the workers for this machine's CPUs (the reference broker, in this
+   * process or as local nodes) and the run has this many workers: spread the timer-bound scenarios.
+   */
+  cpuBoundWorkers?: number;
+}
+
+/**
+ * The longest-first order with the timer-bound scenarios spread out, for a run whose scenarios
+ * compete for the CPUs. Longest first would start every worker on a timer-bound scenario at once
+ * and leave the CPUs idle for seconds while the short, CPU-bound scenarios wait behind them. Here a
+ * third of the workers start on the longest ones, and the other timer-bound scenarios are spread
+ * evenly through the first half of the short ones: some workers sleep on timers while the rest keep
+ * the CPUs busy, and every timer-bound scenario still starts early enough to end before the short
+ * ones run out.
+ */
+export function spreadTimerBound<T extends { key: string }>(ordered: readonly T[], estimate: (key: string) => number, workers: number): T[] {
+  const timed = ordered.filter((s) => estimate(s.key) >= TIMER_BOUND_MS);
+  const short = ordered.filter((s) => estimate(s.key) < TIMER_BOUND_MS);
+  const out = timed.splice(0, Math.max(1, Math.floor(workers / 3)));
+  // With too few short ones to go around, no gap: then it is longest first.
+  const gap = timed.length === 0 ? 0 : Math.floor(short.length / (2 * timed.length));
+  let next = 0;
+  for (const scenario of timed) {
+    out.push(...short.slice(next, next + gap), scenario);
+    next += gap;
+  }
+  out.push(...short.slice(next));
+  return out;
+}
+
 /**
  * The order the workers take scenarios in: `@serial` ones first (each runs alone, so at the start
  * they overlap the other workers' start-up instead of draining the pool later), then the rest
  * longest first, so the long waits start early and the short scenarios fill the gaps at the end.
- * With an isolated instance for the `@serial` ones (StartedTarget.startIsolated) nothing runs alone:
- * all longest first.
+ * With an isolated instance for the `@serial` ones nothing runs alone, so none need go first; with
+ * the CPUs shared with the broker, the timer-bound scenarios are spread (spreadTimerBound).
  */
-export function runOrder<T extends { key: string; serial: boolean }>(items: readonly T[], estimate: (key: string) => number, isolated = false): T[] {
+export function runOrder<T extends { key: string; serial: boolean }>(items: readonly T[], estimate: (key: string) => number, options: OrderOptions = {}): T[] {
+  const spread = (list: T[]): T[] => (options.cpuBoundWorkers === undefined ? list : spreadTimerBound(list, estimate, options.cpuBoundWorkers));
   const ordered = longestFirst(items, estimate);
-  if (isolated) return ordered;
-  return [...ordered.filter((s) => s.serial), ...ordered.filter((s) => !s.serial)];
+  if (options.isolated === true) return spread(ordered);
+  return [...ordered.filter((s) => s.serial), ...spread(ordered.filter((s) => !s.serial))];
 }
 
 /**
@@ -137,6 +176,8 @@ export interface Plan {
   workers: number;
   /** `@serial` scenarios on an isolated instance of the broker (beside the others), not alone. */
   isolated: boolean;
+  /** Timer-bound scenarios spread through the short ones (spreadTimerBound), the CPUs being shared with the broker. */
+  spread: boolean;
   scenarios: PlannedScenario[];
   /** Estimated wall time of the scenarios (worker start-up not included). */
   estimateMs: number;
@@ -149,8 +190,9 @@ export interface Plan {
  * start, see `canStartBeside`) over the queue in longest-first order: the planned start and
  * worker of each scenario and the estimated wall time.
  */
-export function plan(items: readonly SchedulableScenario[], workers: number, estimate: (key: string) => number, isolated = false): Plan {
-  const queue = runOrder(items, estimate, isolated);
+export function plan(items: readonly SchedulableScenario[], workers: number, estimate: (key: string) => number, options: { isolated?: boolean; cpuBound?: boolean } = {}): Plan {
+  const isolated = options.isolated === true;
+  const queue = runOrder(items, estimate, { isolated, ...(options.cpuBound === true ? { cpuBoundWorkers: workers } : {}) });
   const free = new Array<number>(workers).fill(0);
   const running: { end: number; serial: boolean }[] = [];
   const out: PlannedScenario[] = [];
@@ -174,7 +216,7 @@ export function plan(items: readonly SchedulableScenario[], workers: number, est
     now = next;
   }
   const estimateMs = Math.max(0, ...out.map((s) => s.startMs + s.estimateMs));
-  return { workers, isolated, scenarios: out, estimateMs, totalMs: out.reduce((a, s) => a + s.estimateMs, 0) };
+  return { workers, isolated, spread: options.cpuBound === true, scenarios: out, estimateMs, totalMs: out.reduce((a, s) => a + s.estimateMs, 0) };
 }
 
 /** A pickle as the scheduler and `run --dry-run` see it. */
@@ -224,7 +266,7 @@ export function formatPlan(p: Plan, targetName: string, shard?: ShardSpec): stri
   const s = (ms: number): string => (ms / 1000).toFixed(1);
   const lines = [
     `schedule for ${targetName}${shard ? `, shard ${shard.index}/${shard.total}` : ''}: ${p.scenarios.length} scenarios on ${p.workers} worker${p.workers === 1 ? '' : 's'}, ` +
-      `${p.isolated ? '@serial ones on a second broker instance, one at a time; ' : '@serial first, then '}longest first; estimated ${s(p.estimateMs)} s wall (scenario time ${s(p.totalMs)} s; worker start-up not included)`,
+      `${p.isolated ? '@serial ones on a second broker instance, one at a time; ' : '@serial first, then '}longest first${p.spread ? ' (timer-bound ones spread among the short ones)' : ''}; estimated ${s(p.estimateMs)} s wall (scenario time ${s(p.totalMs)} s; worker start-up not included)`,
     '  start s  worker  est. s  scenario',
   ];
   for (const x of p.scenarios) {
@@ -239,8 +281,8 @@ export function formatPlan(p: Plan, targetName: string, shard?: ShardSpec): stri
 const PLUGIN_URL = new URL(`./schedule-plugin${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /** Options for cucumber's loadConfiguration (`plugin`, `pluginOptions`): longest first, and the shard's part. */
-export function schedulingPlugin(targetName: string, shard: ShardSpec | undefined, isolated = false): { plugin: string[]; pluginOptions: { schedule: SchedulePluginOptions } } {
-  const options: SchedulePluginOptions = { durations: durationsFor(readDurations(), targetName), isolated };
+export function schedulingPlugin(targetName: string, shard: ShardSpec | undefined, order: OrderOptions = {}): { plugin: string[]; pluginOptions: { schedule: SchedulePluginOptions } } {
+  const options: SchedulePluginOptions = { durations: durationsFor(readDurations(), targetName), order };
   if (shard !== undefined) options.shard = shard;
   return { plugin: [pathToFileURL(fileURLToPath(PLUGIN_URL)).href], pluginOptions: { schedule: options } };
 }
@@ -295,6 +337,6 @@ export function dryRun(options: { broker: string; parallel?: number; shard?: Sha
   const workers = Math.max(1, Math.min(options.parallel ?? workersFor(target.kind, target.host), part.length));
   // Only the in-process reference broker starts a second instance for the @serial scenarios (cli/run.ts).
   const isolated = options.broker.trim() === 'reference' && workers > 1 && part.some((s) => s.serial);
-  process.stdout.write(`${formatPlan(plan(part, workers, estimate, isolated), target.name, options.shard)}\n`);
+  process.stdout.write(`${formatPlan(plan(part, workers, estimate, { isolated, cpuBound: target.kind === 'reference' }), target.name, options.shard)}\n`);
   return 0;
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReportJson } from '../reports/index.js';
-import { canStartBeside, estimator, parseShard, plan, runOrder, shardOf } from './schedule.js';
+import { TIMER_BOUND_MS, canStartBeside, estimator, parseShard, plan, runOrder, shardOf, spreadTimerBound } from './schedule.js';
 import { shardOfArgv } from './shard-merge.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -61,8 +61,8 @@ describe('shards and schedule', () => {
       { key: 's', name: 's', serial: true },
     ];
     const estimate = estimator({ a: 100, b: 250, c: 300, s: 200 });
-    expect(runOrder(items, estimate, true).map((i) => i.key)).toEqual(['c', 'b', 's', 'a']);
-    const p = plan(items, 3, estimate, true);
+    expect(runOrder(items, estimate, { isolated: true }).map((i) => i.key)).toEqual(['c', 'b', 's', 'a']);
+    const p = plan(items, 3, estimate, { isolated: true });
     expect(p.isolated).toBe(true);
     const at = (key: string) => p.scenarios.find((x) => x.key === key);
     // c and b start together; s must wait for b (one @serial at a time) though a worker is free.
@@ -73,6 +73,32 @@ describe('shards and schedule', () => {
     expect(p.estimateMs).toBe(450);
     // Without one, the same scenarios run @serial first and alone.
     expect(plan(items, 3, estimate).estimateMs).toBe(250 + 200 + 300);
+  });
+
+  it('spreads timer-bound scenarios through the first half of the short ones, keeping both orders', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 6000 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 12 }), (durations, workers) => {
+        const items = durations.map((ms, i) => ({ key: `k${String(i).padStart(3, '0')}`, ms }));
+        const estimate = estimator(Object.fromEntries(items.map((i) => [i.key, i.ms])));
+        const ordered = [...items].sort((a, b) => b.ms - a.ms || (a.key < b.key ? -1 : 1));
+        const out = spreadTimerBound(ordered, estimate, workers);
+        expect([...out].map((i) => i.key).sort()).toEqual(items.map((i) => i.key).sort());
+        const timed = (i: { ms: number }): boolean => i.ms >= TIMER_BOUND_MS;
+        // Each kind keeps its longest-first order.
+        expect(out.filter(timed)).toEqual(ordered.filter(timed));
+        expect(out.filter((i) => !timed(i))).toEqual(ordered.filter((i) => !timed(i)));
+        // At most a third of the workers (at least one) start on timer-bound scenarios.
+        // (when there are short ones enough to put between the rest: else it is longest first).
+        const head = Math.max(1, Math.floor(workers / 3));
+        const shorts = out.filter((i) => !timed(i)).length;
+        const firstShort = out.findIndex((i) => !timed(i));
+        if (shorts >= 2 * (ordered.filter(timed).length - head)) expect(firstShort).toBeLessThanOrEqual(head);
+        // Every timer-bound scenario is queued before the second half of the short ones.
+        const lastTimed = out.map(timed).lastIndexOf(true);
+        const shortsBefore = out.slice(0, lastTimed + 1).filter((i) => !timed(i)).length;
+        expect(shortsBefore).toBeLessThanOrEqual(Math.ceil(shorts / 2));
+      }),
+    );
   });
 
   it('canStartBeside: a @serial scenario alone on a shared instance, one at a time on an isolated one', () => {
