@@ -1,4 +1,4 @@
-import { Given } from '@cucumber/cucumber';
+import { Given } from './support/cucumber.js';
 import type { MqttWorld } from './support/world.js';
 
 /**

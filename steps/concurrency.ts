@@ -1,4 +1,4 @@
-import { type DataTable, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Then, When } from './support/cucumber.js';
 import { ClientUsageError } from '../harness/client/index.js';
 import {
   checkEveryAcknowledgedDelivered,

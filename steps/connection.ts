@@ -1,4 +1,4 @@
-import { type DataTable, Given, When } from '@cucumber/cucumber';
+import { type DataTable, Given, When } from './support/cucumber.js';
 import type { QoS } from '../harness/codec/index.js';
 import { connectOptionsFromTable } from './support/tables.js';
 import { randomAlnum, type MqttWorld } from './support/world.js';

@@ -1,4 +1,4 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Then, When } from './support/cucumber.js';
 import type { PacketType, PublishPacket, QoS } from '../harness/codec/index.js';
 import { ClientUsageError, TimeoutError, describePacket, matcher } from '../harness/client/index.js';
 import {

@@ -1,4 +1,4 @@
-import { Then } from '@cucumber/cucumber';
+import { Then } from './support/cucumber.js';
 import type { Packet, PacketType, PublishPacket, QoS } from '../harness/codec/index.js';
 import { ClientUsageError, ExpectationError, describePacket, matcher, oneOf, type PacketPattern } from '../harness/client/index.js';
 import { connectTimeoutOf } from './support/applicability.js';

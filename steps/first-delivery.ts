@@ -1,4 +1,4 @@
-import { Given, Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from './support/cucumber.js';
 import type { ConnectPacket, PublishPacket, QoS } from '../harness/codec/index.js';
 import { describePacket, type TestClient } from '../harness/client/index.js';
 import { connectPersistent, receiveFirstDelivery } from './support/sessions.js';

@@ -7,7 +7,7 @@ import {
   setDefaultTimeout,
   setParallelCanAssign,
   setWorldConstructor,
-} from '@cucumber/cucumber';
+} from './support/cucumber.js';
 import { TRACE_MEDIA_TYPE } from '../harness/client/index.js';
 import { scenarioEndpoint } from '../harness/targets/started.js';
 import { notApplicable, parseVersion, scenarioVersion, targetFromEnv, TARGET_ENV, type SuiteTarget } from './support/applicability.js';

@@ -1,4 +1,4 @@
-import { Then } from '@cucumber/cucumber';
+import { Then } from './support/cucumber.js';
 import { describePacket } from '../harness/client/index.js';
 import { listOf, unescapeTopic } from './support/delivery.js';
 import type { MqttWorld } from './support/world.js';

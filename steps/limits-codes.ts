@@ -1,4 +1,4 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Then, When } from './support/cucumber.js';
 import type { QoS, Subscription } from '../harness/codec/index.js';
 import { topicOfLength } from './support/delivery.js';
 import {

@@ -1,4 +1,4 @@
-import { defineParameterType } from '@cucumber/cucumber';
+import { defineParameterType } from './support/cucumber.js';
 import type { PacketType, QoS } from '../harness/codec/index.js';
 import { fromHex } from '../harness/codec/index.js';
 import type { MqttWorld } from './support/world.js';

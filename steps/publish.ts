@@ -1,4 +1,4 @@
-import { When } from '@cucumber/cucumber';
+import { When } from './support/cucumber.js';
 import type { PacketType, PublishPacket, QoS } from '../harness/codec/index.js';
 import { encode } from '../harness/codec/index.js';
 import { ClientUsageError } from '../harness/client/index.js';

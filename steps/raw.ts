@@ -1,4 +1,4 @@
-import { When } from '@cucumber/cucumber';
+import { When } from './support/cucumber.js';
 import type { PacketType } from '../harness/codec/index.js';
 import { fromHex } from '../harness/codec/index.js';
 import { ClientUsageError } from '../harness/client/index.js';

@@ -1,4 +1,4 @@
-import { Then } from '@cucumber/cucumber';
+import { Then } from './support/cucumber.js';
 import { matcher } from '../harness/client/index.js';
 import { helperClient } from './support/delivery.js';
 import type { MqttWorld } from './support/world.js';

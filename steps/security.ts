@@ -5,7 +5,7 @@
  * themselves and read through a TestClient over that socket's stream.
  */
 import { randomBytes } from 'node:crypto';
-import { After, Then, When } from '@cucumber/cucumber';
+import { After, Then, When } from './support/cucumber.js';
 import WebSocket, { createWebSocketStream } from 'ws';
 import { TestClient } from '../harness/client/index.js';
 import { encode } from '../harness/codec/index.js';

@@ -1,4 +1,4 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Then, When } from './support/cucumber.js';
 import type { QoS } from '../harness/codec/index.js';
 import { ClientUsageError, ExpectationError, describePacket, mismatch } from '../harness/client/index.js';
 import { helperClient, subackCodeMatchers, subscribeAndSuback } from './support/delivery.js';

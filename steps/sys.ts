@@ -1,4 +1,4 @@
-import { type DataTable, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Then, When } from './support/cucumber.js';
 import type { PublishPacket } from '../harness/codec/index.js';
 import { ClientUsageError, ExpectationError, TimeoutError, describePacket } from '../harness/client/index.js';
 import { sysBoundMs } from './support/delivery.js';

@@ -1,4 +1,4 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Then, When } from './support/cucumber.js';
 import type { QoS } from '../harness/codec/index.js';
 import { ClientUsageError, matcher } from '../harness/client/index.js';
 import { beyondPacketLimit, helperClient, listOf, oneOfTopics, sysBoundMs, topicOfLength, unescapeTopic } from './support/delivery.js';

@@ -1,5 +1,5 @@
 /** MQTT 5.0 authentication steps: Authentication Method in CONNECT, AUTH packets. */
-import { type DataTable, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Then, When } from './support/cucumber.js';
 import { encode, type AuthPacket } from '../harness/codec/index.js';
 import { ClientUsageError, describePacket } from '../harness/client/index.js';
 import type { MqttWorld } from './support/world.js';

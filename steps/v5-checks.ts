@@ -1,5 +1,5 @@
 /** MQTT 5.0 checks over everything a connection received: packet sizes, problem information, waits on time. */
-import { Then, When } from '@cucumber/cucumber';
+import { Then, When } from './support/cucumber.js';
 import { describePacket } from '../harness/client/index.js';
 import type { MqttWorld } from './support/world.js';
 

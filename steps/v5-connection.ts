@@ -1,5 +1,5 @@
 /** MQTT 5.0 connection steps: CONNECT with properties, CONNACK checks, server-side closes. */
-import { type DataTable, Given, Then, When, defineParameterType } from '@cucumber/cucumber';
+import { type DataTable, Given, Then, When, defineParameterType } from './support/cucumber.js';
 import type { ConnectPacket, Properties } from '../harness/codec/index.js';
 import { describePacket } from '../harness/client/index.js';
 import type { MqttWorld } from './support/world.js';

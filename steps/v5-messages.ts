@@ -1,5 +1,5 @@
 /** MQTT 5.0 publish and subscribe steps: properties, subscription options, reason codes, aliases, flow control. */
-import { type DataTable, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Then, When } from './support/cucumber.js';
 import type { Properties, PublishPacket, QoS, RetainHandling, Subscription, SubscribePacket } from '../harness/codec/index.js';
 import { ClientUsageError, TimeoutError, describePacket, type TestClient } from '../harness/client/index.js';
 import type { MqttWorld } from './support/world.js';

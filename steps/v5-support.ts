@@ -3,7 +3,7 @@
  * CONNACK kept per client, property tables, and the choice points of server-side closes (a
  * DISCONNECT with a reason code before the close is allowed, never required: section 4.13).
  */
-import type { DataTable } from '@cucumber/cucumber';
+import type { DataTable } from './support/cucumber.js';
 import type { ConnackPacket, ConnectPacket, Packet, Properties, PublishPacket, QoS, Will } from '../harness/codec/index.js';
 import { PROPERTY_BY_KEY, isValidReasonCode, reasonCodeName } from '../harness/codec/index.js';
 import { ClientUsageError, describePacket, type TestClient } from '../harness/client/index.js';

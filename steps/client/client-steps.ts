@@ -3,7 +3,7 @@
  * "the server ..." is the scripted server, which answers only what a step says. Thin: one
  * harness call each, plus the check that names the statement.
  */
-import { Given, Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '../support/cucumber.js';
 import type { Properties, PublishPacket, QoS } from '../../harness/codec/index.js';
 import { fromHex } from '../../harness/codec/index.js';
 import { matcher } from '../../harness/client/index.js';

@@ -3,7 +3,7 @@
  * scenario gets its own scripted server and its own adapter process, stopped afterwards by PID.
  * Broker runs never load this folder (the broker profile imports steps/*.ts only).
  */
-import { After, AfterStep, Before, BeforeAll, Status, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
+import { After, AfterStep, Before, BeforeAll, Status, setDefaultTimeout, setWorldConstructor } from '../support/cucumber.js';
 import { TRACE_MEDIA_TYPE } from '../../harness/client/index.js';
 import { AdapterError } from '../../harness/server/index.js';
 import { CLIENT_CAPABILITIES, CLIENT_ENV, clientFromEnv, type ClientUnderTestConfig } from './support/client-config.js';

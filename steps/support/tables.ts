@@ -1,4 +1,4 @@
-import type { DataTable } from '@cucumber/cucumber';
+import type { DataTable } from './cucumber.js';
 import type { QoS } from '../../harness/codec/index.js';
 import type { ConnectOptions, MqttWorld } from './world.js';
 

@@ -1,4 +1,4 @@
-import { World, type IWorldOptions } from '@cucumber/cucumber';
+import { World, type IWorldOptions } from './cucumber.js';
 import type {
   ConnackPacket,
   ConnectPacket,

@@ -1,4 +1,4 @@
-import { World, type IWorldOptions } from '@cucumber/cucumber';
+import { World, type IWorldOptions } from '../../support/cucumber.js';
 import type { ConnackPacket, Properties, PublishPacket } from '../../../harness/codec/index.js';
 import { ClientUsageError, ExpectationError, TraceRecorder, type Rule } from '../../../harness/client/index.js';
 import { AdapterError, ClientUnderTest, ScriptedServer, type AdapterCommand, type PeerConnection } from '../../../harness/server/index.js';
