@@ -66,7 +66,7 @@ describe('reference targets', () => {
     expect(await roundTrip(target.endpoint)).toMatch(/^hello/);
   });
 
-  it('starts an isolated second instance for @serial scenarios: its own port and credentials, the same declared behaviour', async () => {
+  it('starts an isolated second instance for @serial scenarios: its own ports, the same credentials and declared behaviour', async () => {
     await using target = await resolveTarget('reference').start();
     expect(typeof target.startIsolated).toBe('function');
     const twin = await target.startIsolated?.();
@@ -74,9 +74,11 @@ describe('reference targets', () => {
     started.push(twin);
     expect(twin.endpoint.port).not.toBe(target.endpoint.port);
     expect(twin.describe()).toEqual({ ...target.describe(), url: twin.endpoint.url });
-    const { endpoints: _e1, auth: _a1, ...declared } = target.capabilities;
-    const { endpoints: _e2, auth: _a2, ...twinDeclared } = twin.capabilities;
+    const { endpoints: _e1, ...declared } = target.capabilities;
+    const { endpoints: _e2, ...twinDeclared } = twin.capabilities;
     expect(twinDeclared).toEqual(declared);
+    // The second instance has no second instance of its own.
+    expect('startIsolated' in twin).toBe(false);
     expect(await roundTrip(twin.endpoint)).toMatch(/^hello/);
     await twin.stop();
     // Stopping it leaves the shared instance serving.

@@ -83,8 +83,19 @@ export class ReferenceTarget implements Target {
   constructor(private readonly profile?: BrokerProfile) {}
 
   async start(): Promise<StartedTarget> {
-    const files = await newStartFiles();
+    return this.startWith(await newStartFiles(), true);
+  }
+
+  /**
+   * Starts a broker configured from FILES; removes them at stop when it OWNS them. The isolated
+   * second instance shares the first one's files (the same generated user and certificate, so
+   * the same declared credentials), which only the first removes.
+   */
+  private async startWith(files: StartFiles, owns: boolean): Promise<StartedTarget> {
     const { credentials, certificate } = files;
+    const removeOwn = async (): Promise<void> => {
+      if (owns) await files.remove();
+    };
     const maxPacketSize = maxPacketSizeOf(this.profile);
     let broker: Awaited<ReturnType<typeof import('../index.js').startBroker>>;
     try {
@@ -108,14 +119,14 @@ export class ReferenceTarget implements Target {
         scramUsers: credentials.scramUsers,
       });
     } catch (error) {
-      await files.remove();
+      await removeOwn();
       throw new TargetError('TARGET_START_FAILED', `the reference broker did not start: ${(error as Error).message}`, (error as Error).stack);
     }
     const release = async (): Promise<void> => {
       try {
         await broker.close();
       } finally {
-        await files.remove();
+        await removeOwn();
       }
     };
     const host = dialableHost(broker.address.host);
@@ -128,8 +139,8 @@ export class ReferenceTarget implements Target {
         capabilities,
         description: { name: this.profile?.name ?? 'reference', version: version ?? packageVersion(), url: endpoint.url, kind: 'reference' },
         release,
-        // Another broker in this process from the same profile: its own ports, credentials and certificate.
-        startIsolated: () => new ReferenceTarget(this.profile).start(),
+        // Another broker in this process from the same profile and files: its own ports, the same credentials.
+        ...(owns ? { startIsolated: () => this.startWith(files, false) } : {}),
       });
     } catch (error) {
       await release();
