@@ -156,11 +156,11 @@ export async function runClientSuite(options: ClientRunOptions, argv: string[]):
     [ENV.timeoutMs]: options.timeoutMs === undefined ? undefined : String(options.timeoutMs),
   });
   const tags = tagExpression(options);
-  const provided: Record<string, unknown> = { format: [`message:${messagesPath}`], parallel: options.parallel > 1 ? options.parallel : 0 };
+  const provided: Record<string, unknown> = { parallel: options.parallel > 1 ? options.parallel : 0 };
   if (tags !== undefined) provided['tags'] = tags;
   const c = options.client;
   const banner = `mqtt-conformance ${packageVersion()}: client ${c.name}${c.version ? ` ${c.version}` : ''} (${options.parallel} worker${options.parallel === 1 ? '' : 's'}${tags ? `, tags ${tags}` : ''})\n`;
-  const { envelopes, success, startedAt, durationMs } = await runCucumberWithProgress(RUNNING_COMPILED ? 'clientCompiled' : 'client', provided, env, banner);
+  const { envelopes, success, startedAt, durationMs } = await runCucumberWithProgress(RUNNING_COMPILED ? 'clientCompiled' : 'client', provided, env, banner, messagesPath);
   const target: RunMeta['target'] = { name: c.name, url: c.command, kind: 'process' };
   if (c.version !== undefined) target.version = c.version;
   const meta: RunMeta = { tool: { name: 'mqtt-conformance', version: packageVersion() }, target, startedAt: startedAt.toISOString(), durationMs: Math.round(durationMs), argv: ['mqtt-conformance', 'run', ...argv] };

@@ -1,6 +1,6 @@
 /**
  * `mqtt-conformance run`: starts the target once, runs the Gherkin suite against it with cucumber
- * (parallel workers, the `message` formatter to DIR/messages.ndjson), shows progress, builds the
+ * (parallel workers; its message stream kept as DIR/messages.ndjson), shows progress, builds the
  * compliance model and writes the reports. Exit codes: 0 nothing failed, 1 a (non-optional) scenario failed,
  * 2 usage or configuration error, 3 the target could not be reached (or died during the run).
  * Also what a client run (`run --client`, client-run.ts) does alike around cucumber: hand values to
@@ -225,6 +225,7 @@ export async function runCucumberWithProgress(
   provided: Record<string, unknown>,
   env: Record<string, string | undefined>,
   banner: string,
+  messagesPath: string,
 ): Promise<CucumberRun> {
   const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
   // Cucumber always has a formatter on stdout (progress by default); our own display replaces it.
@@ -236,10 +237,18 @@ export async function runCucumberWithProgress(
   const progress = new Progress();
   const startedAt = new Date();
   const t0 = performance.now();
-  const result = await runCucumber(runConfiguration, environment, (m) => {
-    envelopes.push(m);
-    progress.onMessage(m);
-  });
+  let result: Awaited<ReturnType<typeof runCucumber>>;
+  try {
+    result = await runCucumber(runConfiguration, environment, (m) => {
+      envelopes.push(m);
+      progress.onMessage(m);
+    });
+  } finally {
+    // The message stream as cucumber's `message` formatter writes it (one JSON envelope per line),
+    // written once at the end, even of a run that broke off: the formatter made one file write per
+    // envelope (12,760 in a whole run) in this process, which also runs the embedded broker.
+    await writeFile(messagesPath, envelopes.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  }
   const durationMs = performance.now() - t0;
   progress.draw(true);
   return { envelopes, success: result.success, startedAt, durationMs };
@@ -354,7 +363,6 @@ async function runSuiteWith(started: StartedTarget, isolated: StartedTarget | un
     [ENV.timeoutMs]: options.timeoutMs === undefined ? undefined : String(options.timeoutMs),
   });
   const provided: Record<string, unknown> = {
-    format: [`message:${messagesPath}`],
     parallel: workers > 1 ? workers : 0,
     ...schedulingPlugin(description.name, options.shard, {
       isolated: isolated !== undefined,
@@ -368,7 +376,7 @@ async function runSuiteWith(started: StartedTarget, isolated: StartedTarget | un
   const banner =
     `mqtt-conformance ${packageVersion()}: ${description.name}${description.version ? ` ${description.version}` : ''} at ${started.endpoint.url}` +
     ` (${workers} worker${workers === 1 ? '' : 's'}${tags ? `, tags ${tags}` : ''}${options.shard ? `, shard ${options.shard.index}/${options.shard.total}` : ''})\n`;
-  const { envelopes, success, startedAt, durationMs } = await runCucumberWithProgress(profile, provided, env, banner);
+  const { envelopes, success, startedAt, durationMs } = await runCucumberWithProgress(profile, provided, env, banner, messagesPath);
 
   const died = started.failure?.();
   const meta: RunMeta = {
