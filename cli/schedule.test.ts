@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { workersFor } from './schedule.js';
 
 describe('workersFor: the default worker count from the target', () => {
-  it('gives the embedded reference broker, which shares the CPUs with the workers, 6 on 2 CPUs', () => {
-    expect(workersFor('reference', '127.0.0.1', 2)).toBe(6);
+  it('gives the embedded reference broker 8 on 2 CPUs, as any broker on this machine', () => {
+    expect(workersFor('reference', '127.0.0.1', 2)).toBe(8);
   });
   it('gives a separate broker on this machine (a process, a loopback URL) 8, since the run mostly waits', () => {
     expect(workersFor('process', '127.0.0.1', 2)).toBe(8);
@@ -16,7 +16,7 @@ describe('workersFor: the default worker count from the target', () => {
     expect(workersFor('container', '127.0.0.1', 2)).toBe(8);
   });
   it('never fewer than 2, and fewer on one CPU', () => {
-    expect(workersFor('reference', '127.0.0.1', 1)).toBe(3);
+    expect(workersFor('reference', '127.0.0.1', 1)).toBe(4);
     expect(workersFor('process', '127.0.0.1', 1)).toBe(4);
     expect(workersFor('url', '10.0.0.7', 1)).toBe(3);
   });

@@ -291,17 +291,16 @@ const LOOPBACK = /^(127\.|localhost$|::1$|\[::1\]$)/;
 
 /**
  * Workers for a target when `--parallel` is not given. Scenarios mostly wait (on timers, or on
- * bounds a broker lets run out), so more workers than CPUs pay off; each worker costs about a
- * second of CPU to start (cucumber and the steps). The embedded reference broker runs in this very
- * process and shares its CPUs with the workers, so a run against it is CPU-bound: 6 workers. A
- * separate broker on this machine (a local process, a loopback URL) leaves the CPUs to the suite,
- * and a run against it spends most of its time waiting (about 80% against Mosquitto 2.0.11): 8,
- * so more of those waits overlap (a container reached on a loopback port counts as local). A remote
- * broker (a shared server, a rate limit, a slower path): 4.
+ * bounds a broker lets run out), so more workers than CPUs pay off; each worker costs about 0.7 s
+ * of CPU to start (cucumber's runtime and the steps). A broker on this machine (the embedded
+ * reference broker, a local process, a loopback URL; a container reached on a loopback port counts
+ * as local): 8, so more of those waits overlap. (The reference broker shares the CPUs with the
+ * workers; it had 6 while each worker cost twice as much to start and the timer-bound scenarios
+ * all started at once, see spreadTimerBound.) A remote broker (a shared server, a rate limit, a
+ * slower path): 4.
  */
 export function workersFor(kind: TargetDescription['kind'], host: string, cpus: number = availableParallelism()): number {
-  if (kind === 'reference') return Math.max(2, Math.min(6, 3 * cpus));
-  const local = kind === 'process' || LOOPBACK.test(host);
+  const local = kind === 'reference' || kind === 'process' || LOOPBACK.test(host);
   return Math.max(2, local ? Math.min(8, 4 * cpus) : Math.min(4, 3 * cpus));
 }
 
