@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { Envelope } from '@cucumber/messages';
 import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta } from '../reports/index.js';
-import { PACKAGE_ROOT, TargetError, RUNNING_COMPILED, withExclusions, type DeclaredExclusion, type StartedTarget } from '../harness/targets/index.js';
+import { PACKAGE_ROOT, TargetError, RUNNING_COMPILED, withExclusions, type DeclaredExclusion, type StartedTarget, type TargetDescription } from '../harness/targets/index.js';
 import { packageVersion } from '../reference/target/index.js';
 import { TARGET_FORMS, redactArgv, resolveClusterTarget, resolveTarget } from './resolve-target.js';
 import { Progress, summaryLines } from './terminal.js';
@@ -335,7 +335,7 @@ export async function runSuite(started: StartedTarget, options: RunOptions, argv
   const workers = Math.max(1, Math.min(options.parallel ?? defaultWorkers(started), selection.length));
   const isolated = await isolatedInstanceFor(started, selection.some((s) => s.serial), workers);
   try {
-    return await runSuiteWith(started, isolated, { options, argv, exclusions, messagesPath, tags, workers });
+    return await runSuiteWith(started, isolated, { options, argv, exclusions, messagesPath, tags, workers, description });
   } finally {
     await isolated?.stop().catch((e: unknown) => process.stderr.write(`warning: stopping the @serial scenarios' broker instance failed: ${(e as Error).message}\n`));
   }
@@ -348,11 +348,11 @@ interface SuiteRunSettings {
   messagesPath: string;
   tags: string | undefined;
   workers: number;
+  description: TargetDescription;
 }
 
 async function runSuiteWith(started: StartedTarget, isolated: StartedTarget | undefined, settings: SuiteRunSettings): Promise<number> {
-  const { options, argv, exclusions, messagesPath, tags, workers } = settings;
-  const description = started.describe();
+  const { options, argv, exclusions, messagesPath, tags, workers, description } = settings;
   // The profile's exclusions are in the capabilities already; the command line's join them here.
   const capabilities = withExclusions(started.capabilities, exclusions);
   const suiteTarget: SuiteTarget = { endpoint: started.endpoint, capabilities, description };

@@ -21,6 +21,7 @@ import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumb
 import { IdGenerator, type GherkinDocument, type Pickle } from '@cucumber/messages';
 import { PACKAGE_ROOT, type StartedTarget, type TargetDescription } from '../harness/targets/index.js';
 import type { SchedulePluginOptions } from './schedule-plugin.js';
+import { canStartBeside } from '../steps/support/serial.js';
 
 /** Estimate of a scenario never timed: most scenarios are a few round trips on localhost. */
 export const DEFAULT_ESTIMATE_MS = 150;
@@ -154,17 +155,7 @@ export function shardOf<T extends { key: string }>(items: readonly T[], shard: S
   return mine;
 }
 
-/**
- * Whether a scenario may start beside the ones in progress. `@serial` scenarios touch
- * broker-wide state (client counts in `$SYS`, a `#` subscription that sees everyone's messages),
- * so one runs alone; or, when the target has an isolated instance for them (`isolated`), one at a
- * time there, beside the others. The cucumber hook (steps/hooks.ts) applies the same rule.
- */
-export function canStartBeside(serial: boolean, inProgressSerial: readonly boolean[], isolated = false): boolean {
-  if (isolated) return !serial || !inProgressSerial.some((s) => s);
-  if (serial) return inProgressSerial.length === 0;
-  return !inProgressSerial.some((s) => s);
-}
+export { canStartBeside };
 
 export interface PlannedScenario extends SchedulableScenario {
   estimateMs: number;

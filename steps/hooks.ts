@@ -16,6 +16,7 @@ import { unaccountedPackets } from './support/accounting.js';
 import { attachFailure, stepText, thrownOf } from './support/failure.js';
 import { MqttWorld } from './support/world.js';
 import { useNativeMatchIndices } from './support/native-match-indices.js';
+import { canStartBeside } from './support/serial.js';
 
 setWorldConstructor(MqttWorld);
 // Step matching through native RegExp indices: the same matches, half a second less CPU per worker.
@@ -27,16 +28,10 @@ let isolatedInstance: boolean | undefined;
 /** Whether the target gives `@serial` scenarios an instance of their own (read in the coordinator, where `run` set it before cucumber started). */
 const serialScenariosIsolated = (): boolean => (isolatedInstance ??= targetFromEnv()?.isolated !== undefined);
 
-/**
- * `@serial` scenarios observe broker-wide state, so none runs beside another scenario on the same
- * broker instance: alone, or, when the target has an isolated instance for them (cli/schedule.ts
- * canStartBeside, the same rule), one at a time there, beside the others.
- */
+/** `@serial` scenarios never run beside another on the same broker instance (support/serial.ts). */
 setParallelCanAssign((pickle, inProgress) => {
   const serial = (p: { tags: readonly { name: string }[] }): boolean => p.tags.some((t) => t.name === '@serial');
-  if (serialScenariosIsolated()) return !serial(pickle) || !inProgress.some(serial);
-  if (serial(pickle)) return inProgress.length === 0;
-  return !inProgress.some(serial);
+  return canStartBeside(serial(pickle), inProgress.map(serial), serialScenariosIsolated());
 });
 
 let suiteTarget: SuiteTarget | undefined;
