@@ -54,6 +54,10 @@ function pipe(from: net.Socket, to: net.Socket, decoder: PacketDecoder, mutate: 
       to.write(pending.subarray(delivered));
     }
   });
+  // Half-closes are relayed as they are (both sockets allow half-open): the client sees the end of
+  // its connection only once the broker ended it, as without the proxy. (With Node's default the
+  // proxy answered a client's FIN at once, so a step waiting for the server's close went on before
+  // the broker had seen the FIN, and a message the broker then sent on that connection was lost.)
   from.on('end', () => to.end());
   from.on('close', () => to.destroy());
   from.on('error', () => to.destroy());
@@ -61,8 +65,8 @@ function pipe(from: net.Socket, to: net.Socket, decoder: PacketDecoder, mutate: 
 
 export async function startMutantProxy(upstreamPort: number, mutation: Mutation, host = '127.0.0.1'): Promise<MutantProxy> {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect({ host, port: upstreamPort });
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = net.connect({ host, port: upstreamPort, allowHalfOpen: true });
     sockets.add(client).add(upstream);
     const state: ConnectionState = { connects: 0 };
     let version: ProtocolVersion = 4;
