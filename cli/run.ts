@@ -20,6 +20,7 @@ import { Progress, summaryLines } from './terminal.js';
 import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
 import { defaultWorkers, dryRun, parseShard, schedulingPlugin, selectedScenarios, type ShardSpec } from './schedule.js';
 import { ENV } from '../contract/index.js';
+import { installLeanWorkMessages } from './lean-work-messages.js';
 import type { SuiteTarget } from '../steps/support/applicability.js';
 
 export const DEFAULT_REPORT_DIR = join('reports', 'out');
@@ -228,6 +229,7 @@ export async function runCucumberWithProgress(
   messagesPath: string,
 ): Promise<CucumberRun> {
   const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
+  installLeanWorkMessages();
   // Cucumber always has a formatter on stdout (progress by default); our own display replaces it.
   const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
   const environment = { cwd: PACKAGE_ROOT, env, stdout: silent };

@@ -100,8 +100,18 @@ export class Security {
     return 'pending';
   }
 
+  /** With the parameters of the file's own hashes (its first valid one), so the decoy costs what a real check costs. */
   private decoy(): ParsedHash | undefined {
-    this.decoyHash ??= parseHash(hashPassword('decoy', DEFAULT_SCRYPT));
+    if (this.decoyHash) return this.decoyHash;
+    let params = DEFAULT_SCRYPT;
+    for (const encoded of this.passwords?.values() ?? []) {
+      const parsed = parseHash(encoded);
+      if (parsed) {
+        params = parsed.params;
+        break;
+      }
+    }
+    this.decoyHash = parseHash(hashPassword('decoy', params));
     return this.decoyHash;
   }
 

@@ -37,7 +37,7 @@ function secret(): string {
 
 /** Generates a user and password, writes the password file and SCRAM users file into a new temporary directory. */
 export async function createReferenceCredentials(): Promise<ReferenceCredentials> {
-  const { hashPassword, writePasswordFile } = await import('../index.js');
+  const { hashPassword, RANDOM_SECRET_SCRYPT, writePasswordFile } = await import('../index.js');
   const username = `conformance-${randomBytes(4).toString('hex')}`;
   const password = secret();
   let wrong = secret();
@@ -53,7 +53,8 @@ export async function createReferenceCredentials(): Promise<ReferenceCredentials
     const passwordFile = join(dir, 'passwd');
     const scramUsersFile = join(dir, 'scram-users.json');
     const scramUsers = { [username]: password };
-    writePasswordFile(passwordFile, new Map([[username, hashPassword(password)]]));
+    // 144 random bits (secret()): no stretching needed (see RANDOM_SECRET_SCRYPT).
+    writePasswordFile(passwordFile, new Map([[username, hashPassword(password, RANDOM_SECRET_SCRYPT)]]));
     await writeFile(scramUsersFile, `${JSON.stringify(scramUsers)}\n`, { mode: 0o600 });
     return {
       dir,
