@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseTagExpression } from '@cucumber/tag-expressions';
-import { EXCLUDABLE_CAPABILITIES, isExcludable, PACKAGE_ROOT, type DeclaredExclusion } from '../harness/targets/index.js';
+import { EXCLUDABLE_CAPABILITIES, isExcludable, type DeclaredExclusion } from '../harness/targets/index.js';
 
-import { loadPickles, type ParsedPickle } from '../steps/support/pickles.js';
+import { loadFeaturePickles, type FeaturePickle } from './schedule.js';
 
 /** A usage mistake found before anything started: the message is one line saying what to fix. */
 export class PreflightError extends Error {
@@ -35,10 +35,8 @@ export function checkTagExpression(expression: string, flag = '--tags'): void {
   }
 }
 
-let pickleCache: ParsedPickle[] | undefined;
-
 /** How many scenarios (pickles) of the suite the expression selects; all of them without one. */
-export function selectedScenarios(expression: string | undefined, pickles: readonly ParsedPickle[] = (pickleCache ??= loadPickles(join(PACKAGE_ROOT, 'features')))): number {
+export function selectedScenarios(expression: string | undefined, pickles: readonly Pick<FeaturePickle, 'tags'>[] = loadFeaturePickles()): number {
   if (expression === undefined) return pickles.length;
   const node = parseTagExpression(expression);
   return pickles.filter((p) => node.evaluate(p.tags)).length;

@@ -235,8 +235,23 @@ function astLines(doc: GherkinDocument): Map<string, number> {
   return lines;
 }
 
-/** Every pickle of the feature files with its key, tags and `@serial`, as cucumber will see them (uri relative to the package). */
-export function loadFeaturePickles(dir: string = join(PACKAGE_ROOT, 'features')): FeaturePickle[] {
+const parsedFeatures = new Map<string, readonly FeaturePickle[]>();
+
+/**
+ * Every pickle of the feature files with its key, tags and `@serial`, as cucumber will see them (uri
+ * relative to the package). Parsed once per process and folder: the checks before a run (preflight)
+ * and the schedule read the same parse (the files do not change during a run).
+ */
+export function loadFeaturePickles(dir: string = join(PACKAGE_ROOT, 'features')): readonly FeaturePickle[] {
+  let pickles = parsedFeatures.get(dir);
+  if (pickles === undefined) {
+    pickles = parseFeaturePickles(dir);
+    parsedFeatures.set(dir, pickles);
+  }
+  return pickles;
+}
+
+function parseFeaturePickles(dir: string): FeaturePickle[] {
   const out: FeaturePickle[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.feature')).sort()) {
     const uri = `features/${file}`;
