@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { After, Then, When } from './support/cucumber.js';
-import WebSocket, { createWebSocketStream } from 'ws';
-import { TestClient } from '../harness/client/index.js';
+import type { WebSocket } from 'ws';
+import { loadWebSocket, TestClient } from '../harness/client/index.js';
 import { encode } from '../harness/codec/index.js';
 import type { Credentials } from '../harness/targets/index.js';
 import type { MqttWorld } from './support/world.js';
@@ -107,6 +107,7 @@ function ws(world: MqttWorld, name: string): WsState {
 
 When('{client} opens a WebSocket connection offering the subprotocol {string}', async function (this: MqttWorld, name: string, protocol: string) {
   const tls = this.target.endpoint.tls;
+  const { WebSocket, createWebSocketStream } = await loadWebSocket();
   const socket = new WebSocket(wsUrl(this), [protocol], { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.rejectUnauthorized ?? true, ...(tls?.servername !== undefined ? { servername: tls.servername } : {}) });
   socket.binaryType = 'nodebuffer';
   await new Promise<void>((resolve, reject) => {

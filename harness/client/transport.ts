@@ -1,7 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { WebSocket, createWebSocketStream } from 'ws';
 import { ClientConnectError } from './errors.js';
 
 /**
@@ -73,7 +72,19 @@ function tlsConnector(endpoint: ClientEndpoint, timeoutMs: number): Promise<Dupl
   )(endpoint, timeoutMs);
 }
 
-function wsConnector(endpoint: ClientEndpoint, timeoutMs: number): Promise<Duplex> {
+let webSocketModule: Promise<typeof import('ws')> | undefined;
+
+/**
+ * The `ws` package, loaded at the first WebSocket connection of the process: loading it costs
+ * 35-100 ms of CPU, and most cucumber workers of a run never open a WebSocket (6 of 554 scenarios).
+ */
+export function loadWebSocket(): Promise<typeof import('ws')> {
+  webSocketModule ??= import('ws');
+  return webSocketModule;
+}
+
+async function wsConnector(endpoint: ClientEndpoint, timeoutMs: number): Promise<Duplex> {
+  const { WebSocket, createWebSocketStream } = await loadWebSocket();
   return new Promise<Duplex>((resolve, reject) => {
     const scheme = endpoint.protocol === 'wss' ? 'wss' : 'ws';
     const url = `${scheme}://${endpoint.host}:${endpoint.port}${endpoint.path ?? '/mqtt'}`;
