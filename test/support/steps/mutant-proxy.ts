@@ -29,8 +29,17 @@ export interface MutantProxy {
   close(): Promise<void>;
 }
 
+/** How the proxy treats the end of a client's connection. */
+export interface ProxyOptions {
+  /**
+   * A broker slow to notice a client's FIN or close: the proxy passes either on to the broker only
+   * this many ms later (0: at once). Until then the broker still counts the client as connected.
+   */
+  holdClientEndMs?: number;
+}
+
 /** Forwards one direction: decodes, mutates, re-encodes; passes bytes through unchanged once they stop decoding. */
-function pipe(from: net.Socket, to: net.Socket, decoder: PacketDecoder, mutate: (p: Packet) => Packet[], versionOf: () => ProtocolVersion): void {
+function pipe(from: net.Socket, to: net.Socket, decoder: PacketDecoder, mutate: (p: Packet) => Packet[], versionOf: () => ProtocolVersion, holdEndMs = 0): void {
   let raw = false;
   let pending = Buffer.alloc(0); // received bytes not yet delivered as a packet
   from.on('data', (chunk: Buffer) => {
@@ -58,12 +67,16 @@ function pipe(from: net.Socket, to: net.Socket, decoder: PacketDecoder, mutate: 
   // its connection only once the broker ended it, as without the proxy. (With Node's default the
   // proxy answered a client's FIN at once, so a step waiting for the server's close went on before
   // the broker had seen the FIN, and a message the broker then sent on that connection was lost.)
-  from.on('end', () => to.end());
-  from.on('close', () => to.destroy());
-  from.on('error', () => to.destroy());
+  const later = (f: () => void): void => {
+    if (holdEndMs > 0) setTimeout(f, holdEndMs);
+    else f();
+  };
+  from.on('end', () => later(() => to.end()));
+  from.on('close', () => later(() => to.destroy()));
+  from.on('error', () => later(() => to.destroy()));
 }
 
-export async function startMutantProxy(upstreamPort: number, mutation: Mutation, host = '127.0.0.1'): Promise<MutantProxy> {
+export async function startMutantProxy(upstreamPort: number, mutation: Mutation, host = '127.0.0.1', proxyOptions: ProxyOptions = {}): Promise<MutantProxy> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     const upstream = net.connect({ host, port: upstreamPort, allowHalfOpen: true });
@@ -87,6 +100,7 @@ export async function startMutantProxy(upstreamPort: number, mutation: Mutation,
         return mutation.toServer ? mutation.toServer(p, state) : [p];
       },
       () => version,
+      proxyOptions.holdClientEndMs,
     );
     pipe(upstream, client, fromServer, (p) => (mutation.toClient ? mutation.toClient(p, state) : [p]), () => version);
   });
@@ -117,9 +131,9 @@ export interface MutantRun<R> {
 export async function runSuiteThroughMutant<R>(
   reference: { endpoint: { host: string; port: number }; capabilities: object },
   mutation: Mutation,
-  options: { tags: string; timeoutMs: number; workDir: string },
+  options: { tags: string; timeoutMs: number; workDir: string; proxy?: ProxyOptions },
 ): Promise<MutantRun<R>> {
-  const proxy = await startMutantProxy(reference.endpoint.port, mutation, reference.endpoint.host);
+  const proxy = await startMutantProxy(reference.endpoint.port, mutation, reference.endpoint.host, options.proxy);
   const { workDir: dir } = options;
   const profile = join(dir, 'profile.json');
   // What the reference's own probe found (its CONNACK declarations) is no profile field: left out.
