@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { connect, type IClientOptions, type IConnackPacket, type MqttClient, type IPublishPacket } from 'mqtt';
+import type { IClientOptions, IConnackPacket, MqttClient, IPublishPacket } from 'mqtt';
 import { DecodeError, PacketDecoder, encode, toHex, type ProtocolVersion, type QoS } from '../codec/index.js';
 import { connectorFor } from '../client/index.js';
 import { TargetError, type Capabilities, type Credentials, type Endpoint, type ServerDeclarations } from './types.js';
@@ -242,6 +242,18 @@ function discard(client: MqttClient): void {
   client.stream?.destroy();
 }
 
+let mqttModule: Promise<typeof import('mqtt')> | undefined;
+
+/**
+ * MQTT.js, loaded by the first probe: every command that starts the CLI reaches this module through
+ * the targets' index (for the sanity check, which needs only the codec), and loading MQTT.js costs
+ * ~100 ms (about 80 modules) that `list`, `report`, `--help` and the sanity check never use.
+ */
+function loadMqtt(): Promise<typeof import('mqtt')> {
+  mqttModule ??= import('mqtt');
+  return mqttModule;
+}
+
 /** Connects at `version`; resolves the client when the broker accepts, `undefined` when it refuses or is silent. */
 async function tryConnect(
   endpoint: Endpoint,
@@ -249,6 +261,7 @@ async function tryConnect(
   timeoutMs: number,
   credentials?: Credentials,
 ): Promise<{ client?: MqttClient; reason: string; connack?: IConnackPacket }> {
+  const { connect } = await loadMqtt();
   return new Promise((resolve) => {
     const client = connect(urlOf(endpoint), mqttJsOptions(endpoint, version, timeoutMs, credentials));
     let settled = false;
