@@ -1,5 +1,5 @@
 import { Given, Then, When } from './support/cucumber.js';
-import type { ConnectPacket, PublishPacket, QoS } from '../harness/codec/index.js';
+import type { PublishPacket, QoS } from '../harness/codec/index.js';
 import { describePacket, type TestClient } from '../harness/client/index.js';
 import { connectPersistent, receiveFirstDelivery } from './support/sessions.js';
 import type { MqttWorld } from './support/world.js';
@@ -73,11 +73,10 @@ Then(
  */
 function sentBeforeToSession(world: MqttWorld, name: string, p: PublishPacket): PublishPacket | undefined {
   const current = world.client(name);
-  const clientIdOf = (c: TestClient): string | undefined => c.sent.find((x): x is ConnectPacket => x.type === 'connect')?.clientId;
-  const id = clientIdOf(current);
+  const id = world.clientIdOfConnection(current);
   if (id === undefined) return undefined;
   for (const c of world.connections) {
-    if (c === current || clientIdOf(c) !== id) continue;
+    if (c === current || world.clientIdOfConnection(c) !== id) continue;
     const copy = c.received.find((x): x is PublishPacket => x.type === 'publish' && x.topic === p.topic && x.packetId === p.packetId && x.payload.equals(p.payload));
     if (copy) return copy;
   }
@@ -91,10 +90,9 @@ function sentBeforeToSession(world: MqttWorld, name: string, p: PublishPacket): 
  */
 function connectionClosedByTheTest(world: MqttWorld, name: string): string | undefined {
   const current = world.client(name);
-  const clientIdOf = (c: TestClient): string | undefined => c.sent.find((x): x is ConnectPacket => x.type === 'connect')?.clientId;
-  const id = clientIdOf(current);
+  const id = world.clientIdOfConnection(current);
   if (id === undefined) return undefined;
-  return world.connections.find((c) => c !== current && clientIdOf(c) === id && c.closedBy === 'client')?.name;
+  return world.connections.find((c) => c !== current && world.clientIdOfConnection(c) === id && c.closedBy === 'client')?.name;
 }
 
 /**
