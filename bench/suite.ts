@@ -18,24 +18,19 @@ const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
 let built: Promise<void> | undefined;
 
-/** The two steps of `npm run build`, run without npm: tsc, then the step-definition bundles cucumber loads. */
-const BUILD_STEPS: readonly (readonly string[])[] = [
-  [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-  [join(REPO_ROOT, 'scripts', 'bundle-steps.mjs')],
-];
-
 /** `npm run build` (tsc, then scripts/bundle-steps.mjs), once per bench: dist/ then matches the sources timed. */
 function buildOnce(log: (line: string) => void): Promise<void> {
   built ??= (async () => {
     log('building dist/ (npm run build) so the suite runs compiled, as installed');
-    for (const args of BUILD_STEPS) await runBuildStep(args);
+    await runBuild();
   })();
   return built;
 }
 
-function runBuildStep(args: readonly string[]): Promise<void> {
+/** The package's own build script, so the bench cannot drift from what `npm install` and `npm pack` build. */
+function runBuild(): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const step = spawn(process.execPath, [...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const step = spawn('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (d: Buffer): void => {
       output = (output + d.toString('utf8')).slice(-2000);
