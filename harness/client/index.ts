@@ -4,8 +4,8 @@ export { ExpectationError, TimeoutError, FloodError, ClientConnectError, ClientU
 export type { ClientErrorCode, Rule, ExpectationDetail, FloodDetail } from './errors.js';
 export { matcher, oneOf, mismatch, matches, describePattern } from './match.js';
 export type { Matcher, Pattern, PacketPattern } from './match.js';
-export { connectorFor, loadWebSocket } from './transport.js';
-export type { ClientEndpoint, Connector } from './transport.js';
+export { connectorFor, loadWebSocket } from './test-client.js';
+export type { ClientEndpoint, Connector } from './test-client.js';
 export {
   TraceRecorder,
   TRACE_MEDIA_TYPE,

@@ -1,5 +1,5 @@
 import type { ProtocolVersion, QoS } from '../codec/types.js';
-import type { ClientEndpoint } from '../client/transport.js';
+import type { ClientEndpoint } from '../client/test-client.js';
 
 /** Where the suite's clients connect: the test client's endpoint (one declaration for both). */
 export type Endpoint = ClientEndpoint;
