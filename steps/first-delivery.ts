@@ -1,6 +1,6 @@
 import { Given, Then, When } from './support/cucumber.js';
 import type { PublishPacket, QoS } from '../harness/codec/index.js';
-import { describePacket, type TestClient } from '../harness/client/index.js';
+import { describePacket } from '../harness/client/index.js';
 import { connectPersistent, receiveFirstDelivery } from './support/sessions.js';
 import type { MqttWorld } from './support/world.js';
 

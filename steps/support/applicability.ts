@@ -41,6 +41,23 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): SuiteTarget
   return v as SuiteTarget;
 }
 
+let workerTargetMemo: SuiteTarget | undefined;
+
+/** The target this process was handed, read once; a clear error when cucumber-js runs without one. */
+export function workerTarget(): SuiteTarget {
+  workerTargetMemo ??= targetFromEnv();
+  // `mqtt-conformance run` sets the target; plain `npx cucumber-js` gets it from cli/standalone-target.ts.
+  if (!workerTargetMemo) throw new Error(`no target: ${TARGET_ENV} is not set (run the suite with \`mqtt-conformance run\`)`);
+  return workerTargetMemo;
+}
+
+let isolatedInstanceMemo: boolean | undefined;
+
+/** Whether the target gives `@serial` scenarios an instance of their own (read in the coordinator, where `run` set it before cucumber started). */
+export function hasIsolatedInstance(): boolean {
+  return (isolatedInstanceMemo ??= targetFromEnv()?.isolated !== undefined);
+}
+
 export const VERSION_TAGS: Record<string, ProtocolVersion> = { '@v3.1': 3, '@v3.1.1': 4, '@v5': 5 };
 export const VERSION_NAMES: Record<ProtocolVersion, string> = { 3: '3.1', 4: '3.1.1', 5: '5' };
 

@@ -23,9 +23,10 @@ import {
 } from '../../harness/client/index.js';
 import { findUnaccountedOn, V5_NUMBERS } from './accounting.js';
 import { ruleFor } from './catalogue.js';
-import type { SuiteTarget } from './applicability.js';
-import { MAX_PENDING_ENV, VERDICT_MEDIA_TYPE, defaultTimeoutMs, maxPendingPackets } from './config.js';
+import { notApplicable, parseVersion, scenarioVersion, workerTarget, type SuiteTarget } from './applicability.js';
+import { MAX_PENDING_ENV, VERDICT_MEDIA_TYPE, VERSION_ENV, defaultTimeoutMs, maxPendingPackets } from './config.js';
 import type { Endpoint } from '../../harness/targets/index.js';
+import { scenarioEndpoint } from '../../harness/targets/started.js';
 import { workerTraceBudget } from './trace-budget.js';
 
 /** Options of a CONNECT built by the World; anything absent takes the scenario's default. */
@@ -114,7 +115,31 @@ export class MqttWorld extends World {
     super(options);
   }
 
-  /** Called by the Before hook. */
+  /**
+   * Sets the world up for a scenario on this worker's target (contract `ENV.target`): the version
+   * it runs as, and the endpoint of the transport it needs. A scenario that does not apply gets the
+   * not-applicable verdict attached and 'skipped' (the Before hook's result).
+   */
+  prepare(name: string, tags: readonly string[]): 'skipped' | undefined {
+    const suiteTarget = workerTarget();
+    // A @serial scenario runs on the target's isolated instance when it has one (hooks.ts, setParallelCanAssign).
+    const target: SuiteTarget = tags.includes('@serial') && suiteTarget.isolated !== undefined ? suiteTarget.isolated : suiteTarget;
+    const preferredText = process.env[VERSION_ENV];
+    const version = scenarioVersion(tags, preferredText ? parseVersion(preferredText) : undefined);
+    const na = notApplicable(tags, version, target.capabilities);
+    if (na !== undefined || version === undefined) {
+      // A declared exclusion travels with the verdict: the reports count and list those apart.
+      const verdict = { verdict: 'not-applicable', reason: na?.reason ?? 'no version', ...(na?.exclusion !== undefined ? { exclusion: na.exclusion.capability } : {}) };
+      this.attach(JSON.stringify(verdict), VERDICT_MEDIA_TYPE);
+      return 'skipped';
+    }
+    // A @needs:tls / @needs:websocket scenario dials the target's endpoint of that transport, when it declares one.
+    const endpoint = scenarioEndpoint(target.endpoint, target.capabilities, { tls: tags.includes('@needs:tls'), websocket: tags.includes('@needs:websocket') });
+    this.setup({ target: endpoint === target.endpoint ? target : { ...target, endpoint }, name, tags, version });
+    return undefined;
+  }
+
+  /** Sets the scenario up with a target of the caller's (prepare, and tests that build a World). */
   setup(setup: ScenarioSetup): void {
     this.setupState = setup;
   }
