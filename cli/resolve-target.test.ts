@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandLineCredentials, resolveTarget, targetSlug } from './resolve-target.js';
+import { commandLineCredentials, resolveTarget, targetSlug, workersFor } from './resolve-target.js';
 import { ContainerTarget, parseImageReference } from '../harness/targets/container.js';
 import { TargetError } from '../harness/targets/types.js';
 import { credentialsFromUrl, parseEndpointUrl, redactUrl } from '../harness/targets/url.js';
@@ -117,5 +117,26 @@ describe('broker URLs', () => {
     expect(parseImageReference('emqx/emqx:5.8.6')).toEqual({ image: 'emqx/emqx', tag: '5.8.6' });
     expect(parseImageReference('registry:5000/team/broker')).toEqual({ image: 'registry:5000/team/broker' });
     expect(parseImageReference('registry:5000/team/broker:1.0')).toEqual({ image: 'registry:5000/team/broker', tag: '1.0' });
+  });
+});
+
+describe('workersFor: the default worker count from the target', () => {
+  it('gives the embedded reference broker 8 on 2 CPUs, as any broker on this machine', () => {
+    expect(workersFor('reference', '127.0.0.1', 2)).toBe(8);
+  });
+  it('gives a separate broker on this machine (a process, a loopback URL) 8, since the run mostly waits', () => {
+    expect(workersFor('process', '127.0.0.1', 2)).toBe(8);
+    expect(workersFor('url', 'localhost', 2)).toBe(8);
+    expect(workersFor('url', '::1', 2)).toBe(8);
+  });
+  it('gives a remote broker 4, a container too unless reached on a loopback port', () => {
+    expect(workersFor('url', '10.0.0.7', 2)).toBe(4);
+    expect(workersFor('container', '10.88.0.2', 2)).toBe(4);
+    expect(workersFor('container', '127.0.0.1', 2)).toBe(8);
+  });
+  it('never fewer than 2, and fewer on one CPU', () => {
+    expect(workersFor('reference', '127.0.0.1', 1)).toBe(4);
+    expect(workersFor('process', '127.0.0.1', 1)).toBe(4);
+    expect(workersFor('url', '10.0.0.7', 1)).toBe(3);
   });
 });

@@ -1,10 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { ContainerTarget, genericContainerProfile, parseImageReference } from '../harness/targets/container.js';
 import { ProcessTarget } from '../harness/targets/process.js';
 import type { BrokerProfile } from '../harness/targets/profile-schema.js';
 import { findContainerProfile, loadBundledProfile, loadProfileFile } from '../harness/targets/profiles.js';
 import { ReferenceProcessTarget, ReferenceTarget } from '../reference/target/reference-target.js';
-import { TargetError, type Credentials, type Target } from '../harness/targets/types.js';
+import { TargetError, type Credentials, type StartedTarget, type Target, type TargetDescription } from '../harness/targets/types.js';
 import { UrlTarget, credentialsFromUrl, parseEndpointUrl, redactUrl } from '../harness/targets/url.js';
 import { ReferenceClusterTarget } from '../reference/target/reference-cluster.js';
 import { ClusterTarget } from '../harness/targets/cluster.js';
@@ -222,4 +223,37 @@ export function redactArgv(argv: readonly string[]): string[] {
     if (arg.startsWith('--password=')) return '--password=***';
     return redactUrl(arg);
   });
+}
+
+// ---- What a target gets of a run: its worker count, its name before it starts --------------------
+
+const LOOPBACK = /^(127\.|localhost$|::1$|\[::1\]$)/;
+
+/**
+ * Workers for a target when `--parallel` is not given. Scenarios mostly wait (on timers, or on
+ * bounds a broker lets run out), so more workers than CPUs pay off; each worker costs about 0.7 s
+ * of CPU to start (cucumber's runtime and the steps). A broker on this machine (the embedded
+ * reference broker, a local process, a loopback URL; a container reached on a loopback port counts
+ * as local): 8, so more of those waits overlap. (The reference broker shares the CPUs with the
+ * workers; it had 6 while each worker cost twice as much to start and the timer-bound scenarios
+ * all started at once, see spreadTimerBound.) A remote broker (a shared server, a rate limit, a
+ * slower path): 4.
+ */
+export function workersFor(kind: TargetDescription['kind'], host: string, cpus: number = availableParallelism()): number {
+  const local = kind === 'reference' || kind === 'process' || LOOPBACK.test(host);
+  return Math.max(2, local ? Math.min(8, 4 * cpus) : Math.min(4, 3 * cpus));
+}
+
+export function defaultWorkers(started: StartedTarget): number {
+  return workersFor(started.describe().kind, started.endpoint.host);
+}
+
+/** The target name a `--broker` value will report, without starting it (for the recorded durations of `--dry-run`). */
+export function targetNameOf(spec: string): { name: string; kind: TargetDescription['kind']; host: string } {
+  const s = spec.trim();
+  if (s === 'reference' || s === 'reference:process') return { name: 'reference', kind: 'reference', host: '127.0.0.1' };
+  const named = /^(process|container):([A-Za-z0-9._-]+)$/.exec(s);
+  if (named?.[2] !== undefined) return { name: named[2].replace(/^eclipse-/, ''), kind: named[1] as 'process' | 'container', host: '127.0.0.1' };
+  const url = /^[a-z]+:\/\/\[?([^\]/:]+)/i.exec(s);
+  return { name: s, kind: url ? 'url' : 'process', host: url?.[1] ?? '127.0.0.1' };
 }

@@ -15,10 +15,10 @@ import type { Envelope } from '@cucumber/messages';
 import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta } from '../reports/index.js';
 import { PACKAGE_ROOT, TargetError, RUNNING_COMPILED, withExclusions, type DeclaredExclusion, type StartedTarget, type TargetDescription } from '../harness/targets/index.js';
 import { packageVersion } from '../reference/target/index.js';
-import { TARGET_FORMS, redactArgv, resolveClusterTarget, resolveTarget } from './resolve-target.js';
+import { TARGET_FORMS, defaultWorkers, redactArgv, resolveClusterTarget, resolveTarget, targetNameOf, workersFor } from './resolve-target.js';
 import { Progress, summaryLines } from './terminal.js';
 import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
-import { defaultWorkers, dryRun, parseShard, schedulingPlugin, selectedScenarios, type ShardSpec } from './schedule.js';
+import { estimator, formatPlan, parseShard, plan, readDurations, schedulingPlugin, selectedScenarios, type ShardSpec } from './schedule.js';
 import { ENV } from '../contract/index.js';
 import { installLeanWorkMessages } from './lean-work-messages.js';
 import type { SuiteTarget } from '../steps/support/applicability.js';
@@ -327,17 +327,39 @@ async function isolatedInstanceFor(started: StartedTarget, serialSelected: boole
   }
 }
 
+/**
+ * The durations to schedule a run against `targetName` by (cli/durations.json): the target's own
+ * where recorded, else the reference broker's (the same scenarios wait on the same timers), else none.
+ */
+export function durationsOf(targetName: string): Record<string, number> {
+  const file = readDurations();
+  return { ...(file.targets['reference'] ?? {}), ...(file.targets[targetName] ?? {}) };
+}
+
+/** `run --dry-run`: prints the planned schedule and its estimate; starts nothing. */
+export function dryRun(options: { broker: string; parallel?: number; shard?: ShardSpec }, tags: string | undefined): number {
+  const target = targetNameOf(options.broker);
+  const durations = durationsOf(target.name);
+  const part = selectedScenarios(tags, options.shard, durations);
+  const workers = Math.max(1, Math.min(options.parallel ?? workersFor(target.kind, target.host), part.length));
+  // Only the in-process reference broker starts a second instance for the @serial scenarios (runSuite).
+  const isolated = options.broker.trim() === 'reference' && workers > 1 && part.some((s) => s.serial);
+  process.stdout.write(`${formatPlan(plan(part, workers, estimator(durations), { isolated, cpuBound: target.kind === 'reference' }), target.name, options.shard)}\n`);
+  return 0;
+}
+
 /** Runs the suite against an already started target; returns the exit code. */
 export async function runSuite(started: StartedTarget, options: RunOptions, argv: string[], exclusions: readonly DeclaredExclusion[] = []): Promise<number> {
   await loadTypeScriptPlugins();
   const messagesPath = await messagesFileIn(options.reportDir);
   const description = started.describe();
   const tags = tagExpression(options);
-  const selection = selectedScenarios(description.name, tags, options.shard);
+  const durations = durationsOf(description.name);
+  const selection = selectedScenarios(tags, options.shard, durations);
   const workers = Math.max(1, Math.min(options.parallel ?? defaultWorkers(started), selection.length));
   const isolated = await isolatedInstanceFor(started, selection.some((s) => s.serial), workers);
   try {
-    return await runSuiteWith(started, isolated, { options, argv, exclusions, messagesPath, tags, workers, description });
+    return await runSuiteWith(started, isolated, { options, argv, exclusions, messagesPath, tags, workers, description, durations });
   } finally {
     await isolated?.stop().catch((e: unknown) => process.stderr.write(`warning: stopping the @serial scenarios' broker instance failed: ${(e as Error).message}\n`));
   }
@@ -351,10 +373,12 @@ interface SuiteRunSettings {
   tags: string | undefined;
   workers: number;
   description: TargetDescription;
+  /** The recorded scenario durations the run is scheduled by (durationsOf). */
+  durations: Record<string, number>;
 }
 
 async function runSuiteWith(started: StartedTarget, isolated: StartedTarget | undefined, settings: SuiteRunSettings): Promise<number> {
-  const { options, argv, exclusions, messagesPath, tags, workers, description } = settings;
+  const { options, argv, exclusions, messagesPath, tags, workers, description, durations } = settings;
   // The profile's exclusions are in the capabilities already; the command line's join them here.
   const capabilities = withExclusions(started.capabilities, exclusions);
   const suiteTarget: SuiteTarget = { endpoint: started.endpoint, capabilities, description };
@@ -366,7 +390,7 @@ async function runSuiteWith(started: StartedTarget, isolated: StartedTarget | un
   });
   const provided: Record<string, unknown> = {
     parallel: workers > 1 ? workers : 0,
-    ...schedulingPlugin(description.name, options.shard, {
+    ...schedulingPlugin(durations, options.shard, {
       isolated: isolated !== undefined,
       // The reference broker (in this process, or nodes on this machine) competes with the workers for the CPUs.
       ...(description.kind === 'reference' ? { cpuBoundWorkers: workers } : {}),

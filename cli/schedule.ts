@@ -9,17 +9,16 @@
  * `npm run durations:update` from the report.json of real runs; a scenario without a recorded
  * duration gets the target's median, or DEFAULT_ESTIMATE_MS.
  *
- * And its call sites in `run` (cli/run.ts): the cucumber plugin configuration (order and shard),
- * the worker count chosen from the target, and `--dry-run`.
+ * It knows scenarios and durations, not targets: `run` (cli/run.ts) picks the target's recorded
+ * durations and its worker count (cli/resolve-target.ts `workersFor`), and prints `--dry-run`.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
 import { IdGenerator, type GherkinDocument, type Pickle } from '@cucumber/messages';
-import { PACKAGE_ROOT, type StartedTarget, type TargetDescription } from '../harness/targets/index.js';
+import { PACKAGE_ROOT } from '../harness/targets/index.js';
 import type { SchedulePluginOptions } from './schedule-plugin.js';
 import { canStartBeside } from '../steps/support/serial.js';
 
@@ -63,14 +62,6 @@ export function readDurations(path: string = DURATIONS_FILE): DurationsFile {
   if (!existsSync(path)) return { generatedBy: '', targets: {} };
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<DurationsFile>;
   return { generatedBy: parsed.generatedBy ?? '', targets: parsed.targets ?? {} };
-}
-
-/**
- * The durations to schedule a run against `targetName` by: the target's own where recorded,
- * else the reference broker's (the same scenarios wait on the same timers), else none.
- */
-export function durationsFor(file: DurationsFile, targetName: string): Record<string, number> {
-  return { ...(file.targets['reference'] ?? {}), ...(file.targets[targetName] ?? {}) };
 }
 
 /** The estimate of each scenario: its recorded duration, else the median of the recorded ones, else the default. */
@@ -287,61 +278,18 @@ export function formatPlan(p: Plan, targetName: string, shard?: ShardSpec): stri
 const PLUGIN_URL = new URL(`./schedule-plugin${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /** Options for cucumber's loadConfiguration (`plugin`, `pluginOptions`): longest first, and the shard's part. */
-export function schedulingPlugin(targetName: string, shard: ShardSpec | undefined, order: OrderOptions = {}): { plugin: string[]; pluginOptions: { schedule: SchedulePluginOptions } } {
-  const options: SchedulePluginOptions = { durations: durationsFor(readDurations(), targetName), order };
+export function schedulingPlugin(durations: Record<string, number>, shard: ShardSpec | undefined, order: OrderOptions = {}): { plugin: string[]; pluginOptions: { schedule: SchedulePluginOptions } } {
+  const options: SchedulePluginOptions = { durations, order };
   if (shard !== undefined) options.shard = shard;
   return { plugin: [pathToFileURL(fileURLToPath(PLUGIN_URL)).href], pluginOptions: { schedule: options } };
-}
-
-const LOOPBACK = /^(127\.|localhost$|::1$|\[::1\]$)/;
-
-/**
- * Workers for a target when `--parallel` is not given. Scenarios mostly wait (on timers, or on
- * bounds a broker lets run out), so more workers than CPUs pay off; each worker costs about 0.7 s
- * of CPU to start (cucumber's runtime and the steps). A broker on this machine (the embedded
- * reference broker, a local process, a loopback URL; a container reached on a loopback port counts
- * as local): 8, so more of those waits overlap. (The reference broker shares the CPUs with the
- * workers; it had 6 while each worker cost twice as much to start and the timer-bound scenarios
- * all started at once, see spreadTimerBound.) A remote broker (a shared server, a rate limit, a
- * slower path): 4.
- */
-export function workersFor(kind: TargetDescription['kind'], host: string, cpus: number = availableParallelism()): number {
-  const local = kind === 'reference' || kind === 'process' || LOOPBACK.test(host);
-  return Math.max(2, local ? Math.min(8, 4 * cpus) : Math.min(4, 3 * cpus));
-}
-
-export function defaultWorkers(started: StartedTarget): number {
-  return workersFor(started.describe().kind, started.endpoint.host);
-}
-
-/** The target name a `--broker` value will report, without starting it (for the recorded durations of `--dry-run`). */
-export function targetNameOf(spec: string): { name: string; kind: TargetDescription['kind']; host: string } {
-  const s = spec.trim();
-  if (s === 'reference' || s === 'reference:process') return { name: 'reference', kind: 'reference', host: '127.0.0.1' };
-  const named = /^(process|container):([A-Za-z0-9._-]+)$/.exec(s);
-  if (named?.[2] !== undefined) return { name: named[2].replace(/^eclipse-/, ''), kind: named[1] as 'process' | 'container', host: '127.0.0.1' };
-  const url = /^[a-z]+:\/\/\[?([^\]/:]+)/i.exec(s);
-  return { name: s, kind: url ? 'url' : 'process', host: url?.[1] ?? '127.0.0.1' };
 }
 
 /**
  * The selected scenarios (the tag expression, then the shard's part) as the plugin will see them:
  * a run never starts more workers than it has scenarios, since each costs a second of CPU.
  */
-export function selectedScenarios(targetName: string, tags: string | undefined, shard: ShardSpec | undefined): FeaturePickle[] {
+export function selectedScenarios(tags: string | undefined, shard: ShardSpec | undefined, durations: Record<string, number>): FeaturePickle[] {
   const expr = tags === undefined ? undefined : parseTagExpression(tags);
   const selected = loadFeaturePickles().filter((p) => expr === undefined || expr.evaluate(p.tags));
-  return shard ? shardOf(selected, shard, estimator(durationsFor(readDurations(), targetName))) : selected;
-}
-
-/** `run --dry-run`: prints the planned schedule and its estimate; starts nothing. */
-export function dryRun(options: { broker: string; parallel?: number; shard?: ShardSpec }, tags: string | undefined): number {
-  const target = targetNameOf(options.broker);
-  const estimate = estimator(durationsFor(readDurations(), target.name));
-  const part = selectedScenarios(target.name, tags, options.shard);
-  const workers = Math.max(1, Math.min(options.parallel ?? workersFor(target.kind, target.host), part.length));
-  // Only the in-process reference broker starts a second instance for the @serial scenarios (cli/run.ts).
-  const isolated = options.broker.trim() === 'reference' && workers > 1 && part.some((s) => s.serial);
-  process.stdout.write(`${formatPlan(plan(part, workers, estimate, { isolated, cpuBound: target.kind === 'reference' }), target.name, options.shard)}\n`);
-  return 0;
+  return shard ? shardOf(selected, shard, estimator(durations)) : selected;
 }
