@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { encode, PacketDecoder } from '../codec/index.js';
+import { retryWithBackoff } from './url.js';
 
 /**
  * Waits until an MQTT server at host:port answers a CONNECT with a CONNACK (any return code: a
@@ -7,25 +8,16 @@ import { encode, PacketDecoder } from '../codec/index.js';
  * container: the runtime's port forwarder accepts before the broker in the container listens.
  * Resolves `undefined` once answered, or the reason it gave up: the deadline or `abort()`.
  */
-export async function waitForConnack(
+export function waitForConnack(
   host: string,
   port: number,
   options: { timeoutMs: number; abort?: () => string | undefined },
 ): Promise<string | undefined> {
-  const deadline = Date.now() + options.timeoutMs;
-  let delay = 20;
-  let last = 'no attempt made';
-  for (;;) {
-    const aborted = options.abort?.();
-    if (aborted !== undefined) return aborted;
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) return `no CONNACK from ${host}:${port} within ${options.timeoutMs} ms (last attempt: ${last})`;
-    const outcome = await connackOnce(host, port, Math.min(2000, remaining));
-    if (outcome === undefined) return undefined;
-    last = outcome;
-    await new Promise<void>((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, deadline - Date.now()))));
-    delay = Math.min(delay * 2, 250);
-  }
+  return retryWithBackoff(
+    { ...options, firstDelayMs: 20, maxDelayMs: 250, attemptMs: 2000 },
+    (boundMs) => connackOnce(host, port, boundMs),
+    (last) => `no CONNACK from ${host}:${port} within ${options.timeoutMs} ms (last attempt: ${last})`,
+  );
 }
 
 /** One MQTT 3.1.1 CONNECT (clean session, empty client id); `undefined` when a CONNACK came back. */

@@ -132,28 +132,57 @@ export interface WaitForPortOptions {
   abort?: () => string | undefined;
 }
 
+/** How {@link retryWithBackoff} paces its attempts. */
+export interface RetryOptions extends WaitForPortOptions {
+  /** Pause after the first failed attempt; it doubles after each one, up to `maxDelayMs`. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** Bound of one attempt (less when the deadline is nearer). */
+  attemptMs: number;
+}
+
 /**
- * Waits until host:port accepts a TCP connection. Retries with a short, growing back-off (a
- * broker process gives no event when its listener is up, so a bounded connect loop is the proof).
- * Resolves with `undefined` when accepting, or the reason it stopped: timeout or `abort()`.
+ * Runs `attempt` (its bound in ms; resolves `undefined` on success, else what went wrong) until it
+ * succeeds, `abort()` gives a reason, or the deadline passes; then `gaveUp(last failure)` is the
+ * reason. The one wait loop of the targets: for a listening port and for a CONNACK.
  */
-export async function waitForPort(host: string, port: number, options: WaitForPortOptions): Promise<string | undefined> {
+export async function retryWithBackoff(
+  options: RetryOptions,
+  attempt: (boundMs: number) => Promise<string | undefined>,
+  gaveUp: (last: string) => string,
+): Promise<string | undefined> {
   const deadline = Date.now() + options.timeoutMs;
-  let delay = 10;
+  let delay = options.firstDelayMs;
   let last = 'no attempt made';
   for (;;) {
     const aborted = options.abort?.();
     if (aborted !== undefined) return aborted;
     const remaining = deadline - Date.now();
-    if (remaining <= 0) return `not accepting connections on ${host}:${port} after ${options.timeoutMs} ms (last: ${last})`;
-    const outcome = await tryTcpConnect(host, port, Math.min(1000, remaining));
-    if (outcome.ok) return undefined;
-    last = outcome.error.message;
+    if (remaining <= 0) return gaveUp(last);
+    const failure = await attempt(Math.min(options.attemptMs, remaining));
+    if (failure === undefined) return undefined;
+    last = failure;
     const abortedAfter = options.abort?.();
     if (abortedAfter !== undefined) return abortedAfter;
     await new Promise<void>((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, deadline - Date.now()))));
-    delay = Math.min(delay * 2, 200);
+    delay = Math.min(delay * 2, options.maxDelayMs);
   }
+}
+
+/**
+ * Waits until host:port accepts a TCP connection. Retries with a short, growing back-off (a
+ * broker process gives no event when its listener is up, so a bounded connect loop is the proof).
+ * Resolves with `undefined` when accepting, or the reason it stopped: timeout or `abort()`.
+ */
+export function waitForPort(host: string, port: number, options: WaitForPortOptions): Promise<string | undefined> {
+  return retryWithBackoff(
+    { ...options, firstDelayMs: 10, maxDelayMs: 200, attemptMs: 1000 },
+    async (boundMs) => {
+      const outcome = await tryTcpConnect(host, port, boundMs);
+      return outcome.ok ? undefined : outcome.error.message;
+    },
+    (last) => `not accepting connections on ${host}:${port} after ${options.timeoutMs} ms (last: ${last})`,
+  );
 }
 
 // ---- The URL target kind ---------------------------------------------------------------------
