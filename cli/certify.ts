@@ -19,7 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readReportJson, writeMatrix, type ReportJson } from '../reports/index.js';
 import { TargetError, launcherCommand, redactUrl, trackChild } from '../harness/targets/index.js';
-import { resolveTarget, targetSlug, TARGET_FORMS, type ResolveTargetOptions } from './resolve-target.js';
+import { resolveTarget, targetOptionsUsage, targetSlug, TARGET_FORMS, type ResolveTargetOptions } from './resolve-target.js';
 import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
 
 export const DEFAULT_CERTIFY_DIR = join('reports', 'out', 'certify');
@@ -31,13 +31,7 @@ Runs the suite against each broker and writes a matrix of their verdicts side by
   --broker TARGET   a broker to certify (repeatable). TARGET is one of:
                       ${TARGET_FORMS.join('\n                      ')}
   target options, applying to the --broker they follow:
-    --profile FILE  broker profile (JSON): how to start it, capabilities, credentials
-    --ca FILE       CA certificate (PEM) for mqtts:// and wss://
-    --cert FILE     client certificate (PEM), with --key
-    --key FILE      client certificate key (PEM)
-    --insecure      accept any server certificate
-    --username USER authenticate as USER (also mqtt://USER:PASSWORD@HOST:PORT)
-    --password PASS USER's password
+${targetOptionsUsage(4, 16)}
   --report-dir DIR  where to write (default ${DEFAULT_CERTIFY_DIR}): DIR/<broker>/ for each run,
                     DIR/matrix.json, DIR/matrix.html, DIR/certify.json
   --jobs N          brokers certified at the same time (default 1)

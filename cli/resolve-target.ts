@@ -40,6 +40,22 @@ export const TARGET_FORMS = [
   'container:IMAGE[:TAG]     a broker image through testcontainers (eclipse-mosquitto, emqx/emqx, hivemq/hivemq-ce, vernemq/vernemq, emqx/nanomq, rabbitmq)',
 ] as const;
 
+/** The options that shape a `--broker` target (ResolveTargetOptions), as usage lines of `run` and `certify`. */
+export const TARGET_OPTIONS: readonly (readonly [flag: string, meaning: string])[] = [
+  ['--profile FILE', 'broker profile (JSON): how to start it, its capabilities, credentials'],
+  ['--ca FILE', 'CA certificate (PEM) for mqtts:// and wss://'],
+  ['--cert FILE', 'client certificate (PEM), with --key'],
+  ['--key FILE', 'client certificate key (PEM)'],
+  ['--insecure', 'accept any server certificate'],
+  ['--username USER', 'authenticate as USER (also mqtt://USER:PASSWORD@HOST:PORT)'],
+  ['--password PASS', "USER's password"],
+];
+
+/** {@link TARGET_OPTIONS} as usage text: each line indented by `indent` spaces, the flag padded to `width`. */
+export function targetOptionsUsage(indent: number, width: number): string {
+  return TARGET_OPTIONS.map(([flag, meaning]) => `${' '.repeat(indent)}${flag.padEnd(width - 1)} ${meaning}`).join('\n');
+}
+
 function profileFrom(options: ResolveTargetOptions): BrokerProfile | undefined {
   return options.profile === undefined ? undefined : loadProfileFile(options.profile);
 }

@@ -15,7 +15,7 @@ import type { Envelope } from '@cucumber/messages';
 import { buildComplianceModel, writeReports, type ComplianceModel, type RunMeta } from '../reports/index.js';
 import { PACKAGE_ROOT, TargetError, RUNNING_COMPILED, withExclusions, type DeclaredExclusion, type StartedTarget, type TargetDescription } from '../harness/targets/index.js';
 import { packageVersion } from '../reference/target/index.js';
-import { TARGET_FORMS, defaultWorkers, redactArgv, resolveClusterTarget, resolveTarget, targetNameOf, workersFor } from './resolve-target.js';
+import { TARGET_FORMS, defaultWorkers, targetOptionsUsage, redactArgv, resolveClusterTarget, resolveTarget, targetNameOf, workersFor } from './resolve-target.js';
 import { Progress, summaryLines } from './terminal.js';
 import { checkReportDir, checkSelection, parseExclusions, PreflightError } from './preflight.js';
 import { estimator, formatPlan, parseShard, plan, readDurations, schedulingPlugin, selectedScenarios, type ShardSpec } from './schedule.js';
@@ -36,13 +36,7 @@ Options:
 ${TARGET_FORMS.map((f) => `                        ${f}`).join('\n')}
   --node URL          another endpoint (node) of the same clustered broker, repeatable: with
                       --broker URL the target is a cluster (the @cluster scenarios apply)
-  --profile FILE      broker profile (JSON): how to start it, its capabilities, credentials
-  --ca FILE           CA certificate (PEM) for mqtts:// and wss://
-  --cert FILE         client certificate (PEM), with --key
-  --key FILE          client certificate key (PEM)
-  --insecure          accept any server certificate
-  --username USER     authenticate as USER (also mqtt://USER:PASSWORD@HOST:PORT)
-  --password PASS     USER's password
+${targetOptionsUsage(2, 20)}
   --tags EXPR         cucumber tag expression, e.g. '@MQTT-3.1.0-1 or @v3.1' or 'not @optional'
   --version V         only scenarios of protocol version V (3.1.1, 3.1 or 5)
   --exclude CAP[=WHY] declare a capability out of judgement (qos1, qos2, retain, wildcards,
