@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { encode, type QoS } from '../../harness/codec/index.js';
-import { ackPacket, BenchConnection, drained, VERSION } from './connection.js';
-import { DATA, deferred, END, payload, type LoadClient } from './client.js';
+import { ackPacket, drained, VERSION, type BenchConnection } from './connection.js';
+import { ConnectionClient, DATA, END, payload } from './client.js';
 import type { PublisherResult, PublisherSpec } from './protocol.js';
 
 /** Bytes of QoS 0 PUBLISHes handed to the socket per write. */
@@ -12,18 +12,13 @@ const BATCH_BYTES = 16 * 1024;
  * QoS 1/2 with `window` messages in flight, one pre-encoded PUBLISH per packet id, re-sent as soon
  * as that id is acknowledged. After `durationMs` it sends an end marker at the same QoS.
  */
-export class Publisher implements LoadClient {
-  private conn: BenchConnection | undefined;
-  private readonly finished = deferred();
-  readonly done = this.finished.promise;
+export class Publisher extends ConnectionClient {
   private running = false;
   private sent = 0;
   private acked = 0;
   private inFlight = 0;
   private markerSent = false;
   private markerDone = false;
-  private error: string | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private readonly markerId: number;
   private deliveredTotal = 0;
   private creditWaiter: (() => void) | undefined;
@@ -32,19 +27,14 @@ export class Publisher implements LoadClient {
   private packets: Buffer[] = [];
 
   constructor(private readonly spec: PublisherSpec) {
+    super(spec.clientId);
     this.markerId = spec.window + 1;
     if (spec.qos > 0 && (spec.window < 1 || spec.window > 65534)) throw new Error(`window must be 1..65534, got ${spec.window}`);
   }
 
-  async prepare(host: string, port: number): Promise<void> {
-    this.conn = await BenchConnection.open(host, port, this.spec.clientId);
-    this.conn.onLost = (why) => this.fail(why);
-  }
-
-  private fail(why: string): void {
-    this.error ??= why;
+  protected override fail(why: string): void {
     this.running = false;
-    this.finished.resolve();
+    super.fail(why);
   }
 
   private publishPacket(qos: QoS, packetId: number | undefined, kind: number): Buffer {
@@ -55,8 +45,8 @@ export class Publisher implements LoadClient {
   }
 
   go(): void {
-    const conn = this.conn;
-    if (!conn) return this.fail('not prepared');
+    const conn = this.connection();
+    if (!conn) return;
     this.running = true;
     this.timer = setTimeout(() => this.endPhase(), this.spec.durationMs);
     if (this.spec.qos === 0) void this.floodQos0(conn);
@@ -167,10 +157,9 @@ export class Publisher implements LoadClient {
     if (this.markerSent && this.markerDone && (this.spec.qos === 0 || this.inFlight === 0)) this.finished.resolve();
   }
 
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
+  override stop(): void {
     this.running = false;
-    this.finished.resolve();
+    super.stop();
   }
 
   result(): PublisherResult {
@@ -179,8 +168,4 @@ export class Publisher implements LoadClient {
     return r;
   }
 
-  close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.conn?.close();
-  }
 }

@@ -1,7 +1,7 @@
 import { encode } from '../../harness/codec/index.js';
 import { monoMs } from '../proc.js';
-import { BenchConnection, VERSION } from './connection.js';
-import { DATA, deferred, END, payload, type LoadClient } from './client.js';
+import { VERSION, type BenchConnection } from './connection.js';
+import { ConnectionClient, DATA, END, payload } from './client.js';
 import type { PublisherResult, RatePublisherSpec } from './protocol.js';
 
 /**
@@ -9,30 +9,20 @@ import type { PublisherResult, RatePublisherSpec } from './protocol.js';
  * (monotonic ms, float64 LE at offset 1), so it is encoded per message: at 1,000 msg/s that costs
  * nothing measurable. A 1 ms timer sends whatever is due, so late ticks do not lower the rate.
  */
-export class RatePublisher implements LoadClient {
-  private conn: BenchConnection | undefined;
-  private readonly finished = deferred();
-  readonly done = this.finished.promise;
+export class RatePublisher extends ConnectionClient {
   private sent = 0;
   private acked = 0;
   private markerDone = false;
   private markerId: number | undefined;
-  private error: string | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<number>();
   private nextId = 1;
 
   constructor(private readonly spec: RatePublisherSpec) {
+    super(spec.clientId);
     if (spec.payloadBytes < 9) throw new Error('the latency payload needs at least 9 bytes');
   }
 
-  async prepare(host: string, port: number): Promise<void> {
-    const conn = await BenchConnection.open(host, port, this.spec.clientId);
-    this.conn = conn;
-    conn.onLost = (why) => {
-      this.error ??= why;
-      this.finished.resolve();
-    };
+  protected override opened(conn: BenchConnection): void {
     conn.onPacket = (p) => {
       if (p.type === 'pubrec') conn.write(encode({ type: 'pubrel', packetId: p.packetId }, VERSION));
       else if (p.type === (this.spec.qos === 1 ? 'puback' : 'pubcomp') && 'packetId' in p) {
@@ -66,11 +56,7 @@ export class RatePublisher implements LoadClient {
   }
 
   go(): void {
-    if (!this.conn) {
-      this.error = 'not prepared';
-      this.finished.resolve();
-      return;
-    }
+    if (!this.connection()) return;
     const start = monoMs();
     const end = start + this.spec.durationMs;
     const tick = (): void => {
@@ -104,19 +90,10 @@ export class RatePublisher implements LoadClient {
     this.send(END);
   }
 
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.finished.resolve();
-  }
-
   result(): PublisherResult {
     const r: PublisherResult = { role: 'rate-publisher', clientId: this.spec.clientId, sent: this.sent, acked: this.acked, markerDone: this.markerDone };
     if (this.error !== undefined) r.error = this.error;
     return r;
   }
 
-  close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.conn?.close();
-  }
 }

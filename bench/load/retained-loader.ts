@@ -1,6 +1,6 @@
 import { encode } from '../../harness/codec/index.js';
-import { BenchConnection, VERSION } from './connection.js';
-import { DATA, deferred, payload, type LoadClient } from './client.js';
+import { VERSION } from './connection.js';
+import { ConnectionClient, DATA, payload } from './client.js';
 import type { PublisherResult, RetainedLoaderSpec } from './protocol.js';
 
 /** The topic of retained message i: two levels below the prefix, 1,000 topics per branch. */
@@ -12,32 +12,18 @@ export function retainedTopic(prefix: string, i: number): string {
  * Stores retained messages on distinct topics at QoS 1 with a window of PUBLISHes in flight, and
  * is done when every one is acknowledged (the broker has taken them all before the timed part).
  */
-export class RetainedLoader implements LoadClient {
-  private conn: BenchConnection | undefined;
-  private readonly finished = deferred();
-  readonly done = this.finished.promise;
+export class RetainedLoader extends ConnectionClient {
   private sent = 0;
   private acked = 0;
-  private error: string | undefined;
   private stopped = false;
 
-  constructor(private readonly spec: RetainedLoaderSpec) {}
-
-  async prepare(host: string, port: number): Promise<void> {
-    this.conn = await BenchConnection.open(host, port, this.spec.clientId);
-    this.conn.onLost = (why) => {
-      this.error ??= why;
-      this.finished.resolve();
-    };
+  constructor(private readonly spec: RetainedLoaderSpec) {
+    super(spec.clientId);
   }
 
   go(): void {
-    const conn = this.conn;
-    if (!conn) {
-      this.error = 'not prepared';
-      this.finished.resolve();
-      return;
-    }
+    const conn = this.connection();
+    if (!conn) return;
     const { count, from, topicPrefix, window } = this.spec;
     if (count === 0) return this.finished.resolve();
     const body = payload(DATA, this.spec.payloadBytes);
@@ -57,9 +43,9 @@ export class RetainedLoader implements LoadClient {
     conn.socket.uncork();
   }
 
-  stop(): void {
+  override stop(): void {
     this.stopped = true;
-    this.finished.resolve();
+    super.stop();
   }
 
   result(): PublisherResult {
@@ -68,7 +54,4 @@ export class RetainedLoader implements LoadClient {
     return r;
   }
 
-  close(): void {
-    this.conn?.close();
-  }
 }

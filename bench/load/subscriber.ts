@@ -1,5 +1,5 @@
-import { ackPacket, BenchConnection } from './connection.js';
-import { deferred, END, type LoadClient } from './client.js';
+import { ackPacket, type BenchConnection } from './connection.js';
+import { ConnectionClient, END } from './client.js';
 import { monoMs } from '../proc.js';
 import type { SubscriberResult, SubscriberSpec } from './protocol.js';
 
@@ -9,10 +9,7 @@ import type { SubscriberResult, SubscriberSpec } from './protocol.js';
  * time of the first and last data message. Optionally records end-to-end latency from the send time
  * (monotonic ms, float64 LE at payload offset 1) each payload carries.
  */
-export class Subscriber implements LoadClient {
-  private conn: BenchConnection | undefined;
-  private readonly finished = deferred();
-  readonly done = this.finished.promise;
+export class Subscriber extends ConnectionClient {
   private received = 0;
   private dups = 0;
   private retained = 0;
@@ -21,20 +18,14 @@ export class Subscriber implements LoadClient {
   private firstAt: number | undefined;
   private lastAt: number | undefined;
   private readonly latencies: number[] | undefined;
-  private error: string | undefined;
   private counting = false;
 
   constructor(private readonly spec: SubscriberSpec) {
+    super(spec.clientId);
     this.latencies = spec.latency ? [] : undefined;
   }
 
-  async prepare(host: string, port: number): Promise<void> {
-    const conn = await BenchConnection.open(host, port, this.spec.clientId);
-    this.conn = conn;
-    conn.onLost = (why) => {
-      this.error ??= why;
-      this.finished.resolve();
-    };
+  protected override async opened(conn: BenchConnection): Promise<void> {
     conn.onPacket = (p) => {
       if (p.type === 'publish') {
         if (p.qos === 1 && p.packetId !== undefined) conn.write(ackPacket('puback', p.packetId));
@@ -77,28 +68,17 @@ export class Subscriber implements LoadClient {
   }
 
   go(): void {
-    const conn = this.conn;
-    if (!conn) {
-      this.error = 'not prepared';
-      this.finished.resolve();
-      return;
-    }
+    const conn = this.connection();
+    if (!conn) return;
     this.counting = true;
     if (this.spec.subscribeAt === 'go') {
       this.subscribedAt = monoMs();
-      conn.subscribe(this.spec.filter, this.spec.qos).catch((e: Error) => {
-        this.error ??= e.message;
-        this.finished.resolve();
-      });
+      conn.subscribe(this.spec.filter, this.spec.qos).catch((e: Error) => this.fail(e.message));
     }
   }
 
   delivered(): number {
     return this.received;
-  }
-
-  stop(): void {
-    this.finished.resolve();
   }
 
   result(): SubscriberResult {
@@ -118,7 +98,4 @@ export class Subscriber implements LoadClient {
     return r;
   }
 
-  close(): void {
-    this.conn?.close();
-  }
 }
