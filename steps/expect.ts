@@ -1,8 +1,9 @@
 import { Then } from './support/cucumber.js';
 import type { Packet, PacketType, PublishPacket, QoS } from '../harness/codec/index.js';
-import { ClientUsageError, ExpectationError, describePacket, matcher, oneOf, type PacketPattern } from '../harness/client/index.js';
+import { ClientUsageError, ExpectationError, describePacket, oneOf, type PacketPattern } from '../harness/client/index.js';
 import { connectTimeoutOf } from './support/applicability.js';
 import type { MqttWorld } from './support/world.js';
+import { subackCodeMatchers } from './support/delivery.js';
 
 const hex2 = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
@@ -94,17 +95,7 @@ Then('{client} receives SUBACK with return codes {string}', async function (this
   const client = this.client(name);
   const packetId = this.notes.get(`subscribe:${name}`);
   if (typeof packetId !== 'number') throw new ClientUsageError(`"${name}" sent no SUBSCRIBE through "sends SUBSCRIBE"`);
-  const expected = codes.split(',').map((c) => c.trim());
-  const pattern = expected.map((c) => {
-    const m = /^<=\s*([0-2])$/.exec(c);
-    if (m) {
-      const max = Number(m[1]);
-      return matcher<number>(`a granted QoS <= ${max}`, (v) => v >= 0 && v <= max);
-    }
-    const n = c.startsWith('0x') ? parseInt(c.slice(2), 16) : Number(c);
-    if (!Number.isInteger(n)) throw new ClientUsageError(`bad SUBACK return code ${JSON.stringify(c)}`);
-    return matcher<number>(hex2(n), (v) => v === n);
-  });
+  const pattern = subackCodeMatchers(codes);
   await this.check(['MQTT-3.8.4-5', 'MQTT-3.9.3-1', 'MQTT-3.8.4-4', 'MQTT-3.9.3-2', 'MQTT-4.7.1-2', 'MQTT-4.7.1-3', 'MQTT-3.8.4-1', 'MQTT-3.8.4-2'], () =>
     client.expect({ type: 'suback', packetId, reasonCodes: pattern }),
   );

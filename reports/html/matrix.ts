@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { reportsResource } from '../resources.js';
 import type { Matrix, MatrixRow } from '../matrix.js';
-import { escapeHtml } from './render.js';
+import { DOCUMENT_POLICY_META, escapeHtml } from './render.js';
 
 const LABEL: Record<string, string> = {
   met: 'met', violated: 'violated', inconclusive: 'inconclusive', 'not-applicable': 'n/a', 'not-covered': 'not covered',
@@ -61,7 +61,7 @@ export function renderMatrixHtml(matrix: Matrix): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+${DOCUMENT_POLICY_META}
 <title>MQTT conformance matrix: ${escapeHtml(matrix.columns.map((c) => c.label).join(', '))}</title>
 <style>${css}</style>
 </head>

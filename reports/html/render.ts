@@ -6,6 +6,13 @@ import type { ComplianceModel, ScenarioResult, SpecVersion, StatementVerdict, Tr
 
 /** Per failed scenario, at most this many trace records go into the HTML (all of them stay in report.json). */
 export const HTML_MAX_TRACE = 300;
+
+/**
+ * The Content-Security-Policy of every page this layer writes (the report and the matrix): the page
+ * is self-contained, so it loads nothing, and its inline style and script are all it runs.
+ */
+export const DOCUMENT_POLICY_META = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`;
+
 /** The embedded data may take this much; beyond it, traces are cut further (keeping each one's start and end). */
 export const HTML_DATA_BUDGET = 1_600_000;
 const MIN_TRACE = 16;
@@ -241,7 +248,7 @@ export function renderHtml(model: ComplianceModel): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+${DOCUMENT_POLICY_META}
 <meta name="generator" content="${escapeHtml(`${model.tool.name} ${model.tool.version}`)}">
 <title>${escapeHtml(title)}</title>
 <style>${css}</style>
