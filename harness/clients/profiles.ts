@@ -29,19 +29,22 @@ export interface ClientProfile {
 
 const PYTHON = '/usr/bin/python3';
 
+/** Why the npm package `name` cannot be loaded from `fromFile`'s folder (`how` says how to install it), or undefined when it can. */
+export function npmPackageMissing(name: string, fromFile: string, how: string): string | undefined {
+  try {
+    createRequire(fromFile).resolve(name);
+    return undefined;
+  } catch {
+    return `the npm package "${name}" is not installed (${how})`;
+  }
+}
+
 export const MQTTJS: ClientProfile = {
   name: 'mqttjs',
   command: `${process.execPath} ${join(ADAPTERS_DIR, 'mqttjs.mjs')} {host} {port}`,
   versions: [4, 5],
   lacks: {},
-  unavailable: () => {
-    try {
-      createRequire(join(ADAPTERS_DIR, 'mqttjs.mjs')).resolve('mqtt');
-      return undefined;
-    } catch {
-      return 'the npm package "mqtt" is not installed (npm install mqtt)';
-    }
-  },
+  unavailable: () => npmPackageMissing('mqtt', join(ADAPTERS_DIR, 'mqttjs.mjs'), 'npm install mqtt'),
   installedVersion: () => {
     const require = createRequire(join(ADAPTERS_DIR, 'mqttjs.mjs'));
     return (JSON.parse(readFileSync(require.resolve('mqtt/package.json'), 'utf8')) as { version: string }).version;

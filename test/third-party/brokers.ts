@@ -13,6 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readReportJson, type ReportJson } from '../../reports/index.js';
 import { parseExpectedResults, type ExpectedResults } from './expected-results.js';
+import { npmPackageMissing } from '../../harness/clients/index.js';
 
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const EXPECTED_DIR = join(PACKAGE_ROOT, 'test', 'expected');
@@ -49,14 +50,7 @@ export const MOSQUITTO: ThirdPartyBroker = {
 export const AEDES: ThirdPartyBroker = {
   name: 'aedes',
   target: 'process:aedes',
-  unavailable: () => {
-    try {
-      createRequire(join(PACKAGE_ROOT, 'package.json')).resolve('aedes');
-      return undefined;
-    } catch {
-      return 'the npm package "aedes" is not installed (npm install)';
-    }
-  },
+  unavailable: () => npmPackageMissing('aedes', join(PACKAGE_ROOT, 'package.json'), 'npm install'),
   installedVersion: () => {
     // aedes exports no ./package.json: read it beside its resolved entry point.
     const entry = createRequire(join(PACKAGE_ROOT, 'package.json')).resolve('aedes');
