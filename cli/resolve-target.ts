@@ -9,6 +9,7 @@ import { TargetError, type Credentials, type StartedTarget, type Target, type Ta
 import { UrlTarget, credentialsFromUrl, parseEndpointUrl, redactUrl } from '../harness/targets/url.js';
 import { ReferenceClusterTarget } from '../reference/target/reference-cluster.js';
 import { ClusterTarget } from '../harness/targets/cluster.js';
+import { CommandLineError, splitCommandLine as splitWords } from '../harness/targets/command-line.js';
 
 /** Options of `--broker`: the profile file and TLS material, as given on the command line. */
 export interface ResolveTargetOptions {
@@ -86,31 +87,14 @@ function rejectTls(spec: string, options: ResolveTargetOptions): void {
   }
 }
 
-/** Splits a command line on white space, honouring '…' and "…" quoting. */
+/** The words of `process:'CMD … {port}'` (harness/targets/command-line.ts); an unclosed quote is a configuration error. */
 export function splitCommandLine(line: string): string[] {
-  const args: string[] = [];
-  let current = '';
-  let quote: '"' | "'" | undefined;
-  let inArg = false;
-  for (const ch of line) {
-    if (quote !== undefined) {
-      if (ch === quote) quote = undefined;
-      else current += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      inArg = true;
-    } else if (/\s/.test(ch)) {
-      if (inArg) args.push(current);
-      current = '';
-      inArg = false;
-    } else {
-      current += ch;
-      inArg = true;
-    }
+  try {
+    return splitWords(line);
+  } catch (e) {
+    if (e instanceof CommandLineError) throw new TargetError('TARGET_CONFIG', e.message, line);
+    throw e;
   }
-  if (quote !== undefined) throw new TargetError('TARGET_CONFIG', `unbalanced ${quote} in the command line: ${line}`, line);
-  if (inArg) args.push(current);
-  return args;
 }
 
 /** A profile for `process:'CMD … {port}'`: the command, capabilities all probed. */

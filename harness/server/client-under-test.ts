@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { TraceRecorder } from '../client/trace.js';
+import { CommandLineError, splitCommandLine } from '../targets/command-line.js';
 
 /** An instruction to the adapter (one JSON line on its stdin). */
 export type AdapterCommand =
@@ -72,36 +73,14 @@ export interface ClientUnderTestOptions {
   env?: Record<string, string>;
 }
 
-/** Splits a command line into words: whitespace separates, single and double quotes group, backslash escapes. */
+/** The words of a client adapter's command (harness/targets/command-line.ts); an unclosed quote is the adapter's error. */
 export function splitCommand(command: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < command.length; i++) {
-    const ch = command[i] as string;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && i + 1 < command.length) current += command[++i];
-      else current += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      inWord = true;
-    } else if (ch === '\\' && i + 1 < command.length) {
-      current += command[++i];
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += ch;
-      inWord = true;
-    }
+  try {
+    return splitCommandLine(command);
+  } catch (e) {
+    if (e instanceof CommandLineError) throw new AdapterError(`unterminated ${e.quote} quote in the client command: ${command}`);
+    throw e;
   }
-  if (quote) throw new AdapterError(`unterminated ${quote} quote in the client command: ${command}`);
-  if (inWord) words.push(current);
-  return words;
 }
 
 /** The command's words with `{host}` and `{port}` filled in; other `{name}`s are refused. */
