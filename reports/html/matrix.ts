@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { reportsResource } from '../resources.js';
 import type { Matrix, MatrixRow } from '../matrix.js';
-import { DOCUMENT_POLICY_META, escapeHtml } from './render.js';
+import { DOCUMENT_START, escapeHtml } from './render.js';
 
 const LABEL: Record<string, string> = {
   met: 'met', violated: 'violated', inconclusive: 'inconclusive', 'not-applicable': 'n/a', 'not-covered': 'not covered',
@@ -56,12 +56,7 @@ export function renderMatrixHtml(matrix: Matrix): string {
     )
     .join('');
   const specs = [...new Set(matrix.statements.map((s) => s.specVersion).filter((s): s is NonNullable<typeof s> => s !== undefined))];
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${DOCUMENT_POLICY_META}
+  return `${DOCUMENT_START}
 <title>MQTT conformance matrix: ${escapeHtml(matrix.columns.map((c) => c.label).join(', '))}</title>
 <style>${css}</style>
 </head>

@@ -8,10 +8,16 @@ import type { ComplianceModel, ScenarioResult, SpecVersion, StatementVerdict, Tr
 export const HTML_MAX_TRACE = 300;
 
 /**
- * The Content-Security-Policy of every page this layer writes (the report and the matrix): the page
- * is self-contained, so it loads nothing, and its inline style and script are all it runs.
+ * How every page this layer writes (the report and the matrix) begins, up to its own head
+ * elements. Its Content-Security-Policy: the page is self-contained, so it loads nothing, and its
+ * inline style and script are all it runs.
  */
-export const DOCUMENT_POLICY_META = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`;
+export const DOCUMENT_START = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`;
 
 /** The embedded data may take this much; beyond it, traces are cut further (keeping each one's start and end). */
 export const HTML_DATA_BUDGET = 1_600_000;
@@ -243,12 +249,7 @@ export function renderHtml(model: ComplianceModel): string {
     : '';
   const noVersions = model.versions.length === 0 ? '<div class="warn">No scenario ran: there is nothing to judge.</div>' : '';
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${DOCUMENT_POLICY_META}
+  return `${DOCUMENT_START}
 <meta name="generator" content="${escapeHtml(`${model.tool.name} ${model.tool.version}`)}">
 <title>${escapeHtml(title)}</title>
 <style>${css}</style>
