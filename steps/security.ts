@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { After, Then, When } from './support/cucumber.js';
 import type { WebSocket } from 'ws';
 import { loadWebSocket, TestClient } from '../harness/client/index.js';
-import { encode } from '../harness/codec/index.js';
+import { encode, rawVarint } from '../harness/codec/index.js';
 import type { Credentials } from '../harness/targets/index.js';
 import type { MqttWorld } from './support/world.js';
 
@@ -213,15 +213,7 @@ When('{client} sends the fixed header of a PUBLISH one byte over the maximum pac
     remaining = max + 1 - 1 - width;
     if (remaining < 128 ** width) break;
   }
-  const header = [0x30];
-  let n = remaining;
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    header.push(byte);
-  } while (n > 0);
-  this.client(name).sendRaw(Buffer.from(header));
+  this.client(name).sendRaw(Buffer.concat([Buffer.from([0x30]), rawVarint(remaining)]));
   return undefined;
 });
 
