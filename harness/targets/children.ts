@@ -1,5 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Child processes this process started (brokers, suite runs) that must not outlive it: killed
@@ -50,4 +53,19 @@ export function trackDir(dir: string): void {
 /** Forgets a directory the target removed itself. */
 export function untrackDir(dir: string): void {
   dirs.delete(dir);
+}
+
+/**
+ * A new temporary directory (`prefix` + random) that is removed if this process ends first, and
+ * its `remove()`: idempotent, every call answers the same removal.
+ */
+export async function trackedTempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  trackDir(dir);
+  let removed: Promise<void> | undefined;
+  const remove = (): Promise<void> => {
+    removed ??= rm(dir, { recursive: true, force: true }).then(() => untrackDir(dir));
+    return removed;
+  };
+  return { dir, remove };
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { trackDir, untrackDir } from '../../harness/targets/children.js';
+import { trackedTempDir } from '../../harness/targets/children.js';
 import type { Capabilities } from '../../harness/targets/types.js';
 
 /** The MQTT 5.0 Authentication Method the reference broker offers when it has SCRAM users. */
@@ -42,13 +41,7 @@ export async function createReferenceCredentials(): Promise<ReferenceCredentials
   const password = secret();
   let wrong = secret();
   while (wrong === password) wrong = secret();
-  const dir = await mkdtemp(join(tmpdir(), 'mqttc-reference-auth-'));
-  trackDir(dir);
-  let removed: Promise<void> | undefined;
-  const remove = (): Promise<void> => {
-    removed ??= rm(dir, { recursive: true, force: true }).then(() => untrackDir(dir));
-    return removed;
-  };
+  const { dir, remove } = await trackedTempDir('mqttc-reference-auth-');
   try {
     const passwordFile = join(dir, 'passwd');
     const scramUsersFile = join(dir, 'scram-users.json');

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { trackDir, untrackDir } from '../../harness/targets/children.js';
+import { trackedTempDir } from '../../harness/targets/children.js';
 import { dialableHost } from '../../harness/targets/net.js';
 import { TargetError, type Capabilities, type Endpoint } from '../../harness/targets/types.js';
 
@@ -36,13 +35,7 @@ const run = promisify(execFile);
  * Throws TargetError `TARGET_START_FAILED` naming openssl when it is missing or fails.
  */
 export async function createReferenceCertificate(openssl = 'openssl'): Promise<ReferenceCertificate> {
-  const dir = await mkdtemp(join(tmpdir(), 'mqttc-reference-tls-'));
-  trackDir(dir);
-  let removed: Promise<void> | undefined;
-  const remove = (): Promise<void> => {
-    removed ??= rm(dir, { recursive: true, force: true }).then(() => untrackDir(dir));
-    return removed;
-  };
+  const { dir, remove } = await trackedTempDir('mqttc-reference-tls-');
   const certFile = join(dir, 'server.crt');
   const keyFile = join(dir, 'server.key');
   try {
